@@ -1,0 +1,1 @@
+"""Test suite: unit, contract (every driver), functional (live server)."""

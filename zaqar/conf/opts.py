@@ -1,0 +1,35 @@
+"""Every option group of the service, for registration and the generator."""
+
+from zaqar.conf import default
+from zaqar.conf import drivers
+from zaqar.conf import signed_url
+from zaqar.conf import storage
+from zaqar.conf import stores
+from zaqar.conf import transport
+from zaqar.conf import websocket
+from zaqar.conf import wsgi
+
+# Alphabetical; each module exposes list_opts() -> {group: [opts]}.
+_MODULES = (
+    default,
+    drivers,
+    signed_url,
+    storage,
+    stores,
+    transport,
+    websocket,
+    wsgi,
+)
+
+
+def list_opts():
+    """(group, options) pairs for oslo-config-generator."""
+    groups: dict = {}
+    for module in _MODULES:
+        for group, options in module.list_opts().items():
+            groups.setdefault(group, []).extend(options)
+    return [(group, options) for group, options in groups.items()]
+
+
+def set_defaults():
+    """Nothing to override in the libraries' defaults yet."""

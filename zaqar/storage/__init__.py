@@ -1,0 +1,1 @@
+"""Storage: the abstract contract (base), its models and errors, and drivers."""

@@ -1,0 +1,78 @@
+"""Plain, immutable records that storage controllers return."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Message:
+    """A message as read from storage.
+
+    ``ttl`` is the total lifetime in seconds counted from ``created`` (a claim
+    may raise it); ``claim_id`` is set only while a claim on it is live.
+    """
+
+    id: str
+    body: Any
+    ttl: int
+    age: int
+    created: float
+    claim_id: str | None = None
+    claim_count: int = 0
+    checksum: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Queue:
+    """A queue name and, when asked for, its stored metadata."""
+
+    name: str
+    metadata: dict | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageStamp:
+    """Where and when a message sits: used for a queue's oldest/newest."""
+
+    id: str
+    created: float
+    age: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class QueueStats:
+    """Counts of live (unexpired) messages in one queue."""
+
+    claimed: int = 0
+    free: int = 0
+    oldest: MessageStamp | None = None
+    newest: MessageStamp | None = None
+
+    @property
+    def total(self) -> int:
+        return self.claimed + self.free
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Claim:
+    """A live claim: its remaining lifetime and the messages it holds."""
+
+    id: str
+    ttl: int
+    age: int
+    messages: tuple[Message, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Subscription:
+    """A subscriber URI attached to a queue (``source``)."""
+
+    id: str
+    source: str
+    subscriber: str
+    ttl: int
+    age: int
+    options: dict
+    confirmed: bool = False
