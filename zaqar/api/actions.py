@@ -1,0 +1,92 @@
+"""The ACTIONS registry every transport dispatches through."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any, Callable
+
+from zaqar.api import claims
+from zaqar.api import health
+from zaqar.api import messages
+from zaqar.api import queues
+from zaqar.api import validation
+from zaqar.common import errors
+from zaqar.storage import errors as storage_errors
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """One API operation: its function, policy rule and failure wording."""
+
+    func: Callable
+    rule: str
+    # "<what failed>" for the 503 description when storage breaks.
+    failure: str
+
+
+ACTIONS: dict[str, Action] = {
+    'queue_list': Action(queues.queue_list, 'queues:get_all',
+                         'Queues could not be listed'),
+    'queue_create': Action(queues.queue_create, 'queues:create',
+                           'Queue could not be created'),
+    'queue_get': Action(queues.queue_get, 'queues:get',
+                        'Queue metadata could not be retrieved'),
+    'queue_exists': Action(queues.queue_exists, 'queues:get',
+                           'Queue could not be checked'),
+    'queue_update': Action(queues.queue_patch, 'queues:update',
+                           'Queue could not be updated'),
+    'queue_delete': Action(queues.queue_delete, 'queues:delete',
+                           'Queue could not be deleted'),
+    'queue_get_stats': Action(queues.queue_stats, 'queues:stats',
+                              'Queue stats could not be read'),
+    'queue_purge': Action(queues.queue_purge, 'queues:purge',
+                          'Queue could not be purged'),
+    'message_post': Action(messages.message_post, 'messages:create',
+                           'Messages could not be enqueued'),
+    'message_list': Action(messages.message_list, 'messages:get_all',
+                           'Messages could not be listed'),
+    'message_get_many': Action(messages.message_get_many, 'messages:get_all',
+                               'Messages could not be retrieved'),
+    'message_get': Action(messages.message_get, 'messages:get',
+                          'Message could not be retrieved'),
+    'message_delete': Action(messages.message_delete, 'messages:delete',
+                             'Unable to delete'),
+    'message_delete_many': Action(messages.message_delete_many,
+                                  'messages:delete_all',
+                                  'Messages could not be deleted'),
+    'claim_create': Action(claims.claim_create, 'claims:create',
+                           'Claim could not be created'),
+    'claim_get': Action(claims.claim_get, 'claims:get',
+                        'Claim could not be queried'),
+    'claim_update': Action(claims.claim_update, 'claims:update',
+                           'Claim could not be updated'),
+    'claim_delete': Action(claims.claim_delete, 'claims:delete',
+                           'Claim could not be deleted'),
+    'ping': Action(health.ping, 'ping:get', 'Storage could not be reached'),
+    'health': Action(health.health, 'health:get',
+                     'Health could not be checked'),
+}
+
+
+def dispatch(svc, ctx, action: str, **params: Any) -> Any:
+    """Validate the names, authorize, run the action, map storage errors."""
+    spec = ACTIONS[action]
+    queue_name = params.get('queue_name')
+    if queue_name is not None:
+        validation.queue_identification(queue_name, ctx.project_id)
+    svc.authorize(spec.rule, ctx)
+    try:
+        return spec.func(svc, ctx, **params)
+    except storage_errors.StorageUnavailable as exc:
+        LOG.warning('%s: storage unavailable: %s', action, exc)
+        raise errors.ServiceUnavailable(spec.failure)
+    except storage_errors.QueueDoesNotExist as exc:
+        raise errors.NotFound(str(exc))
+    except (storage_errors.MessageDoesNotExist,
+            storage_errors.ClaimDoesNotExist,
+            storage_errors.SubscriptionDoesNotExist) as exc:
+        raise errors.NotFound(str(exc))
+

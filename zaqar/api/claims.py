@@ -1,0 +1,51 @@
+"""Claim operations: create, get, renew, release."""
+
+from __future__ import annotations
+
+from zaqar.api import messages as message_ops
+from zaqar.api import validation
+from zaqar.api.payload import Payload
+from zaqar.common import errors
+from zaqar.storage import errors as storage_errors
+from zaqar.storage import models
+
+
+def claim_create(svc, ctx, queue_name: str, payload: Payload,
+                 limit: int | None = None
+                 ) -> tuple[str | None, list[models.Message]]:
+    """Claim up to ``limit`` messages; (None, []) when none is available."""
+    ttl, grace = validation.claim_fields(payload.parse_optional(default={}),
+                                         svc.limits)
+    if limit is None:
+        limit = 10
+    validation.claim_limit(limit, svc.limits)
+    claim_id, messages = svc.claims.create(
+        queue_name, project=ctx.project_id, ttl=ttl, grace=grace,
+        limit=limit)
+    return claim_id, message_ops.opened_all(svc, messages)
+
+
+def claim_get(svc, ctx, queue_name: str, claim_id: str) -> models.Claim:
+    try:
+        claim = svc.claims.get(queue_name, claim_id, project=ctx.project_id)
+    except storage_errors.ClaimDoesNotExist as exc:
+        raise errors.NotFound(str(exc))
+    return models.Claim(claim.id, claim.ttl, claim.age, tuple(
+        message_ops.opened_all(svc, claim.messages)))
+
+
+def claim_update(svc, ctx, queue_name: str, claim_id: str,
+                 payload: Payload) -> None:
+    if payload.present and payload.empty:
+        raise errors.InvalidBody('Request body could not be parsed.')
+    ttl, grace = validation.claim_fields(payload.parse_optional(default={}),
+                                         svc.limits, check_grace=False)
+    try:
+        svc.claims.update(queue_name, claim_id, project=ctx.project_id,
+                          ttl=ttl, grace=grace)
+    except storage_errors.ClaimDoesNotExist as exc:
+        raise errors.NotFound(str(exc))
+
+
+def claim_delete(svc, ctx, queue_name: str, claim_id: str) -> None:
+    svc.claims.delete(queue_name, claim_id, project=ctx.project_id)

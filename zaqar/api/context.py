@@ -1,0 +1,22 @@
+"""The request context every operation receives."""
+
+from __future__ import annotations
+
+from oslo_context import context as oslo_context
+
+
+class RequestContext(oslo_context.RequestContext):
+    """oslo.context's context plus the Zaqar Client-ID.
+
+    ``project_id`` is the tenant everything is scoped to; ``client_id``
+    drives echo semantics.
+    """
+
+    def __init__(self, client_id: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.client_id = client_id
+
+    def to_policy_values(self):
+        values = super().to_policy_values()
+        values['is_admin'] = self.is_admin
+        return values

@@ -1,0 +1,191 @@
+"""Message operations: post, list, get (one or many), delete, pop."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+from zaqar.api import queues as queue_ops
+from zaqar.api import validation
+from zaqar.api.payload import Payload
+from zaqar.common import errors
+from zaqar.storage import errors as storage_errors
+from zaqar.storage import models
+
+CLAIMED_NO_CLAIM = ('This message is claimed; it cannot be deleted without a '
+                    'valid claim ID.')
+
+
+def _size_limit(svc, metadata: dict) -> tuple[int, str]:
+    configured = svc.limits.max_messages_post_size
+    per_queue = metadata.get('_max_messages_post_size')
+    if validation.is_int(per_queue) and 0 < per_queue < configured:
+        return per_queue, (
+            f'Message collection size is too large. The max size for current '
+            f'queue is {per_queue}. It is calculated by max size = '
+            f'min(max_messages_post_size_config: {configured}, '
+            f'max_messages_post_size_queue: {per_queue}).')
+    return configured, (f'Message collection size is too large. Max size '
+                        f'{configured}')
+
+
+def _messages_document(payload: Payload) -> list:
+    if not payload.present:
+        raise errors.InvalidBody('Request body can not be empty')
+    document = payload.parse()
+    if isinstance(document, list):
+        raise errors.BadRequest('No messages were found in the request body.')
+    if not isinstance(document, dict):
+        raise errors.InvalidBody('Request body could not be parsed.')
+    if 'messages' not in document:
+        raise errors.BadRequest('No messages were found in the request body.')
+    messages = document['messages']
+    if not isinstance(messages, list):
+        raise errors.InvalidBody('Document type not supported.')
+    if not messages:
+        raise errors.BadRequest('No messages to enqueu.')
+    return messages
+
+
+def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
+    """Validate each message and apply the queue's defaults."""
+    limits = svc.limits
+    default_ttl = metadata.get('_default_message_ttl') or \
+        limits.default_message_ttl
+    default_delay = metadata.get('_default_message_delay') or 0
+    seal = None
+    if metadata.get('_enable_encrypt_messages'):
+        if svc.cipher is None:
+            raise errors.BadRequest('This queue encrypts messages but no '
+                                    'message_encryption_key is configured.')
+        seal = svc.cipher.seal
+    prepared = []
+    for message in messages:
+        if not isinstance(message, dict):
+            raise errors.InvalidBody('Document type not supported.')
+        if 'body' not in message:
+            raise errors.InvalidBody('Missing "body" field.')
+        ttl = message.get('ttl', default_ttl)
+        validation.message_ttl(ttl, limits)
+        delay = 0
+        if default_delay:
+            # Per-message delay only counts on queues with a default delay.
+            delay = message.get('delay', default_delay)
+            validation.message_delay(delay, limits)
+        body = message['body']
+        item = {'body': seal(body) if seal else body, 'ttl': ttl,
+                'delay': delay}
+        if svc.enable_checksum:
+            item['checksum'] = 'MD5:' + hashlib.md5(
+                json.dumps(body, sort_keys=True).encode(),
+                usedforsecurity=False).hexdigest()
+        prepared.append(item)
+    return prepared
+
+
+def message_post(svc, ctx, queue_name: str, payload: Payload) -> list[str]:
+    """Store a batch; the queue is created if missing. Returns the ids."""
+    metadata = queue_ops.stored_metadata(svc, ctx, queue_name)
+    limit, too_large = _size_limit(svc, metadata)
+    if payload.size is not None and payload.size > limit:
+        raise errors.BadRequest(too_large)
+    prepared = _prepare(svc, metadata, _messages_document(payload))
+    return svc.messages.post(queue_name, prepared, project=ctx.project_id,
+                             client_uuid=ctx.client_id)
+
+
+def _opened(svc, message: models.Message) -> models.Message:
+    """Decrypt a sealed body when this server holds the key."""
+    if svc.cipher is None or not isinstance(message.body, dict):
+        return message
+    body = svc.cipher.open(message.body)
+    if body is message.body:
+        return message
+    return dataclasses.replace(message, body=body)
+
+
+def opened_all(svc, messages):
+    return [_opened(svc, m) for m in messages]
+
+
+def message_list(svc, ctx, queue_name: str, marker: str | None = None,
+                 limit: int = 10, echo: bool = False,
+                 include_claimed: bool = False,
+                 include_delayed: bool = False
+                 ) -> tuple[list[models.Message], str | None]:
+    validation.page_limit(limit, svc.limits.max_messages_per_page)
+    messages, next_marker = svc.messages.list(
+        queue_name, project=ctx.project_id, marker=marker, limit=limit,
+        echo=echo, client_uuid=ctx.client_id,
+        include_claimed=include_claimed, include_delayed=include_delayed)
+    return opened_all(svc, messages), next_marker
+
+
+def message_get_many(svc, ctx, queue_name: str,
+                     ids: list[str]) -> list[models.Message]:
+    """Messages by id; 404 only when none of them exists."""
+    validation.page_limit(len(ids), svc.limits.max_messages_per_page)
+    found = svc.messages.bulk_get(queue_name, ids, project=ctx.project_id)
+    if not found:
+        raise errors.NotFound(f'No messages with IDs: {ids!r} found in the '
+                              f'queue {queue_name} for project '
+                              f'{ctx.project_id}.')
+    return opened_all(svc, found)
+
+
+def message_get(svc, ctx, queue_name: str,
+                message_id: str) -> models.Message:
+    try:
+        message = svc.messages.get(queue_name, message_id,
+                                   project=ctx.project_id)
+    except storage_errors.MessageDoesNotExist as exc:
+        raise errors.NotFound(str(exc))
+    return _opened(svc, message)
+
+
+def message_delete(svc, ctx, queue_name: str, message_id: str,
+                   claim_id: str | None = None) -> None:
+    """Delete one message, honouring claims (403/400 per the spec)."""
+    try:
+        svc.messages.delete(queue_name, message_id, project=ctx.project_id,
+                            claim_id=claim_id)
+    except (storage_errors.MessageIsClaimed,
+            storage_errors.MessageNotClaimedBy):
+        raise errors.UnableToDelete(CLAIMED_NO_CLAIM, 403)
+    except storage_errors.ClaimDoesNotExist:
+        raise errors.UnableToDelete(
+            'The specified claim does not exist or has expired.', 400)
+    except storage_errors.MessageNotClaimed:
+        raise errors.UnableToDelete(
+            'A claim was specified, but the message is not currently '
+            'claimed.', 400)
+
+
+def message_delete_many(svc, ctx, queue_name: str,
+                        ids: list[str] | None = None,
+                        claim_ids: list[str] | None = None,
+                        pop: int | None = None) -> list[models.Message] | None:
+    """Delete by ids (returns None) or pop (returns the popped messages)."""
+    if ids is None and pop is None:
+        raise errors.BadRequest(
+            'The request should have either "ids" or "pop" parameter in the '
+            'request, to be able to delete.')
+    if ids is not None and pop is not None:
+        raise errors.BadRequest('pop and id params cannot be present '
+                                'together in the delete request.')
+    if pop is not None:
+        validation.pop_value(pop, svc.limits)
+        popped = svc.messages.pop(queue_name, pop, project=ctx.project_id)
+        return opened_all(svc, popped)
+    if not 1 <= len(ids) <= svc.limits.max_messages_per_page:
+        raise errors.BadRequest(
+            f'ids parameter should have at least 1 and not greater than '
+            f'{svc.limits.max_messages_per_page} values.')
+    if svc.limits.message_delete_with_claim_id and not claim_ids:
+        raise errors.BadRequest(
+            'The request should have both "ids" and "claim_ids" parameter in '
+            'the request when message_delete_with_claim_id is True.')
+    svc.messages.bulk_delete(queue_name, ids, project=ctx.project_id,
+                             claim_ids=claim_ids or None)
+    return None

@@ -1,0 +1,138 @@
+"""Queue operations: create, get, patch, delete, list, stats, purge."""
+
+from __future__ import annotations
+
+from zaqar.api import metadata as meta
+from zaqar.api import validation
+from zaqar.api.payload import Payload
+from zaqar.common import errors
+from zaqar.storage import errors as storage_errors
+from zaqar.storage import models
+
+PURGE_TYPES = ('messages', 'subscriptions')
+# Page size used when purging messages or subscriptions.
+_PURGE_BATCH = 100
+
+
+def queue_create(svc, ctx, queue_name: str, payload: Payload) -> bool:
+    """Create a queue (True) or leave an existing one untouched (False)."""
+    limit = svc.limits.max_queue_metadata
+    if payload.size is not None and payload.size > limit:
+        raise errors.BadRequest(f'Queue metadata is too large. Max size: '
+                                f'{limit}')
+    metadata = payload.parse_optional(default={})
+    meta.validate(metadata, svc.limits,
+                  encryption_ready=svc.cipher is not None)
+    return svc.queues.create(queue_name, project=ctx.project_id,
+                             metadata=metadata)
+
+
+def stored_metadata(svc, ctx, queue_name: str) -> dict:
+    """The queue's metadata; {} for a queue that does not exist (lazy)."""
+    try:
+        return svc.queues.get_metadata(queue_name, project=ctx.project_id)
+    except storage_errors.QueueDoesNotExist:
+        return {}
+
+
+def queue_get(svc, ctx, queue_name: str) -> dict:
+    """Metadata with reserved defaults; a missing queue shows defaults."""
+    return meta.with_defaults(stored_metadata(svc, ctx, queue_name),
+                              svc.limits)
+
+
+def queue_exists(svc, ctx, queue_name: str) -> bool:
+    return svc.queues.exists(queue_name, project=ctx.project_id)
+
+
+def queue_patch(svc, ctx, queue_name: str, payload: Payload) -> dict:
+    """Apply a JSON-patch document to the metadata; return the result."""
+    if payload.size is not None and payload.size > svc.limits.max_queue_metadata:
+        raise errors.InvalidBody(f'Queue metadata is too large. Max size: '
+                                 f'{svc.limits.max_queue_metadata}')
+    if payload.empty:
+        raise errors.InvalidBody('PATCH body could not be empty for update.')
+    operations = meta.parse_patch(payload.parse())
+    try:
+        current = svc.queues.get_metadata(queue_name, project=ctx.project_id)
+    except storage_errors.QueueDoesNotExist as exc:
+        raise errors.NotFound(str(exc))
+    updated = meta.apply_patch(current, operations)
+    meta.validate(updated, svc.limits,
+                  encryption_ready=svc.cipher is not None,
+                  error=errors.InvalidBody)
+    svc.queues.set_metadata(queue_name, updated, project=ctx.project_id)
+    return meta.with_defaults(updated, svc.limits)
+
+
+def queue_delete(svc, ctx, queue_name: str) -> None:
+    svc.queues.delete(queue_name, project=ctx.project_id)
+
+
+def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
+               detailed: bool = False, name: str | None = None,
+               with_count: bool = False
+               ) -> tuple[list[models.Queue], str | None, int | None]:
+    """A page of queues, the next marker, and the total when asked for."""
+    validation.page_limit(limit, svc.limits.max_queues_per_page, queues=True)
+    queues, next_marker = svc.queues.list(
+        project=ctx.project_id, marker=marker, limit=limit,
+        detailed=detailed, name=name or None)
+    if detailed:
+        queues = [models.Queue(q.name, meta.with_defaults(q.metadata or {},
+                                                          svc.limits))
+                  for q in queues]
+    count = None
+    if with_count:
+        count = svc.queues.count(project=ctx.project_id, name=name or None)
+    return queues, next_marker, count
+
+
+def queue_stats(svc, ctx, queue_name: str) -> models.QueueStats:
+    return svc.queues.stats(queue_name, project=ctx.project_id)
+
+
+def queue_purge(svc, ctx, queue_name: str, payload: Payload) -> None:
+    """Remove every message and/or subscription, keeping the metadata."""
+    document = payload.parse_optional(default=None)
+    if document is None:
+        types = PURGE_TYPES
+    else:
+        if not isinstance(document, dict) or 'resource_types' not in document:
+            raise errors.BadRequest(
+                'Post body must contain key "resource_types".')
+        types = document['resource_types']
+        if (not isinstance(types, list)
+                or not all(isinstance(t, str) for t in types)
+                or not set(types) <= set(PURGE_TYPES)):
+            raise errors.BadRequest(
+                "Resource types must be a sub set of {'messages', "
+                "'subscriptions'}.")
+    if 'messages' in types:
+        _purge_messages(svc, ctx, queue_name)
+    if 'subscriptions' in types:
+        _purge_subscriptions(svc, ctx, queue_name)
+
+
+def _purge_messages(svc, ctx, queue_name: str) -> None:
+    project = ctx.project_id
+    while True:
+        page, _ = svc.messages.list(queue_name, project=project,
+                                    limit=_PURGE_BATCH, echo=True,
+                                    include_claimed=True,
+                                    include_delayed=True)
+        if not page:
+            return
+        svc.messages.bulk_delete(queue_name, [m.id for m in page],
+                                 project=project)
+
+
+def _purge_subscriptions(svc, ctx, queue_name: str) -> None:
+    project = ctx.project_id
+    while True:
+        page, _ = svc.subscriptions.list(queue_name, project=project,
+                                         limit=_PURGE_BATCH)
+        if not page:
+            return
+        for sub in page:
+            svc.subscriptions.delete(queue_name, sub.id, project=project)

@@ -1,0 +1,43 @@
+"""The singletons an operation needs, built once at start-up."""
+
+from __future__ import annotations
+
+import logging
+
+from oslo_policy import policy as oslo_policy
+
+from zaqar import policies
+from zaqar.api import crypto
+from zaqar.api import validation
+from zaqar.common import errors
+from zaqar.storage import base as storage_base
+
+LOG = logging.getLogger(__name__)
+
+
+class Service:
+    """Config, limits, storage and policy shared by every request."""
+
+    def __init__(self, conf, storage: storage_base.DataDriver):
+        self.conf = conf
+        self.limits = validation.Limits(conf)
+        self.storage = storage
+        self.queues = storage.queue_controller
+        self.messages = storage.message_controller
+        self.claims = storage.claim_controller
+        self.subscriptions = storage.subscription_controller
+        self.enable_checksum = conf.enable_checksum
+        self.cipher = crypto.MessageCipher.from_conf(conf)
+        self.enforcer = oslo_policy.Enforcer(conf)
+        self.enforcer.register_defaults(policies.list_rules())
+
+    def authorize(self, rule: str, ctx) -> None:
+        """Raise Forbidden unless ``ctx`` may perform ``rule``."""
+        target = {'project_id': ctx.project_id}
+        try:
+            allowed = self.enforcer.enforce(rule, target, ctx)
+        except oslo_policy.PolicyNotRegistered:
+            LOG.error('Policy rule %s is not registered', rule)
+            allowed = False
+        if not allowed:
+            raise errors.Forbidden()

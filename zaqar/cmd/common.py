@@ -1,0 +1,47 @@
+"""Start-up shared by the console scripts and the WSGI entry point."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from oslo_log import log as logging
+
+from zaqar import bootstrap
+from zaqar import conf as zconf
+
+LOG = logging.getLogger(__name__)
+_LOGGING_READY = False
+
+
+def config_files_from_env() -> list[str] | None:
+    value = os.environ.get('ZAQAR_CONFIG_FILE')
+    if not value:
+        return None
+    return [f for f in value.split(',') if f]
+
+
+def load_config(argv: list[str] | None = None,
+                config_files: list[str] | None = None):
+    """Parse the CLI/config files into zaqar.conf.CONF and set up logging."""
+    global _LOGGING_READY
+    conf = zconf.CONF
+    if not _LOGGING_READY:
+        logging.register_options(conf)
+        _LOGGING_READY = True
+    conf(argv if argv is not None else [], project='zaqar',
+         default_config_files=config_files)
+    logging.setup(conf, 'zaqar')
+    return conf
+
+
+def build_wsgi_app(config_files: list[str] | None = None, argv=None):
+    """Config -> service -> WSGI app; exits with a clear message on errors."""
+    from zaqar.transport.wsgi import app as wsgi_app
+    conf = load_config(argv, config_files)
+    try:
+        service = bootstrap.service_from_conf(conf)
+    except bootstrap.ConfigError as exc:
+        LOG.error('%s', exc)
+        sys.exit(f'zaqar: {exc}')
+    return wsgi_app.make_app(service)

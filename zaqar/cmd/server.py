@@ -1,0 +1,76 @@
+"""zaqar-server: the HTTP API on gunicorn (graceful stop on SIGTERM).
+
+With no config file it runs in development mode: 127.0.0.1:8888, the
+embedded SQLite store in the user data directory, authentication off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gunicorn.app import base as gunicorn_base
+from oslo_log import log as logging
+
+from zaqar.cmd import common
+
+LOG = logging.getLogger(__name__)
+
+# Threads per worker: requests mostly wait on storage I/O.
+_THREADS = 8
+
+
+class _Server(gunicorn_base.BaseApplication):
+    def __init__(self, options: dict, oslo_args: list[str]):
+        self._options = options
+        self._oslo_args = oslo_args
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Each worker builds its own storage connections after the fork.
+        return common.build_wsgi_app(argv=self._oslo_args)
+
+
+def _parse(argv: list[str]):
+    parser = argparse.ArgumentParser(
+        prog='zaqar-server', description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--bind', help='Address to listen on '
+                        '(default: [drivers:transport:wsgi] bind).')
+    parser.add_argument('--port', type=int, help='Port to listen on '
+                        '(default: [drivers:transport:wsgi] port).')
+    parser.add_argument('--workers', type=int,
+                        help='Worker processes (default: '
+                             '[drivers:transport:wsgi] workers).')
+    return parser.parse_known_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args, oslo_args = _parse(sys.argv[1:] if argv is None else argv)
+    conf = common.load_config(oslo_args)
+    if not conf.config_file:
+        LOG.warning('No configuration file found: development mode '
+                    '(embedded SQLite, no authentication).')
+    wsgi = conf['drivers:transport:wsgi']
+    bind = args.bind or wsgi.bind
+    port = args.port or wsgi.port
+    options = {
+        'bind': f'[{bind}]:{port}' if ':' in bind else f'{bind}:{port}',
+        'workers': args.workers or wsgi.workers,
+        'worker_class': 'gthread',
+        'threads': _THREADS,
+        'graceful_timeout': 30,
+        'keepalive': 30,
+        'accesslog': None,
+        'proc_name': 'zaqar-server',
+    }
+    LOG.info('Serving the v2 API on http://%s', options['bind'])
+    _Server(options, oslo_args).run()
+
+
+if __name__ == '__main__':
+    main()

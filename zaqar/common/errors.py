@@ -1,0 +1,119 @@
+"""API errors: each class carries its status and title; transports render them."""
+
+from __future__ import annotations
+
+
+class APIError(Exception):
+    """An answer to the client other than success.
+
+    Rendered as ``{"title": ..., "description": ...}`` (description omitted
+    when None) with ``status`` and any extra ``headers``.
+    """
+
+    status = 500
+    title = 'Internal server error'
+
+    def __init__(self, description: str | None = None, *,
+                 title: str | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(description or title or self.title)
+        self.description = description
+        if title is not None:
+            self.title = title
+        self.headers = headers or {}
+
+    def to_dict(self) -> dict:
+        body = {'title': self.title}
+        if self.description is not None:
+            body['description'] = self.description
+        return body
+
+
+class BadRequest(APIError):
+    """Semantic validation failure."""
+    status = 400
+    title = 'Invalid API request'
+
+
+class InvalidBody(APIError):
+    """Body unparsable or of the wrong shape."""
+    status = 400
+    title = 'Invalid request body'
+
+
+class InvalidParameter(APIError):
+    """A query parameter of the wrong type."""
+    status = 400
+    title = 'Invalid parameter'
+
+
+class MissingHeader(APIError):
+    status = 400
+    title = 'Missing header value'
+
+
+class InvalidHeader(APIError):
+    status = 400
+
+
+class Unauthorized(APIError):
+    status = 401
+    title = 'Authentication required'
+
+
+class Forbidden(APIError):
+    status = 403
+    title = 'Not authorized'
+
+    def __init__(self, description: str | None = None, **kwargs):
+        super().__init__(description or 'You are not authorized to complete '
+                         'this action.', **kwargs)
+
+
+class NotFound(APIError):
+    status = 404
+    title = 'Not found'
+
+
+class RouteNotFound(APIError):
+    """Unknown path (or a refused signed URL): title only, as the spec has."""
+    status = 404
+    title = '404 Not Found'
+
+
+class MethodNotAllowed(APIError):
+    status = 405
+    title = '405 Method Not Allowed'
+
+
+class NotAcceptable(APIError):
+    status = 406
+    title = '406 Not Acceptable'
+
+
+class Conflict(APIError):
+    status = 409
+    title = 'Resource conflict'
+
+
+class UnsupportedMediaType(APIError):
+    status = 415
+    title = '415 Unsupported Media Type'
+
+
+class ServiceUnavailable(APIError):
+    status = 503
+    title = 'Service temporarily unavailable'
+
+    def __init__(self, what: str = 'The request could not be completed',
+                 **kwargs):
+        super().__init__(f'{what}. Please try again in a few seconds.',
+                         **kwargs)
+
+
+class UnableToDelete(APIError):
+    title = 'Unable to delete'
+
+    def __init__(self, description: str, status: int):
+        super().__init__(description)
+        self.status = status

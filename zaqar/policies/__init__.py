@@ -1,0 +1,21 @@
+"""Policy in code: every rule of the API, one module per resource."""
+
+import itertools
+
+from zaqar.policies import admin
+from zaqar.policies import base
+from zaqar.policies import claims
+from zaqar.policies import messages
+from zaqar.policies import queues
+from zaqar.policies import subscriptions
+
+
+def list_rules():
+    return list(itertools.chain(
+        base.list_rules(),
+        queues.list_rules(),
+        messages.list_rules(),
+        claims.list_rules(),
+        subscriptions.list_rules(),
+        admin.list_rules(),
+    ))

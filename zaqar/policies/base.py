@@ -1,0 +1,39 @@
+"""The personas every rule is written in terms of (secure RBAC)."""
+
+from oslo_policy import policy
+
+# The admin of the deployment.
+ADMIN = 'role:admin'
+# Anyone holding a role in the target project may read it.
+PROJECT_READER = ('(role:reader or role:member or role:admin) and '
+                  'project_id:%(project_id)s')
+# Members (and admins) of the project may change it.
+PROJECT_MEMBER = '(role:member or role:admin) and project_id:%(project_id)s'
+
+READER_OR_ADMIN = 'rule:context_is_admin or rule:project_reader'
+MEMBER_OR_ADMIN = 'rule:context_is_admin or rule:project_member'
+
+rules = [
+    policy.RuleDefault('context_is_admin', ADMIN,
+                       description='Deployment administrators.'),
+    policy.RuleDefault('admin_or_owner',
+                       'is_admin:True or project_id:%(project_id)s',
+                       description='An admin or any user of the project.'),
+    policy.RuleDefault('project_reader', PROJECT_READER,
+                       description='Read-only users of the project.'),
+    policy.RuleDefault('project_member', PROJECT_MEMBER,
+                       description='Members of the project.'),
+]
+
+
+def list_rules():
+    return rules
+
+
+def documented(name: str, check: str, description: str,
+               operations: list[tuple[str, str]]):
+    """A DocumentedRuleDefault for project-scoped API operations."""
+    return policy.DocumentedRuleDefault(
+        name=name, check_str=check, description=description,
+        operations=[{'method': m, 'path': p} for m, p in operations],
+        scope_types=['project'])

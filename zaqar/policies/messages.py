@@ -1,0 +1,22 @@
+"""Rules for message operations."""
+
+from zaqar.policies import base
+
+M = '/v2/queues/{queue_name}/messages'
+
+rules = [
+    base.documented('messages:get_all', base.READER_OR_ADMIN,
+                    'List messages, or get several by id.', [('GET', M)]),
+    base.documented('messages:create', base.MEMBER_OR_ADMIN,
+                    'Post messages.', [('POST', M)]),
+    base.documented('messages:get', base.READER_OR_ADMIN,
+                    'Get one message.', [('GET', M + '/{message_id}')]),
+    base.documented('messages:delete', base.MEMBER_OR_ADMIN,
+                    'Delete one message.', [('DELETE', M + '/{message_id}')]),
+    base.documented('messages:delete_all', base.MEMBER_OR_ADMIN,
+                    'Delete messages by id, or pop them.', [('DELETE', M)]),
+]
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,1 @@
+"""Transports: WSGI (HTTP) and WebSocket, both dispatching to zaqar.api."""

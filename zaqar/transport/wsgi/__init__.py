@@ -1,0 +1,1 @@
+"""The HTTP transport: a Pecan application."""

@@ -1,0 +1,57 @@
+"""The WSGI application: the Pecan app inside its middleware onion."""
+
+from __future__ import annotations
+
+import logging
+
+import pecan
+from oslo_middleware import healthcheck
+from oslo_middleware import http_proxy_to_wsgi
+from oslo_middleware import request_id
+
+from zaqar.transport.wsgi import hooks
+from zaqar.transport.wsgi.controllers import root
+
+LOG = logging.getLogger(__name__)
+
+
+class _ServiceInjector:
+    """Puts the Service singleton in each request's environ."""
+
+    def __init__(self, app, service):
+        self.app = app
+        self.service = service
+
+    def __call__(self, environ, start_response):
+        environ['zaqar.service'] = self.service
+        return self.app(environ, start_response)
+
+
+def make_app(service):
+    """Build the WSGI callable for ``service`` (a zaqar.api Service)."""
+    conf = service.conf
+    auth_enabled = conf.auth_strategy == 'keystone'
+    app = pecan.make_app(
+        root.Root(conf.admin_mode),
+        hooks=[hooks.ErrorHook(),
+               hooks.ContextHook(service.limits, auth_enabled)],
+        force_canonical=False,
+        guess_content_type_from_ext=False,
+        use_context_locals=True,
+    )
+    app = _ServiceInjector(app, service)
+    if auth_enabled:
+        from zaqar.transport.wsgi import auth
+        app = auth.wrap(app, conf)
+    else:
+        LOG.warning('Authentication is OFF (development mode): the project '
+                    'comes from the X-Project-ID header.')
+    # Outermost last: a load balancer's /healthcheck needs no headers;
+    # proxy headers fix scheme/host before anything reads them; every
+    # response (errors included) carries x-openstack-request-id.
+    app = healthcheck.Healthcheck(app, {'backends': 'disable_by_file',
+                                        'disable_by_file_path':
+                                            '/etc/zaqar/healthcheck_disable'})
+    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    app = request_id.RequestId(app)
+    return app

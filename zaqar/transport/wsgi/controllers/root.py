@@ -1,0 +1,52 @@
+"""/ (versions document) and /v2 (home document and the v2 tree)."""
+
+from __future__ import annotations
+
+import pecan
+
+from zaqar.transport.wsgi import render
+from zaqar.transport.wsgi.controllers import base
+from zaqar.transport.wsgi.controllers.v2 import health
+from zaqar.transport.wsgi.controllers.v2 import home
+from zaqar.transport.wsgi.controllers.v2 import queues
+
+VERSIONS = {'versions': [{
+    'id': '2',
+    'status': 'CURRENT',
+    'updated': '2014-9-24T04:06:47Z',
+    'media-types': [{'base': 'application/json',
+                     'type': 'application/vnd.openstack.messaging-v2+json'}],
+    'links': [{'href': '/v2/', 'rel': 'self'}],
+}]}
+
+
+class V2(base.Resource):
+    """GET /v2 and /v2/ both answer the home document."""
+
+    def __init__(self, admin_mode: bool):
+        self._home = home.render(admin_mode)
+        self.queues = queues.QueueCollection()
+        self.ping = health.Ping()
+        if admin_mode:
+            self.health = health.Health()
+
+    def on_get(self):
+        # Checks the caller's headers like any v2 call, then serves the
+        # pre-rendered document.
+        resp = render.response(200)
+        resp.content_type = 'application/json-home'
+        resp.charset = None
+        resp.body = self._home
+        return resp
+
+
+class Root(base.Resource):
+    def __init__(self, admin_mode: bool):
+        self.v2 = V2(admin_mode)
+
+    def on_get(self):
+        return render.response(300, VERSIONS)
+
+    @pecan.expose()
+    def _lookup(self, *remainder):
+        pecan.abort(404)

@@ -1,0 +1,1 @@
+"""Controllers of the v2 API."""

@@ -1,0 +1,75 @@
+"""The v2 home document (JSON-Home), rendered once at import."""
+
+from __future__ import annotations
+
+import json
+
+_JSON = {'application/json': {}}
+
+# (rel, href or href-template, href-vars or None, allowed methods)
+_PROJECT_RESOURCES = [
+    ('queues', '/v2/queues{?marker,limit,detailed}',
+     {'marker': 'param/marker', 'limit': 'param/queue_limit',
+      'detailed': 'param/detailed'}, ['GET']),
+    ('queue', '/v2/queues/{queue_name}', {'queue_name': 'param/queue_name'},
+     ['GET', 'PUT', 'DELETE', 'PATCH']),
+    ('queue_stats', '/v2/queues/{queue_name}/stats',
+     {'queue_name': 'param/queue_name'}, ['GET']),
+    ('queue_share', '/v2/queues/{queue_name}/share',
+     {'queue_name': 'param/queue_name'}, ['POST']),
+    ('queue_purge', '/v2/queues/{queue_name}/purge',
+     {'queue_name': 'param/queue_name'}, ['POST']),
+    ('messages',
+     '/v2/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}',
+     {'queue_name': 'param/queue_name', 'marker': 'param/marker',
+      'limit': 'param/messages_limit', 'echo': 'param/echo',
+      'include_claimed': 'param/include_claimed'}, ['GET']),
+    ('post_messages', '/v2/queues/{queue_name}/messages',
+     {'queue_name': 'param/queue_name'}, ['POST']),
+    ('messages_delete', '/v2/queues/{queue_name}/messages{?ids,pop}',
+     {'queue_name': 'param/queue_name', 'ids': 'param/ids',
+      'pop': 'param/pop'}, ['DELETE']),
+    ('message_delete',
+     '/v2/queues/{queue_name}/messages/{message_id}{?claim_id}',
+     {'queue_name': 'param/queue_name', 'message_id': 'param/message_id',
+      'claim_id': 'param/claim_id'}, ['DELETE']),
+    ('message_get', '/v2/queues/{queue_name}/messages/{message_id}',
+     {'queue_name': 'param/queue_name', 'message_id': 'param/message_id'},
+     ['GET']),
+    ('claim', '/v2/queues/{queue_name}/claims/{claim_id}',
+     {'queue_name': 'param/queue_name', 'claim_id': 'param/claim_id'},
+     ['GET']),
+    ('post_claim', '/v2/queues/{queue_name}/claims{?limit}',
+     {'queue_name': 'param/queue_name', 'limit': 'param/claim_limit'},
+     ['POST']),
+    ('patch_claim', '/v2/queues/{queue_name}/claims/{claim_id}',
+     {'queue_name': 'param/queue_name', 'claim_id': 'param/claim_id'},
+     ['PATCH']),
+    ('delete_claim', '/v2/queues/{queue_name}/claims/{claim_id}',
+     {'queue_name': 'param/queue_name', 'claim_id': 'param/claim_id'},
+     ['DELETE']),
+    ('ping', '/v2/ping', None, ['GET']),
+]
+
+_ADMIN_RESOURCES = [
+    ('health', '/v2/health', None, ['GET']),
+]
+
+
+def _entry(href, href_vars, allow):
+    hints = {'allow': allow, 'formats': _JSON}
+    if 'POST' in allow or 'PUT' in allow:
+        hints['accept-post'] = ['application/json']
+    if href_vars is None:
+        return {'href': href, 'hints': hints}
+    return {'href-template': href, 'href-vars': href_vars, 'hints': hints}
+
+
+def render(admin_mode: bool, extra: list | None = None) -> bytes:
+    """The pretty-printed JSON-Home document for this deployment."""
+    entries = list(_PROJECT_RESOURCES) + list(extra or [])
+    if admin_mode:
+        entries += _ADMIN_RESOURCES
+    resources = {f'rel/{rel}': _entry(href, href_vars, allow)
+                 for rel, href, href_vars, allow in entries}
+    return json.dumps({'resources': resources}, indent=4).encode()

@@ -1,0 +1,88 @@
+"""/v2/queues/{name}/messages[/{id}]."""
+
+from __future__ import annotations
+
+import pecan
+
+from zaqar.transport.wsgi import params
+from zaqar.transport.wsgi import render
+from zaqar.transport.wsgi.controllers import base
+
+
+class MessageCollection(base.Resource):
+    """Post, list, bulk get, bulk delete and pop."""
+
+    def __init__(self, queue_name: str):
+        self.queue_name = queue_name
+        self.base = f'/v2/queues/{queue_name}'
+
+    def on_post(self):
+        ids = self.call('message_post', queue_name=self.queue_name,
+                        payload=self.payload())
+        hrefs = [f'{self.base}/messages/{i}' for i in ids]
+        return render.response(
+            201, {'resources': hrefs},
+            {'Location': f'{self.base}/messages?ids={",".join(ids)}'})
+
+    def on_get(self):
+        req = pecan.request
+        ids = params.get_list(req, 'ids')
+        if ids is not None:
+            found = self.call('message_get_many', queue_name=self.queue_name,
+                              ids=ids)
+            return render.response(200, {'messages': [
+                render.message(m, self.base) for m in found]})
+        query = {
+            'limit': params.get_int(req, 'limit'),
+            'echo': params.get_bool(req, 'echo'),
+            'include_claimed': params.get_bool(req, 'include_claimed'),
+            'include_delayed': params.get_bool(req, 'include_delayed'),
+        }
+        found, next_marker = self.call(
+            'message_list', queue_name=self.queue_name,
+            marker=params.get_str(req, 'marker'),
+            limit=query['limit'] or 10, echo=query['echo'],
+            include_claimed=query['include_claimed'],
+            include_delayed=query['include_delayed'])
+        links = []
+        if found:
+            shown = {k: v for k, v in query.items() if v}
+            links.append(render.next_link(f'{self.base}/messages', shown,
+                                          next_marker))
+        return render.response(200, {
+            'messages': [render.message(m, self.base) for m in found],
+            'links': links})
+
+    def on_delete(self):
+        req = pecan.request
+        popped = self.call(
+            'message_delete_many', queue_name=self.queue_name,
+            ids=params.get_list(req, 'ids'),
+            claim_ids=params.get_list(req, 'claim_ids'),
+            pop=params.get_int(req, 'pop'))
+        if popped is None:
+            return render.no_content()
+        return render.response(200, {'messages': [
+            render.message(m, self.base) for m in popped]})
+
+    @pecan.expose()
+    def _lookup(self, message_id, *remainder):
+        return Message(self.queue_name, message_id), remainder
+
+
+class Message(base.Resource):
+    def __init__(self, queue_name: str, message_id: str):
+        self.queue_name = queue_name
+        self.message_id = message_id
+        self.base = f'/v2/queues/{queue_name}'
+
+    def on_get(self):
+        found = self.call('message_get', queue_name=self.queue_name,
+                          message_id=self.message_id)
+        return render.response(200, render.message(found, self.base))
+
+    def on_delete(self):
+        self.call('message_delete', queue_name=self.queue_name,
+                  message_id=self.message_id,
+                  claim_id=params.get_str(pecan.request, 'claim_id'))
+        return render.no_content()

@@ -1,0 +1,101 @@
+"""Pecan hooks: per-request context and the one JSON error renderer."""
+
+from __future__ import annotations
+
+import logging
+
+import pecan
+from pecan import hooks
+import webob.exc
+
+from zaqar.api import context as zcontext
+from zaqar.api import validation
+from zaqar.common import errors
+from zaqar.transport.wsgi import render
+
+LOG = logging.getLogger(__name__)
+
+FORM = 'application/x-www-form-urlencoded'
+# Roles of a development-mode caller that sends no X-Roles header.
+DEV_DEFAULT_ROLES = ('member', 'reader')
+
+
+def context() -> zcontext.RequestContext:
+    """The context of the request being handled."""
+    return pecan.request.environ['zaqar.context']
+
+
+class ContextHook(hooks.PecanHook):
+    """Run the spec's request checks in order and build the context."""
+
+    priority = 10
+
+    def __init__(self, limits: validation.Limits, auth_enabled: bool):
+        self.limits = limits
+        self.auth_enabled = auth_enabled
+
+    def on_route(self, state):
+        req = state.request
+        if req.content_length and (req.content_type or '').lower() == FORM:
+            raise errors.APIError(
+                'Endpoint does not accept `application/x-www-form-urlencoded`'
+                ' content; currently supported media type is '
+                '`application/json`; specify proper client-side media type '
+                'with the "Content-Type" header.', title='Invalid Content-Type')
+        if 'Accept' in req.headers and not req.accept.acceptable_offers(
+                ['application/json', 'application/json-home']):
+            raise errors.NotAcceptable()
+        if not req.path_info.startswith('/v2'):
+            return
+        headers = req.headers
+        client_id = validation.client_id(headers.get('Client-ID'),
+                                         self.limits)
+        project = headers.get('X-Project-ID')
+        if project is None:
+            raise errors.BadRequest('The header X-PROJECT-ID was missing',
+                                    title='Project-Id Missing')
+        if project == '':
+            raise errors.BadRequest(
+                'X-PROJECT-ID cannot be an empty string. Specify the right '
+                'header X-PROJECT-ID and retry.',
+                title='Empty project header not allowed')
+        roles = headers.get('X-Roles')
+        if roles is not None:
+            role_list = [r.strip() for r in roles.split(',') if r.strip()]
+        elif self.auth_enabled:
+            role_list = []
+        else:
+            role_list = list(DEV_DEFAULT_ROLES)
+        req.environ['zaqar.context'] = zcontext.RequestContext(
+            client_id=client_id,
+            project_id=project,
+            user_id=headers.get('X-User-ID'),
+            roles=role_list,
+            auth_token=headers.get('X-Auth-Token'),
+            request_id=req.environ.get('openstack.request_id'),
+            is_admin='admin' in role_list,
+        )
+
+
+class ErrorHook(hooks.PecanHook):
+    """Render every failure as JSON {"title", "description"}."""
+
+    priority = 1
+
+    def on_error(self, state, exc):
+        if isinstance(exc, errors.APIError):
+            headers = dict(exc.headers)
+            if exc.status == 406:
+                return render.response(406, headers=headers)
+            return render.response(exc.status, exc.to_dict(), headers)
+        if isinstance(exc, webob.exc.HTTPException):
+            body = {'title': f'{exc.code} {exc.title}'}
+            return render.response(exc.code, body)
+        request_id = state.request.environ.get('openstack.request_id')
+        LOG.exception('Unexpected error handling %s %s (request %s)',
+                      state.request.method, state.request.path, request_id)
+        return render.response(500, {
+            'title': 'Internal server error',
+            'description': f'The server failed to complete the request; its '
+                           f'log has the details under request id '
+                           f'{request_id}.'})

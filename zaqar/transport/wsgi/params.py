@@ -1,0 +1,52 @@
+"""Query-string parsing with the spec's error wording (falcon-compatible)."""
+
+from __future__ import annotations
+
+from zaqar.common import errors
+
+_TRUE = frozenset(('true', '1', 'yes', 't', 'y', 'on'))
+_FALSE = frozenset(('false', '0', 'no', 'f', 'n', 'off'))
+
+
+def _value(request, name: str) -> str | None:
+    """The last non-blank value of ``name`` (blank values count as absent)."""
+    values = [v for v in request.GET.getall(name) if v != '']
+    return values[-1] if values else None
+
+
+def get_str(request, name: str) -> str | None:
+    return _value(request, name)
+
+
+def get_int(request, name: str, default: int | None = None) -> int | None:
+    value = _value(request, name)
+    if value is None:
+        return default
+    try:
+        return int(value, 10)
+    except ValueError:
+        raise errors.InvalidParameter(
+            f'The "{name}" parameter is invalid. The value must be an '
+            'integer.')
+
+
+def get_bool(request, name: str, default: bool = False) -> bool:
+    value = _value(request, name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise errors.InvalidParameter(
+        f'The "{name}" parameter is invalid. The value of the parameter must '
+        'be "true" or "false".')
+
+
+def get_list(request, name: str) -> list[str] | None:
+    """Comma-separated values (repeated parameters are joined)."""
+    items: list[str] = []
+    for value in request.GET.getall(name):
+        items.extend(v for v in value.split(',') if v != '')
+    return items or None

@@ -1,0 +1,72 @@
+"""Turn operation results into HTTP responses (JSON bodies, hrefs, links)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import webob
+
+from zaqar.storage import models
+
+JSON = 'application/json'
+
+
+def response(status: int = 200, body: Any = None,
+             headers: dict[str, str] | None = None,
+             content_type: str = JSON) -> webob.Response:
+    resp = webob.Response(status=status, headerlist=[])
+    if body is not None:
+        resp.content_type = content_type
+        resp.charset = None
+        resp.body = json.dumps(body).encode()
+    if headers:
+        resp.headers.update(headers)
+    return resp
+
+
+def no_content(headers: dict[str, str] | None = None) -> webob.Response:
+    return response(204, headers=headers)
+
+
+def message(msg: models.Message, base: str) -> dict:
+    """A message as list/get/claim responses show it."""
+    href = f'{base}/messages/{msg.id}'
+    if msg.claim_id:
+        href += f'?claim_id={msg.claim_id}'
+    body = {'id': msg.id, 'href': href, 'ttl': msg.ttl, 'age': msg.age,
+            'body': msg.body}
+    if msg.checksum:
+        body['checksum'] = msg.checksum
+    return body
+
+
+def next_link(path: str, params: dict[str, Any], marker: str) -> dict:
+    query = {k: _qs(v) for k, v in params.items() if v is not None}
+    query['marker'] = marker
+    return {'rel': 'next', 'href': f'{path}?{urlencode(query)}'}
+
+
+def _qs(value: Any) -> str:
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return str(value)
+
+
+def iso(epoch: float) -> str:
+    return datetime.datetime.fromtimestamp(
+        epoch, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def stats(result: models.QueueStats, base: str) -> dict:
+    counts: dict[str, Any] = {'claimed': result.claimed, 'free': result.free,
+                              'total': result.total}
+    if result.total:
+        for key, stamp in (('oldest', result.oldest),
+                           ('newest', result.newest)):
+            if stamp is not None:
+                counts[key] = {'age': stamp.age, 'created': iso(stamp.created),
+                               'href': f'{base}/messages/{stamp.id}'}
+    return {'messages': counts}

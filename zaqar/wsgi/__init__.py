@@ -1,0 +1,1 @@
+"""Entry point for WSGI servers (uWSGI, mod_wsgi, gunicorn)."""
