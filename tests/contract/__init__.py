@@ -1,0 +1,1 @@
+"""The storage contract suite: one set of tests run against every driver."""
