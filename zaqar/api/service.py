@@ -41,3 +41,11 @@ class Service:
             allowed = False
         if not allowed:
             raise errors.Forbidden()
+
+
+def policy_enforcer():
+    """An Enforcer with every rule registered (for oslopolicy-* tools)."""
+    from zaqar import conf as zconf
+    enforcer = oslo_policy.Enforcer(zconf.CONF)
+    enforcer.register_defaults(policies.list_rules())
+    return enforcer

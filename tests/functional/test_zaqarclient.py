@@ -1,0 +1,64 @@
+"""python-zaqarclient (v2, HTTP transport) end to end against the server."""
+
+from __future__ import annotations
+
+import uuid
+
+from zaqarclient.queues.v2 import client as zclient
+
+from tests.functional import base
+
+
+class ZaqarClientTest(base.ServerTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.project = 'zc-' + uuid.uuid4().hex[:10]
+        self.zaqar = zclient.Client(self.server.url, version=2, conf={
+            'auth_opts': {'options': {'os_project_id': self.project}}})
+
+    def test_queue_post_claim_delete_stats(self):
+        queue = self.zaqar.queue('work')
+        queue.ensure_exists()
+        self.assertTrue(queue.exists())
+        self.assertIn('work', [q.name for q in self.zaqar.queues()])
+        queue.post([{'body': {'n': i}, 'ttl': 600} for i in range(10)])
+        claim = queue.claim(ttl=120, grace=60, limit=5)
+        claimed = list(claim)
+        self.assertEqual(5, len(claimed))
+        self.assertEqual([{'n': i} for i in range(5)],
+                         [m.body for m in claimed])
+        for message in claimed:
+            message.delete()
+        stats = queue.stats
+        self.assertEqual(5, stats['total'])
+        self.assertEqual(5, stats['free'])
+        self.assertEqual(0, stats['claimed'])
+
+    def test_metadata_messages_and_pop(self):
+        queue = self.zaqar.queue('meta')
+        queue.ensure_exists()
+        queue.metadata(new_meta={'color': 'blue'})
+        self.assertEqual('blue', queue.metadata(force_reload=True)['color'])
+        queue.post({'body': 'a'})
+        queue.post({'body': 'b'})
+        listed = list(queue.messages(echo=True))
+        self.assertEqual(['a', 'b'], [m.body for m in listed])
+        fetched = queue.message(listed[0].id)
+        self.assertEqual('a', fetched.body)
+        popped = list(queue.pop(1))
+        self.assertEqual(['a'], [m.body for m in popped])
+        queue.delete_messages(listed[1].id)
+        self.assertEqual([], list(queue.messages(echo=True)))
+        queue.delete()
+        self.assertFalse(queue.exists())
+
+    def test_claim_update_and_release(self):
+        queue = self.zaqar.queue('claims')
+        queue.post([{'body': i} for i in range(3)])
+        claim = queue.claim(ttl=60, grace=60, limit=3)
+        claim.update(ttl=120)
+        self.assertEqual(120, queue.claim(id=claim.id).ttl)
+        claim.delete()
+        again = queue.claim(ttl=60, grace=60, limit=3)
+        self.assertEqual(3, len(list(again)))
