@@ -1,0 +1,1 @@
+"""MongoDB data driver: queues, messages, claims and subscriptions."""

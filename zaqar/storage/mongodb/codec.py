@@ -1,0 +1,60 @@
+"""Conversions between Python values and what the driver stores.
+
+Times: ``created`` fields are float epoch seconds (exact ages); every
+deadline (``expires``, ``claim_expires``, ``visible_at``) is a BSON date
+(naive UTC, millisecond precision) so one TTL index can back-stop garbage
+collection. Free-form JSON (message bodies, queue metadata, subscription
+options) is stored as JSON text: any key (``$x``, ``a.b``) and any integer
+size round-trips, which BSON documents would not guarantee.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+#: The "never" deadline: an unclaimed message's claim_expires.
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def to_date(timestamp: float) -> datetime.datetime:
+    """Epoch seconds -> naive UTC datetime truncated to milliseconds."""
+    millis = int(timestamp * 1000)
+    return EPOCH + datetime.timedelta(milliseconds=millis)
+
+
+def to_oid(value: Any) -> ObjectId | None:
+    """An ObjectId from a 24-hex string, or None for anything else."""
+    if not isinstance(value, str) or len(value) != 24:
+        return None
+    try:
+        return ObjectId(value)
+    except (InvalidId, TypeError):
+        return None
+
+
+def to_oids(values: Any) -> list[ObjectId]:
+    """The well-formed ids among ``values`` (malformed ones are dropped)."""
+    oids = (to_oid(value) for value in values or ())
+    return [oid for oid in oids if oid is not None]
+
+
+def dump_json(value: Any) -> str:
+    """Serialise a JSON value compactly (non-ASCII kept as is)."""
+    return json.dumps(value, ensure_ascii=False, separators=(',', ':'))
+
+
+def load_json(text: str | None, default: Any = None) -> Any:
+    """Parse what dump_json wrote; ``default`` when the field is absent."""
+    if text is None:
+        return default
+    return json.loads(text)
+
+
+def age(created: float, now: float) -> int:
+    """Whole seconds since ``created`` (never negative)."""
+    return max(0, int(now - created))

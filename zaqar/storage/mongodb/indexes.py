@@ -1,0 +1,84 @@
+"""Every collection the driver uses, its document shape and its indexes.
+
+This is the one place indexes are declared; ``ensure_indexes`` creates them
+when the driver first talks to a database. All documents carry ``project``
+and are always queried with it, so tenants never see each other.
+
+``queues``: ``project``, ``name``, ``metadata`` (JSON text), ``counter``
+(last marker handed out to a message of the queue), ``created``.
+
+``messages``: ``_id`` (ObjectId: the message id), ``project``, ``queue``,
+``marker`` (per-queue, increasing in post order), ``body`` (JSON text),
+``ttl`` (lifetime in seconds counted from ``created``), ``created``,
+``expires``, ``visible_at`` (end of the delay), ``client`` (poster's
+Client-ID), ``claim_id``, ``claim_expires`` (EPOCH when unclaimed),
+``claim_count``, ``checksum``.
+
+``claims``: ``_id`` (the claim id), ``project``, ``queue``, ``ttl``,
+``created`` (creation or last renewal), ``expires``.
+
+``subscriptions``: ``_id`` (the subscription id), ``project``, ``queue``,
+``subscriber``, ``ttl``, ``created`` (creation or last ttl change),
+``expires``, ``options`` (JSON text), ``confirmed``.
+
+Each ``expires`` has a TTL index as a garbage-collection backstop only:
+queries filter on it themselves, since sweeps run about once a minute.
+"""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.database import Database
+
+QUEUES = 'queues'
+MESSAGES = 'messages'
+CLAIMS = 'claims'
+SUBSCRIPTIONS = 'subscriptions'
+
+
+def _ttl(name: str) -> IndexModel:
+    return IndexModel([('expires', ASCENDING)], name=name,
+                      expireAfterSeconds=0)
+
+
+INDEXES: dict[str, list[IndexModel]] = {
+    QUEUES: [
+        # Lookups by name and listing sorted by name.
+        IndexModel([('project', ASCENDING), ('name', ASCENDING)],
+                   name='queue_name', unique=True),
+    ],
+    MESSAGES: [
+        # FIFO listing, claiming and popping: scan a queue in marker order.
+        # Unique so two messages can never share a position.
+        IndexModel([('project', ASCENDING), ('queue', ASCENDING),
+                    ('marker', ASCENDING)],
+                   name='queue_marker', unique=True),
+        # Messages of one claim (get, renew, release, delete with claim).
+        IndexModel([('project', ASCENDING), ('queue', ASCENDING),
+                    ('claim_id', ASCENDING)],
+                   name='queue_claim'),
+        _ttl('message_ttl'),
+    ],
+    CLAIMS: [
+        IndexModel([('project', ASCENDING), ('queue', ASCENDING)],
+                   name='claim_queue'),
+        _ttl('claim_ttl'),
+    ],
+    SUBSCRIPTIONS: [
+        # One subscription per project + queue + subscriber URI.
+        IndexModel([('project', ASCENDING), ('queue', ASCENDING),
+                    ('subscriber', ASCENDING)],
+                   name='subscription_subscriber', unique=True),
+        # Listing ordered by id.
+        IndexModel([('project', ASCENDING), ('queue', ASCENDING),
+                    ('_id', ASCENDING)],
+                   name='subscription_list'),
+        _ttl('subscription_ttl'),
+    ],
+}
+
+
+def ensure_indexes(database: Database) -> None:
+    """Create every declared index (a no-op for those already there)."""
+    for collection, models in INDEXES.items():
+        database[collection].create_indexes(models)

@@ -1,0 +1,244 @@
+"""Messages: posting, FIFO listing, lookups, deletes and pop."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo import errors as mongo_errors
+
+from zaqar.storage import base
+from zaqar.storage import errors
+from zaqar.storage import models
+from zaqar.storage.mongodb import codec
+from zaqar.storage.mongodb import indexes
+from zaqar.storage.mongodb import queues
+from zaqar.storage.mongodb.resilience import retried
+
+if TYPE_CHECKING:
+    from zaqar.storage.mongodb.driver import DataDriver
+
+# How long popped messages stay hidden if the process dies between
+# tagging them and deleting them (they then become available again).
+_POP_LEASE = 60
+
+# Selection rounds when concurrent consumers keep taking our candidates.
+MAX_ROUNDS = 10
+
+
+def to_message(record: dict, now: float) -> models.Message:
+    """The model of a stored message; the claim shows only while live."""
+    claimed = record['claim_expires'] > codec.to_date(now)
+    return models.Message(
+        id=str(record['_id']),
+        body=codec.load_json(record['body']),
+        ttl=record['ttl'],
+        age=codec.age(record['created'], now),
+        created=record['created'],
+        claim_id=record.get('claim_id') if claimed else None,
+        claim_count=record.get('claim_count', 0),
+        checksum=record.get('checksum'))
+
+
+def live(queue: str, project: str, now: float) -> dict[str, Any]:
+    """Filter of a queue's unexpired messages."""
+    return {'project': project, 'queue': queue,
+            'expires': {'$gt': codec.to_date(now)}}
+
+
+def available(queue: str, project: str, now: float) -> dict[str, Any]:
+    """Filter of messages one may claim or pop: live, unclaimed, not
+    delayed. Also the guard of every claiming update, so a message is
+    taken by one consumer only."""
+    now_date = codec.to_date(now)
+    return dict(live(queue, project, now),
+                claim_expires={'$lte': now_date},
+                visible_at={'$lte': now_date})
+
+
+def _parse_marker(marker: str | None) -> int | None:
+    """A marker is the decimal position of the last message seen."""
+    if marker is None:
+        return None
+    try:
+        return int(marker)
+    except (TypeError, ValueError):
+        return None
+
+
+class MessageController(base.MessageController):
+    """Messages in the ``messages`` collection, ordered by ``marker``."""
+
+    def __init__(self, driver: DataDriver):
+        self._driver = driver
+        self._col = driver.collection(indexes.MESSAGES)
+        self._claims = driver.collection(indexes.CLAIMS)
+
+    @retried
+    def post(self, queue, messages, *, project, client_uuid):
+        now = time.time()
+        first = queues.reserve_markers(self._driver, queue, project,
+                                       len(messages))
+        records = []
+        for offset, item in enumerate(messages):
+            ttl = int(item['ttl'])
+            records.append({
+                '_id': ObjectId(), 'project': project, 'queue': queue,
+                'marker': first + offset,
+                'body': codec.dump_json(item.get('body')),
+                'ttl': ttl, 'created': now,
+                'expires': codec.to_date(now + ttl),
+                'visible_at': codec.to_date(now + int(item.get('delay')
+                                                       or 0)),
+                'client': client_uuid,
+                'claim_id': None, 'claim_expires': codec.EPOCH,
+                'claim_count': 0,
+                'checksum': item.get('checksum')})
+        ids = [record['_id'] for record in records]
+        try:
+            self._col.insert_many(records, ordered=True)
+        except mongo_errors.PyMongoError:
+            # All or nothing: take back whatever part of the batch landed.
+            try:
+                self._col.delete_many({'_id': {'$in': ids}})
+            except mongo_errors.PyMongoError:
+                pass
+            raise
+        return [str(oid) for oid in ids]
+
+    @retried
+    def list(self, queue, *, project, marker=None, limit=10, echo=False,
+             client_uuid=None, include_claimed=False,
+             include_delayed=False):
+        now = time.time()
+        now_date = codec.to_date(now)
+        query = live(queue, project, now)
+        position = _parse_marker(marker)
+        if position is not None:
+            query['marker'] = {'$gt': position}
+        if not include_claimed:
+            query['claim_expires'] = {'$lte': now_date}
+        if not include_delayed:
+            query['visible_at'] = {'$lte': now_date}
+        if not echo and client_uuid is not None:
+            query['client'] = {'$ne': client_uuid}
+        records = list(self._col.find(query)
+                       .sort('marker', ASCENDING).limit(limit))
+        found = [to_message(record, now) for record in records]
+        return found, (str(records[-1]['marker']) if records else None)
+
+    @retried
+    def get(self, queue, message_id, *, project):
+        now = time.time()
+        oid = codec.to_oid(message_id)
+        record = None
+        if oid is not None:
+            record = self._col.find_one(
+                dict(live(queue, project, now), _id=oid))
+        if record is None:
+            raise errors.MessageDoesNotExist(message_id, queue, project)
+        return to_message(record, now)
+
+    @retried
+    def bulk_get(self, queue, message_ids, *, project):
+        now = time.time()
+        oids = codec.to_oids(message_ids)
+        if not oids:
+            return []
+        records = {record['_id']: record for record in self._col.find(
+            dict(live(queue, project, now), _id={'$in': oids}))}
+        found = []
+        for oid in dict.fromkeys(oids):  # input order, duplicates once
+            if oid in records:
+                found.append(to_message(records[oid], now))
+        return found
+
+    def _claim_is_live(self, queue: str, claim_id: str, project: str,
+                       now: float) -> bool:
+        oid = codec.to_oid(claim_id)
+        return oid is not None and self._claims.find_one(
+            {'_id': oid, 'project': project, 'queue': queue,
+             'expires': {'$gt': codec.to_date(now)}},
+            projection={'_id': True}) is not None
+
+    @retried
+    def delete(self, queue, message_id, *, project, claim_id=None):
+        oid = codec.to_oid(message_id)
+        if oid is None:
+            return
+        # Re-check when the message changes state under us (a claim is
+        # taken or lapses between the read and the guarded delete).
+        for _ in range(MAX_ROUNDS):
+            now = time.time()
+            now_date = codec.to_date(now)
+            record = self._col.find_one(
+                dict(live(queue, project, now), _id=oid),
+                projection={'claim_id': True, 'claim_expires': True})
+            if record is None:
+                return
+            claimed = record['claim_expires'] > now_date
+            if claim_id is not None:
+                if not self._claim_is_live(queue, claim_id, project, now):
+                    raise errors.ClaimDoesNotExist(claim_id, queue, project)
+                if not claimed:
+                    raise errors.MessageNotClaimed(message_id)
+                if record.get('claim_id') != claim_id:
+                    raise errors.MessageNotClaimedBy(message_id, claim_id)
+                guard = {'claim_id': claim_id,
+                         'claim_expires': {'$gt': now_date}}
+            else:
+                if claimed:
+                    raise errors.MessageIsClaimed(message_id)
+                guard = {'claim_expires': {'$lte': now_date}}
+            result = self._col.delete_one(dict(guard, _id=oid,
+                                               project=project, queue=queue))
+            if result.deleted_count:
+                return
+        raise errors.StorageUnavailable(
+            f'Message {message_id} kept changing while being deleted')
+
+    @retried
+    def bulk_delete(self, queue, message_ids, *, project, claim_ids=None):
+        oids = codec.to_oids(message_ids)
+        if not oids:
+            return
+        query: dict[str, Any] = {'_id': {'$in': oids}, 'project': project,
+                                 'queue': queue}
+        if claim_ids is not None:
+            query['claim_id'] = {'$in': [c for c in claim_ids
+                                         if isinstance(c, str)]}
+            query['claim_expires'] = {'$gt': codec.to_date(time.time())}
+        self._col.delete_many(query)
+
+    @retried
+    def pop(self, queue, limit, *, project):
+        now = time.time()
+        # Tag the chosen messages with a private lease, as a claim would,
+        # so concurrent pops and claims never share one; then take them.
+        tag = str(ObjectId())
+        scope = {'project': project, 'queue': queue, 'claim_id': tag}
+        taken = 0
+        for _ in range(MAX_ROUNDS):
+            guard = available(queue, project, now)
+            candidates = [record['_id'] for record in self._col.find(
+                guard, projection={'_id': True})
+                .sort('marker', ASCENDING).limit(limit - taken)]
+            if not candidates:
+                break
+            result = self._col.update_many(
+                dict(guard, _id={'$in': candidates}),
+                {'$set': {'claim_id': tag, 'claim_expires':
+                          codec.to_date(now + _POP_LEASE)}})
+            taken += result.modified_count
+            if taken >= limit or result.modified_count == len(candidates):
+                break  # done, or nothing was lost to a concurrent consumer
+        records = list(self._col.find(scope).sort('marker', ASCENDING))
+        if records:
+            self._col.delete_many(scope)
+        popped = []
+        for record in records:
+            record.update(claim_id=None, claim_expires=codec.EPOCH)
+            popped.append(to_message(record, now))
+        return popped
