@@ -1,0 +1,51 @@
+"""How zaqar-bench scenarios split their workers and size their bodies."""
+
+import json
+
+import testtools
+
+from zaqar.bench import scenarios
+from zaqar.bench.workers import batch_payload
+
+
+class TestPlan(testtools.TestCase):
+
+    def test_mixed_default_split(self):
+        self.assertEqual((3, 3, 2), scenarios.default_mix(8))
+        self.assertEqual((1, 1, 0), scenarios.default_mix(2))
+        self.assertRaises(ValueError, scenarios.default_mix, 1)
+
+    def test_mix_parsing(self):
+        self.assertEqual((4, 2, 1), scenarios.parse_mix('4:2:1'))
+        self.assertRaises(ValueError, scenarios.parse_mix, '4:0:1')
+        self.assertRaises(ValueError, scenarios.parse_mix, '4:2')
+
+    def test_workers_spread_over_queues_per_role(self):
+        specs = scenarios.plan(scenarios.SCENARIOS['mixed'], 6,
+                               ['q0', 'q1'], mix=(2, 2, 2))
+        by_role = {}
+        for spec in specs:
+            by_role.setdefault(spec.role, []).append(spec.queue)
+        for queues in by_role.values():
+            self.assertEqual(['q0', 'q1'], queues)
+
+    def test_consumers_of_consume_stop_when_the_queue_is_empty(self):
+        specs = scenarios.plan(scenarios.SCENARIOS['consume'], 3, ['q'])
+        self.assertTrue(all(s.stop_when_empty for s in specs))
+        self.assertEqual({'consumer'}, {s.role for s in specs})
+
+    def test_prefill_scales_with_duration_unless_given(self):
+        consume = scenarios.SCENARIOS['consume']
+        self.assertEqual(15000, consume.prefill_count(10, None))
+        self.assertEqual(7, consume.prefill_count(10, 7))
+        self.assertEqual(0, scenarios.SCENARIOS['post1'].prefill_count(
+            10, 7))
+
+
+class TestPayload(testtools.TestCase):
+
+    def test_message_body_has_the_asked_size(self):
+        doc = json.loads(batch_payload(10, 256))
+        self.assertEqual(10, len(doc['messages']))
+        for message in doc['messages']:
+            self.assertEqual(256, len(json.dumps(message['body'])))
