@@ -213,7 +213,7 @@ class QueueContract:
         self.assertEqual(1, self.queues.count(project=self.project,
                                               name='two'))
         self.assertEqual(2, self.queues.count(project=self.project,
-                                              name='o'))
+                                              name='wo'))
         self.queues.delete('one', project=self.project)
         self.assertEqual(3, self.queues.count(project=self.project))
 
