@@ -63,7 +63,10 @@ class DataDriver(base.DataDriver):
             max_attempts=int(conf['max_attempts']),
             max_sleep=float(conf['max_retry_sleep']),
             jitter=float(conf['max_retry_jitter']))
-        self.client = pymongo.MongoClient(uri, **self._client_kwargs(conf))
+        kwargs = self._client_kwargs(conf)
+        if 'serverselectiontimeoutms' in uri.lower():
+            del kwargs['serverSelectionTimeoutMS']  # keyword would win
+        self.client = pymongo.MongoClient(uri, **kwargs)
         database = self.options.get('database')
         if not database:
             database = self.client.get_default_database('zaqar').name
