@@ -1,0 +1,1 @@
+"""SQL data driver (SQLite, PostgreSQL, MariaDB/MySQL) built on SQLAlchemy Core."""

@@ -1,0 +1,258 @@
+"""Messages: rows ordered by ``seq``, which is also the opaque list marker.
+
+A message is live while ``expires > now``, claimed while ``claim_id`` is set
+and ``claim_expires > now``, delayed while ``delay_until > now``. Rows
+selected to be changed are locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL
+and MariaDB/MySQL; on SQLite the write transaction already holds the lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import uuid
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+
+from zaqar.storage import base
+from zaqar.storage import errors
+from zaqar.storage import models
+from zaqar.storage.sqlalchemy import engine
+from zaqar.storage.sqlalchemy import sql
+from zaqar.storage.sqlalchemy import tables
+
+M = tables.messages
+C = tables.claims
+
+# Every id this driver hands out (messages, claims, subscriptions) is a
+# canonical lowercase UUID; anything else cannot name a row.
+_ID_RE = re.compile(
+    r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+
+_INSERT = M.insert()
+
+_GET = sa.select(*sql.MESSAGE_COLUMNS).where(
+    M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
+    M.c.id == sa.bindparam('message_id'),
+    M.c.expires > sa.bindparam('now'))
+
+_BULK_GET = sa.select(*sql.MESSAGE_COLUMNS).where(
+    M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
+    M.c.id.in_(sa.bindparam('ids', expanding=True)),
+    M.c.expires > sa.bindparam('now')).order_by(M.c.seq)
+
+_LOCK_ONE = sa.select(M.c.seq, M.c.claim_id, M.c.claim_expires).where(
+    M.c.queue_id == sa.bindparam('queue_id'),
+    M.c.id == sa.bindparam('message_id'),
+    M.c.expires > sa.bindparam('now')).with_for_update()
+
+_LIVE_CLAIM = sa.select(C.c.id).where(
+    C.c.id == sa.bindparam('claim_id'),
+    C.c.queue_id == sa.bindparam('queue_id'),
+    C.c.expires > sa.bindparam('now'))
+
+_DELETE_SEQS = M.delete().where(
+    M.c.seq.in_(sa.bindparam('seqs', expanding=True)))
+
+_BULK_DELETE = M.delete().where(
+    M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
+    M.c.id.in_(sa.bindparam('ids', expanding=True)))
+
+_BULK_DELETE_CLAIMED = _BULK_DELETE.where(
+    M.c.claim_id.in_(sa.bindparam('claim_ids', expanding=True)),
+    M.c.claim_expires > sa.bindparam('now'))
+
+# Oldest messages that are live, unclaimed and not delayed, locked.
+CLAIMABLE = sa.select(*sql.MESSAGE_COLUMNS, M.c.delay_until,
+                      M.c.client_uuid).where(
+    M.c.queue_id == sa.bindparam('queue_id'),
+    M.c.expires > sa.bindparam('now'),
+    sql.unclaimed(),
+    M.c.delay_until <= sa.bindparam('now'),
+).order_by(M.c.seq).limit(sa.bindparam('limit')).with_for_update(
+    skip_locked=True)
+
+
+def valid_id(value: object) -> bool:
+    """Whether ``value`` has the shape of an id this driver makes."""
+    return isinstance(value, str) and _ID_RE.match(value) is not None
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _parse_marker(marker: str | None) -> int | None:
+    """The seq a marker designates; a malformed marker is ignored."""
+    if marker is None:
+        return None
+    try:
+        return int(str(marker), 10)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _list_statement(marker: bool, hide_client: bool, include_claimed: bool,
+                    include_delayed: bool) -> sa.Select:
+    stmt = sa.select(*sql.MESSAGE_COLUMNS).where(
+        M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
+        M.c.expires > sa.bindparam('now'))
+    if marker:
+        stmt = stmt.where(M.c.seq > sa.bindparam('marker'))
+    if hide_client:
+        stmt = stmt.where(sa.or_(M.c.client_uuid.is_(None),
+                                 M.c.client_uuid != sa.bindparam('client')))
+    if not include_claimed:
+        stmt = stmt.where(sql.unclaimed())
+    if not include_delayed:
+        stmt = stmt.where(M.c.delay_until <= sa.bindparam('now'))
+    return stmt.order_by(M.c.seq).limit(sa.bindparam('limit'))
+
+
+class MessageController(base.MessageController):
+    """Messages of one SQL database."""
+
+    def __init__(self, db: engine.Database):
+        self._db = db
+
+    def post(self, queue: str, messages: Sequence[dict], *, project: str,
+             client_uuid: str) -> list[str]:
+        when = sql.now()
+        project = sql.project_key(project)
+        client = None if client_uuid is None else str(client_uuid)
+        rows = []
+        for item in messages:
+            rows.append({
+                'id': new_id(),
+                'queue_id': None,
+                'body': sql.dumps(item.get('body')),
+                'created': when,
+                'expires': when + int(item.get('ttl', 3600)),
+                'delay_until': when + int(item.get('delay') or 0),
+                'client_uuid': client,
+                'claim_count': 0,
+                'checksum': item.get('checksum'),
+            })
+        if not rows:
+            return []
+
+        def run(conn: sa.Connection) -> None:
+            qid = sql.ensure_queue(conn, project, queue, when)
+            for row in rows:
+                row['queue_id'] = qid
+            conn.execute(_INSERT, rows)
+
+        self._db.write(run)
+        return [row['id'] for row in rows]
+
+    def list(self, queue: str, *, project: str, marker: str | None = None,
+             limit: int = 10, echo: bool = False,
+             client_uuid: str | None = None,
+             include_claimed: bool = False, include_delayed: bool = False
+             ) -> tuple[list[models.Message], str | None]:
+        when = sql.now()
+        seq = _parse_marker(marker)
+        hide_client = not echo and client_uuid is not None
+        stmt = _list_statement(seq is not None, hide_client,
+                               bool(include_claimed), bool(include_delayed))
+        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+                  'now': when, 'marker': seq, 'limit': limit,
+                  'client': None if client_uuid is None else str(client_uuid)}
+        rows = self._db.read(lambda conn: conn.execute(stmt, params).all())
+        if not rows:
+            return [], None
+        return [sql.message(row, when) for row in rows], str(rows[-1].seq)
+
+    def get(self, queue: str, message_id: str, *,
+            project: str) -> models.Message:
+        if not valid_id(message_id):
+            raise errors.MessageDoesNotExist(message_id, queue, project)
+        when = sql.now()
+        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+                  'message_id': message_id, 'now': when}
+        row = self._db.read(lambda conn: conn.execute(_GET, params).first())
+        if row is None:
+            raise errors.MessageDoesNotExist(message_id, queue, project)
+        return sql.message(row, when)
+
+    def bulk_get(self, queue: str, message_ids: Iterable[str], *,
+                 project: str) -> list[models.Message]:
+        ids = [mid for mid in dict.fromkeys(message_ids) if valid_id(mid)]
+        if not ids:
+            return []
+        when = sql.now()
+        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+                  'ids': ids, 'now': when}
+        rows = self._db.read(
+            lambda conn: conn.execute(_BULK_GET, params).all())
+        return [sql.message(row, when) for row in rows]
+
+    def delete(self, queue: str, message_id: str, *, project: str,
+               claim_id: str | None = None) -> None:
+        if not valid_id(message_id):
+            return
+        when = sql.now()
+        project = sql.project_key(project)
+
+        def run(conn: sa.Connection) -> None:
+            qid = sql.queue_id(conn, project, queue)
+            if qid is None:
+                return
+            row = conn.execute(_LOCK_ONE, {
+                'queue_id': qid, 'message_id': message_id,
+                'now': when}).first()
+            if row is None:
+                return
+            claimed = sql.claim_is_live(row.claim_id, row.claim_expires,
+                                        when)
+            if claim_id is not None:
+                if not valid_id(claim_id) or conn.execute(_LIVE_CLAIM, {
+                        'claim_id': claim_id, 'queue_id': qid,
+                        'now': when}).first() is None:
+                    raise errors.ClaimDoesNotExist(claim_id, queue, project)
+                if not claimed:
+                    raise errors.MessageNotClaimed(message_id)
+                if row.claim_id != claim_id:
+                    raise errors.MessageNotClaimedBy(message_id, claim_id)
+            elif claimed:
+                raise errors.MessageIsClaimed(message_id)
+            conn.execute(_DELETE_SEQS, {'seqs': [row.seq]})
+
+        self._db.write(run)
+
+    def bulk_delete(self, queue: str, message_ids: Iterable[str], *,
+                    project: str,
+                    claim_ids: Iterable[str] | None = None) -> None:
+        ids = [mid for mid in dict.fromkeys(message_ids) if valid_id(mid)]
+        if not ids:
+            return
+        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+                  'ids': ids, 'now': sql.now()}
+        stmt = _BULK_DELETE
+        if claim_ids is not None:
+            params['claim_ids'] = [cid for cid in dict.fromkeys(claim_ids)
+                                   if valid_id(cid)]
+            if not params['claim_ids']:
+                return
+            stmt = _BULK_DELETE_CLAIMED
+        self._db.write(lambda conn: conn.execute(stmt, params))
+
+    def pop(self, queue: str, limit: int, *,
+            project: str) -> list[models.Message]:
+        when = sql.now()
+        project = sql.project_key(project)
+
+        def run(conn: sa.Connection) -> list:
+            qid = sql.queue_id(conn, project, queue)
+            if qid is None:
+                return []
+            rows = conn.execute(CLAIMABLE, {
+                'queue_id': qid, 'now': when, 'limit': limit}).all()
+            if rows:
+                conn.execute(_DELETE_SEQS, {'seqs': [r.seq for r in rows]})
+            return rows
+
+        rows = self._db.write(run)
+        return [sql.message(row, when) for row in rows]

@@ -1,0 +1,105 @@
+"""Schema management: alembic driven from code, no alembic.ini needed.
+
+The revisions live in ``migrations/`` inside this package, so an installed
+zaqar finds them next to this module. The version is kept in its own table
+(``zaqar_data_version``) so that other stores sharing the database with
+their own alembic history do not collide with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import sqlalchemy as sa
+from alembic import command
+from alembic import config as alembic_config
+from alembic import script as alembic_script
+from alembic.runtime import migration as alembic_migration
+
+from zaqar.storage.sqlalchemy import tables
+
+LOG = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              'migrations')
+VERSION_TABLE = 'zaqar_data_version'
+
+
+def make_config(connection: sa.Connection | None = None,
+                url: str | None = None) -> alembic_config.Config:
+    """An alembic Config pointing at our revisions (and a connection)."""
+    cfg = alembic_config.Config()
+    cfg.set_main_option('script_location', MIGRATIONS_DIR)
+    if url:
+        cfg.set_main_option('sqlalchemy.url', url.replace('%', '%%'))
+    cfg.attributes['connection'] = connection
+    return cfg
+
+
+def head() -> str:
+    """The newest revision shipped with this code."""
+    scripts = alembic_script.ScriptDirectory.from_config(make_config())
+    return scripts.get_current_head()
+
+
+def current(connection: sa.Connection) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    ctx = alembic_migration.MigrationContext.configure(
+        connection, opts={'version_table': VERSION_TABLE})
+    return ctx.get_current_revision()
+
+
+def _migration_connection(engine: sa.engine.Engine) -> sa.Connection:
+    conn = engine.connect()
+    if engine.dialect.name == 'sqlite':
+        # Hold the write lock from the start: two processes starting on an
+        # empty file must not both create the tables.
+        conn.execution_options(sqlite_begin='IMMEDIATE')
+    return conn
+
+
+def upgrade(engine: sa.engine.Engine, revision: str = 'head') -> None:
+    """Bring the schema to ``revision``."""
+    with _migration_connection(engine) as conn:
+        command.upgrade(make_config(conn), revision)
+        conn.commit()
+
+
+def version(engine: sa.engine.Engine) -> str | None:
+    """The database's current revision."""
+    with engine.connect() as conn:
+        return current(conn)
+
+
+def _is_empty(conn: sa.Connection) -> bool:
+    names = set(sa.inspect(conn).get_table_names())
+    return VERSION_TABLE not in names and not names & set(
+        tables.metadata.tables)
+
+
+def ensure_schema(engine: sa.engine.Engine) -> None:
+    """Create the schema in an empty database; warn if it lags behind.
+
+    A development convenience (the embedded SQLite default works with no
+    setup). Databases that already hold a schema are only ever migrated by
+    ``zaqar-manage db sync``.
+    """
+    with engine.connect() as conn:
+        empty = _is_empty(conn)
+        rev = None if empty else current(conn)
+    if empty:
+        LOG.warning('The database %s is empty: creating the zaqar schema '
+                    '(use "zaqar-manage db sync" in production).',
+                    engine.url.render_as_string(hide_password=True))
+        try:
+            upgrade(engine)
+        except sa.exc.SQLAlchemyError:
+            # Another process may have won the race; fine if it finished.
+            with engine.connect() as conn:
+                if current(conn) != head():
+                    raise
+        return
+    if rev != head():
+        LOG.warning('The database schema is at revision %s but this code '
+                    'expects %s: run "zaqar-manage db sync".', rev, head())

@@ -1,0 +1,1 @@
+"""Alembic migrations of the SQL data store (run through ``..migration``)."""

@@ -1,0 +1,114 @@
+"""Statement pieces the controllers share: queue lookups, upserts, row mapping.
+
+Statements are built once at import with named bind parameters so that
+SQLAlchemy's compiled cache serves every later call.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+
+from zaqar.storage import models
+from zaqar.storage.sqlalchemy import tables
+
+Q = tables.queues
+M = tables.messages
+
+# The queue row id for (:project, :queue).
+QUEUE_ID = sa.select(Q.c.id).where(
+    Q.c.project == sa.bindparam('b_project'),
+    Q.c.name == sa.bindparam('b_queue'))
+
+# Same, as a scalar subquery for read statements.
+QUEUE_ID_SUBQUERY = QUEUE_ID.scalar_subquery()
+
+# Columns a Message is built from.
+MESSAGE_COLUMNS = (M.c.seq, M.c.id, M.c.body, M.c.created, M.c.expires,
+                   M.c.claim_id, M.c.claim_expires, M.c.claim_count,
+                   M.c.checksum)
+
+
+def now() -> float:
+    """Wall-clock epoch seconds (looked up at call time so tests can patch)."""
+    return time.time()
+
+
+def project_key(project: str | None) -> str:
+    """Projects are stored as strings; a missing project is the empty one."""
+    return project or ''
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(',', ':'), ensure_ascii=False)
+
+
+def loads(text: str) -> Any:
+    return json.loads(text)
+
+
+def queue_id(conn: sa.Connection, project: str, queue: str) -> int | None:
+    """The row id of a queue, or None."""
+    return conn.execute(QUEUE_ID, {'b_project': project,
+                                   'b_queue': queue}).scalar()
+
+
+def insert_ignoring_conflict(conn: sa.Connection, table: sa.Table,
+                             values: dict) -> bool:
+    """INSERT one row unless a unique key already holds it; True if added.
+
+    Never raises IntegrityError for the duplicate, which on PostgreSQL would
+    abort the whole transaction.
+    """
+    name = conn.dialect.name
+    if name == 'postgresql':
+        stmt = postgresql.insert(table).on_conflict_do_nothing()
+    elif name == 'sqlite':
+        stmt = sqlite.insert(table).on_conflict_do_nothing()
+    else:
+        stmt = table.insert().prefix_with('IGNORE')
+    return conn.execute(stmt, values).rowcount == 1
+
+
+def ensure_queue(conn: sa.Connection, project: str, queue: str,
+                 when: float) -> int:
+    """The row id of a queue, creating the record (empty metadata) if absent."""
+    qid = queue_id(conn, project, queue)
+    if qid is None:
+        insert_ignoring_conflict(conn, Q, {
+            'project': project, 'name': queue, 'metadata': '{}',
+            'created': when})
+        qid = queue_id(conn, project, queue)
+    return qid
+
+
+def claim_is_live(claim_id: str | None, claim_expires: float | None,
+                  when: float) -> bool:
+    return (claim_id is not None and claim_expires is not None
+            and claim_expires > when)
+
+
+def message(row: Any, when: float) -> models.Message:
+    """A Message from a row holding MESSAGE_COLUMNS."""
+    live = claim_is_live(row.claim_id, row.claim_expires, when)
+    return models.Message(
+        id=row.id,
+        body=loads(row.body),
+        ttl=round(row.expires - row.created),
+        age=max(0, int(when - row.created)),
+        created=row.created,
+        claim_id=row.claim_id if live else None,
+        claim_count=row.claim_count,
+        checksum=row.checksum,
+    )
+
+
+def unclaimed(when_param: str = 'now') -> sa.ColumnElement[bool]:
+    """Messages free of a live claim."""
+    return sa.or_(M.c.claim_id.is_(None),
+                  M.c.claim_expires <= sa.bindparam(when_param))

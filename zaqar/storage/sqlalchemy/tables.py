@@ -1,0 +1,120 @@
+"""Table definitions the driver queries (the migrations create the same shape).
+
+Strings that are compared, sorted or made unique (projects, names, ids) use
+a byte-order collation on every database: ``COLLATE "C"`` on PostgreSQL and
+``utf8mb4_bin`` (the tables' default) on MariaDB/MySQL, whose stock
+collations are case-insensitive. SQLite compares bytes already.
+
+Times are epoch seconds as doubles; ``messages.seq`` is a monotonic
+autoincrement that gives FIFO order and serves as the list marker.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+MYSQL_DIALECTS = ('mysql', 'mariadb')
+
+# Table options: InnoDB rows with binary (case-sensitive) text by default.
+MYSQL_TABLE_ARGS = {
+    'mysql_engine': 'InnoDB',
+    'mysql_charset': 'utf8mb4',
+    'mysql_collate': 'utf8mb4_bin',
+    'mariadb_engine': 'InnoDB',
+    'mariadb_charset': 'utf8mb4',
+    'mariadb_collate': 'utf8mb4_bin',
+}
+
+
+def key_string(length: int) -> sa.types.TypeEngine:
+    """A VARCHAR compared and sorted in byte order on every database."""
+    return sa.String(length).with_variant(
+        sa.String(length, collation='C'), 'postgresql')
+
+
+def json_text() -> sa.types.TypeEngine:
+    """Serialized JSON; MEDIUMTEXT on MySQL, whose TEXT stops at 64 KiB."""
+    return sa.Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL_DIALECTS)
+
+
+def big_serial() -> sa.types.TypeEngine:
+    """BIGINT autoincrement; INTEGER on SQLite so it aliases the rowid."""
+    return sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+
+
+metadata = sa.MetaData()
+
+queues = sa.Table(
+    'queues', metadata,
+    sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column('project', key_string(256), nullable=False),
+    sa.Column('name', key_string(64), nullable=False),
+    sa.Column('metadata', json_text(), nullable=False),
+    sa.Column('created', sa.Double, nullable=False),
+    sa.UniqueConstraint('project', 'name', name='uq_queues_project_name'),
+    **MYSQL_TABLE_ARGS,
+)
+
+messages = sa.Table(
+    'messages', metadata,
+    sa.Column('seq', big_serial(), primary_key=True, autoincrement=True),
+    sa.Column('id', key_string(36), nullable=False),
+    sa.Column('queue_id', sa.Integer,
+              sa.ForeignKey('queues.id', ondelete='CASCADE',
+                            name='fk_messages_queue_id'),
+              nullable=False),
+    sa.Column('body', json_text(), nullable=False),
+    sa.Column('created', sa.Double, nullable=False),
+    sa.Column('expires', sa.Double, nullable=False),
+    sa.Column('delay_until', sa.Double, nullable=False),
+    sa.Column('client_uuid', key_string(255), nullable=True),
+    sa.Column('claim_id', key_string(36), nullable=True),
+    sa.Column('claim_expires', sa.Double, nullable=True),
+    sa.Column('claim_count', sa.Integer, nullable=False, default=0),
+    sa.Column('checksum', sa.String(128), nullable=True),
+    sa.UniqueConstraint('id', name='uq_messages_id'),
+    sa.Index('ix_messages_queue_seq', 'queue_id', 'seq'),
+    sa.Index('ix_messages_claim_id', 'claim_id'),
+    sa.Index('ix_messages_expires', 'expires'),
+    sqlite_autoincrement=True,
+    **MYSQL_TABLE_ARGS,
+)
+
+claims = sa.Table(
+    'claims', metadata,
+    sa.Column('id', key_string(36), primary_key=True),
+    sa.Column('queue_id', sa.Integer,
+              sa.ForeignKey('queues.id', ondelete='CASCADE',
+                            name='fk_claims_queue_id'),
+              nullable=False),
+    sa.Column('ttl', sa.Integer, nullable=False),
+    sa.Column('created', sa.Double, nullable=False),
+    sa.Column('expires', sa.Double, nullable=False),
+    sa.Index('ix_claims_queue_id', 'queue_id'),
+    sa.Index('ix_claims_expires', 'expires'),
+    **MYSQL_TABLE_ARGS,
+)
+
+# Keyed by project + queue name rather than a queue row: a subscription may
+# be made before the queue record exists, and queue deletion removes both.
+subscriptions = sa.Table(
+    'subscriptions', metadata,
+    sa.Column('id', key_string(36), primary_key=True),
+    sa.Column('project', key_string(256), nullable=False),
+    sa.Column('queue', key_string(64), nullable=False),
+    sa.Column('subscriber', sa.Text, nullable=False),
+    # sha256 hex of the subscriber URI: URIs may outgrow index key limits.
+    sa.Column('subscriber_hash', key_string(64), nullable=False),
+    sa.Column('ttl', sa.Integer, nullable=False),
+    sa.Column('options', json_text(), nullable=False),
+    sa.Column('created', sa.Double, nullable=False),
+    sa.Column('expires', sa.Double, nullable=False),
+    sa.Column('confirmed', sa.Boolean(name='ck_subscriptions_confirmed'),
+              nullable=False, default=False),
+    sa.UniqueConstraint('project', 'queue', 'subscriber_hash',
+                        name='uq_subscriptions_subscriber'),
+    sa.Index('ix_subscriptions_queue_id', 'project', 'queue', 'id'),
+    sa.Index('ix_subscriptions_expires', 'expires'),
+    **MYSQL_TABLE_ARGS,
+)
