@@ -55,7 +55,6 @@ class _BackendState:
         self.skip: str | None = None
         self.failure: str | None = None
         self.error: BaseException | None = None
-        self.extra_drivers: list[storage_base.DataDriver] = []
 
 
 class ContractTestCase(testtools.TestCase):
@@ -97,12 +96,11 @@ class ContractTestCase(testtools.TestCase):
         state = cls.__dict__.get('_state')
         cls._state = None
         if state is not None:
-            for driver in [state.driver, *state.extra_drivers]:
-                if driver is not None:
-                    try:
-                        driver.close()
-                    except Exception:  # noqa: BLE001 - best effort
-                        pass
+            if state.driver is not None:
+                try:
+                    state.driver.close()
+                except Exception:  # noqa: BLE001 - best effort
+                    pass
             if state.backend is not None and state.uri is not None:
                 state.backend.cleanup()
         super().tearDownClass()
@@ -137,11 +135,14 @@ class ContractTestCase(testtools.TestCase):
         return project
 
     def new_driver(self) -> storage_base.DataDriver:
-        """Another driver on the same store, like a second API worker."""
+        """Another driver on the same store, like a second API worker.
+
+        It is closed when the test ends.
+        """
         state = self._class_state()
         driver = loader.load_data_driver(
             backends.ALL[self.backend_name].driver, state.uri, state.options)
-        state.extra_drivers.append(driver)
+        self.addCleanup(driver.close)
         return driver
 
     def _delete_queues(self) -> None:
