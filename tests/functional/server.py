@@ -10,6 +10,7 @@ import tempfile
 import textwrap
 import time
 import uuid
+from urllib.parse import urljoin
 
 import requests
 
@@ -102,7 +103,7 @@ class Client:
         return self.session.headers['X-Project-ID']
 
     def request(self, method: str, path: str, **kwargs):
-        return self.session.request(method, self.url + path, **kwargs)
+        return self.session.request(method, urljoin(self.url, path), **kwargs)
 
     def get(self, path, **kw):
         return self.request('GET', path, **kw)

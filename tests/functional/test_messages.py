@@ -43,7 +43,7 @@ class MessageTest(base.ServerTestCase):
         self.assertError(self.http.post(url, json={'messages': [{}]}), 400,
                          'Invalid request body', 'Missing "body" field.')
         self.assertError(self.http.post(url), 400, 'Invalid request body',
-                         'Request body can not be empty')
+                         'Request body could not be parsed.')
         self.assertError(self.http.post(url, data='nope'), 400,
                          'Invalid request body',
                          'Request body could not be parsed.')

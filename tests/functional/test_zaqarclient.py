@@ -15,13 +15,14 @@ class ZaqarClientTest(base.ServerTestCase):
         super().setUp()
         self.project = 'zc-' + uuid.uuid4().hex[:10]
         self.zaqar = zclient.Client(self.server.url, version=2, conf={
-            'auth_opts': {'options': {'os_project_id': self.project}}})
+            'auth_opts': {'backend': 'noauth', 'options': {'os_project_id': self.project}}})
 
     def test_queue_post_claim_delete_stats(self):
-        queue = self.zaqar.queue('work')
-        queue.ensure_exists()
+        queue = self.zaqar.queue('work', force_create=True)
         self.assertTrue(queue.exists())
-        self.assertIn('work', [q.name for q in self.zaqar.queues()])
+        queues, count = self.zaqar.queues(with_count=True)
+        self.assertEqual(['work'], [q.name for q in queues])
+        self.assertEqual(1, count)
         queue.post([{'body': {'n': i}, 'ttl': 600} for i in range(10)])
         claim = queue.claim(ttl=120, grace=60, limit=5)
         claimed = list(claim)
@@ -36,8 +37,7 @@ class ZaqarClientTest(base.ServerTestCase):
         self.assertEqual(0, stats['claimed'])
 
     def test_metadata_messages_and_pop(self):
-        queue = self.zaqar.queue('meta')
-        queue.ensure_exists()
+        queue = self.zaqar.queue('meta', force_create=True)
         queue.metadata(new_meta={'color': 'blue'})
         self.assertEqual('blue', queue.metadata(force_reload=True)['color'])
         queue.post({'body': 'a'})

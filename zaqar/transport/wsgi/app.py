@@ -7,12 +7,27 @@ import logging
 import pecan
 from oslo_middleware import healthcheck
 from oslo_middleware import http_proxy_to_wsgi
-from oslo_middleware import request_id
 
 from zaqar.transport.wsgi import hooks
+from zaqar.transport.wsgi import request_id
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)
+
+
+class _HealthcheckMount:
+    """Serve oslo.middleware's healthcheck at /healthcheck, the app elsewhere."""
+
+    PATH = '/healthcheck'
+
+    def __init__(self, app, conf):
+        self.app = app
+        self.healthcheck = healthcheck.Healthcheck(None, conf)
+
+    def __call__(self, environ, start_response):
+        if environ.get('PATH_INFO') == self.PATH:
+            return self.healthcheck(environ, start_response)
+        return self.app(environ, start_response)
 
 
 class _ServiceInjector:
@@ -25,6 +40,14 @@ class _ServiceInjector:
     def __call__(self, environ, start_response):
         environ['zaqar.service'] = self.service
         return self.app(environ, start_response)
+
+
+def _proxy_headers_enabled(conf) -> bool:
+    """[oslo_middleware] enable_proxy_headers_parsing (registered here)."""
+    from oslo_middleware import opts as mw_opts
+    conf.register_opts(mw_opts.list_opts_http_proxy_to_wsgi()[0][1],
+                       group='oslo_middleware')
+    return conf.oslo_middleware.enable_proxy_headers_parsing
 
 
 def make_app(service):
@@ -49,9 +72,8 @@ def make_app(service):
     # Outermost last: a load balancer's /healthcheck needs no headers;
     # proxy headers fix scheme/host before anything reads them; every
     # response (errors included) carries x-openstack-request-id.
-    app = healthcheck.Healthcheck(app, {'backends': 'disable_by_file',
-                                        'disable_by_file_path':
-                                            '/etc/zaqar/healthcheck_disable'})
-    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    app = _HealthcheckMount(app, conf)
+    if _proxy_headers_enabled(conf):
+        app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     app = request_id.RequestId(app)
     return app

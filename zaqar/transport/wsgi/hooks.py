@@ -37,7 +37,7 @@ class ContextHook(hooks.PecanHook):
     def on_route(self, state):
         req = state.request
         if req.content_length and (req.content_type or '').lower() == FORM:
-            raise errors.APIError(
+            raise errors.BadRequest(
                 'Endpoint does not accept `application/x-www-form-urlencoded`'
                 ' content; currently supported media type is '
                 '`application/json`; specify proper client-side media type '

@@ -14,10 +14,17 @@ from zaqar.storage import models
 JSON = 'application/json'
 
 
+class Response(webob.Response):
+    """Keeps Location headers as sent (relative), as the v2 API has them."""
+
+    def _abs_headerlist(self, environ):
+        return list(self.headerlist)
+
+
 def response(status: int = 200, body: Any = None,
              headers: dict[str, str] | None = None,
              content_type: str = JSON) -> webob.Response:
-    resp = webob.Response(status=status, headerlist=[])
+    resp = Response(status=status, headerlist=[])
     if body is not None:
         resp.content_type = content_type
         resp.charset = None

@@ -33,7 +33,7 @@ class MessageCollection(base.Resource):
             return render.response(200, {'messages': [
                 render.message(m, self.base) for m in found]})
         query = {
-            'limit': params.get_int(req, 'limit'),
+            'limit': params.get_int(req, 'limit', 10),
             'echo': params.get_bool(req, 'echo'),
             'include_claimed': params.get_bool(req, 'include_claimed'),
             'include_delayed': params.get_bool(req, 'include_delayed'),
@@ -41,12 +41,12 @@ class MessageCollection(base.Resource):
         found, next_marker = self.call(
             'message_list', queue_name=self.queue_name,
             marker=params.get_str(req, 'marker'),
-            limit=query['limit'] or 10, echo=query['echo'],
+            limit=query['limit'], echo=query['echo'],
             include_claimed=query['include_claimed'],
             include_delayed=query['include_delayed'])
         links = []
         if found:
-            shown = {k: v for k, v in query.items() if v}
+            shown = {k: v for k, v in query.items() if k in req.GET}
             links.append(render.next_link(f'{self.base}/messages', shown,
                                           next_marker))
         return render.response(200, {

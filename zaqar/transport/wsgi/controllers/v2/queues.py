@@ -19,14 +19,14 @@ class QueueCollection(base.Resource):
     def on_get(self):
         req = pecan.request
         query = {
-            'limit': params.get_int(req, 'limit'),
+            'limit': params.get_int(req, 'limit', 10),
             'detailed': params.get_bool(req, 'detailed'),
             'name': params.get_str(req, 'name'),
             'with_count': params.get_bool(req, 'with_count'),
         }
         queues, next_marker, count = self.call(
             'queue_list', marker=params.get_str(req, 'marker'),
-            limit=query['limit'] or 10, detailed=query['detailed'],
+            limit=query['limit'], detailed=query['detailed'],
             name=query['name'], with_count=query['with_count'])
         items = []
         for queue in queues:
@@ -37,7 +37,7 @@ class QueueCollection(base.Resource):
             items.append(item)
         links = []
         if items:
-            shown = {k: v for k, v in query.items() if v}
+            shown = {k: v for k, v in query.items() if k in req.GET}
             links.append(render.next_link('/v2/queues', shown, next_marker))
         body = {'queues': items, 'links': links}
         if count is not None:
