@@ -31,7 +31,7 @@ class ZaqarClientTest(base.ServerTestCase):
                          [m.body for m in claimed])
         for message in claimed:
             message.delete()
-        stats = queue.stats
+        stats = queue.stats['messages']
         self.assertEqual(5, stats['total'])
         self.assertEqual(5, stats['free'])
         self.assertEqual(0, stats['claimed'])
