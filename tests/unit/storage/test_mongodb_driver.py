@@ -192,3 +192,55 @@ class MongoDriverTest(testtools.TestCase):
             subs.delete('ids', bad, project=self.project)
             messages.list('ids', project=self.project, marker=bad)
             subs.list('ids', project=self.project, marker=bad)
+
+    def test_expired_data_is_hidden_without_any_ttl_sweep(self):
+        # A real mongod sweeps TTL indexes about once a minute (the test
+        # emulator hides expired documents at once): without the TTL
+        # indexes, expired documents stay, and only the driver's own
+        # filters can hide them.
+        self.driver.queue_controller.exists('warm', project=self.project)
+        for collection, models in indexes.INDEXES.items():
+            for model in models:
+                if 'expireAfterSeconds' in model.document:
+                    self.raw[collection].drop_index(model.document['name'])
+        messages = self.driver.message_controller
+        claims = self.driver.claim_controller
+        subs = self.driver.subscription_controller
+        [claimed] = self.post('old', 1, ttl=300)
+        claim_id, _ = claims.create('old', project=self.project, ttl=1,
+                                    grace=1, limit=1)
+        short = self.post('old', 2, ttl=1)
+        [keep] = self.post('old', 1, ttl=300)
+        sub_id = subs.create('old', 'http://example.com/s', 1, {},
+                             project=self.project)
+        time.sleep(1.5)
+        self.assertEqual(4, self.raw[indexes.MESSAGES].count_documents(
+            {'project': self.project}))
+        self.assertEqual(1, self.raw[indexes.SUBSCRIPTIONS].count_documents(
+            {'project': self.project}))
+
+        listed, _ = messages.list('old', project=self.project, echo=True,
+                                  include_claimed=True)
+        self.assertEqual([claimed, keep], [m.id for m in listed])
+        self.assertIsNone(listed[0].claim_id)
+        self.assertEqual([], messages.bulk_get('old', short,
+                                               project=self.project))
+        self.assertRaises(errors.MessageDoesNotExist, messages.get,
+                          'old', short[0], project=self.project)
+        stats = self.driver.queue_controller.stats('old',
+                                                   project=self.project)
+        self.assertEqual((0, 2), (stats.claimed, stats.free))
+        self.assertRaises(errors.ClaimDoesNotExist, claims.get, 'old',
+                          claim_id, project=self.project)
+        self.assertRaises(errors.SubscriptionDoesNotExist, subs.get, 'old',
+                          sub_id, project=self.project)
+        self.assertEqual(([], None), subs.list('old', project=self.project))
+        self.assertIsNone(subs.get_with_subscriber(
+            'old', 'http://example.com/s', project=self.project))
+        _, got = claims.create('old', project=self.project, ttl=60,
+                               grace=60)
+        self.assertEqual([claimed, keep], [m.id for m in got])
+
+        self.assertEqual(4, self.driver.gc())  # 2 messages, claim, sub
+        self.assertEqual(2, self.raw[indexes.MESSAGES].count_documents(
+            {'project': self.project}))
