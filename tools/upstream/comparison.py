@@ -29,7 +29,8 @@ def bench(repo: str, url: str, scenario: str, args, json_path: str) -> dict:
             '--processes', str(args.bench_processes),
             '--body-size', str(args.body_size), '--json', json_path, '-q']
     env = dict(os.environ, PYTHONPATH=repo)
-    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    done = subprocess.run(argv, check=False, env=env, capture_output=True,
+                          text=True)
     if not os.path.exists(json_path):
         raise RuntimeError(f'zaqar-bench failed ({done.returncode}):\n'
                            f'{done.stdout}{done.stderr}')
@@ -83,8 +84,10 @@ def _fmt(value, suffix='') -> str:
 
 
 def _row(cells: list[str]) -> str:
+    widths = [width for _, width in COLUMNS]
     return '  '.join(cell.ljust(w) if i < 2 else cell.rjust(w)
-                     for i, ((_, w), cell) in enumerate(zip(COLUMNS, cells)))
+                     for i, (w, cell) in enumerate(zip(widths, cells,
+                                                       strict=True)))
 
 
 def table(rows: list[dict]) -> str:

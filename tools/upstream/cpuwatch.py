@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import resource
 import time
+from typing import Self
 
 TICK = os.sysconf('SC_CLK_TCK')
 
@@ -67,7 +68,7 @@ class Watch:
     def __init__(self, pids: dict[str, int]) -> None:
         self.pids = pids
 
-    def __enter__(self) -> 'Watch':
+    def __enter__(self) -> Self:
         self._wall = time.monotonic()
         self._machine = _machine()
         self._bench = _children_cpu()

@@ -9,6 +9,7 @@ Usage: python create_tables.py sqlite:////path/to/file.db
 import sys
 
 import sqlalchemy as sa
+
 from zaqar.storage.sqlalchemy import tables
 
 

@@ -41,7 +41,7 @@ class Process:
                  env: dict | None = None, cwd: str | None = None) -> None:
         self.name = name
         self.log_path = log_path
-        self._log = open(log_path, 'ab')
+        self._log = open(log_path, 'ab')  # noqa: SIM115 (closed by stop)
         self.proc = subprocess.Popen(argv, stdout=self._log,
                                      stderr=subprocess.STDOUT, env=env,
                                      cwd=cwd, start_new_session=True)

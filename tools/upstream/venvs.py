@@ -16,11 +16,11 @@ def _python(venv: str) -> str:
 def _missing(venv: str, server: str) -> list[str]:
     """Requirements of the reference venv that are not installed."""
     probe = ('import importlib.metadata as m\n'
-             'for name in ("zaqar", "redis", "%s"):\n'
+             'for name in ("zaqar", "redis", "SERVER"):\n'
              '    try:\n'
              '        print(name, m.version(name))\n'
              '    except m.PackageNotFoundError:\n'
-             '        print(name, "-")\n' % server)
+             '        print(name, "-")\n').replace('SERVER', server)
     out = subprocess.run([_python(venv), '-c', probe], check=True,
                          capture_output=True, text=True).stdout
     versions = dict(line.split() for line in out.splitlines())
@@ -56,7 +56,7 @@ def has_module(venv: str, module: str) -> bool:
     importing our WSGI module would build the whole service)."""
     probe = ('import importlib.util, sys\n'
              f'sys.exit(0 if importlib.util.find_spec({module!r}) else 1)')
-    return subprocess.run([_python(venv), '-c', probe],
+    return subprocess.run([_python(venv), '-c', probe], check=False,
                           capture_output=True).returncode == 0
 
 

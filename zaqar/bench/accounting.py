@@ -39,7 +39,7 @@ class Ledger:
     def consume(self, mid: str) -> None:
         self.consumed[mid] += 1
 
-    def merge(self, other: 'Ledger') -> None:
+    def merge(self, other: Ledger) -> None:
         self.posted.extend(other.posted)
         self.delivered.update(other.delivered)
         self.consumed.update(other.consumed)

@@ -29,7 +29,7 @@ def _mix(text: str) -> tuple[int, int, int]:
     try:
         return parse_mix(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc))
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,7 +57,7 @@ def _child(conn, target, specs, payloads, start_at, deadline) -> None:
     try:
         conn.send(('ok', run_threads(target, specs, payloads, start_at,
                                       deadline)))
-    except BaseException as exc:  # report, do not hang the parent
+    except Exception as exc:  # noqa: BLE001 (tell the parent, not hang)
         conn.send(('error', repr(exc)))
     finally:
         conn.close()

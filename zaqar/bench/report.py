@@ -15,8 +15,10 @@ def _ms(value: float | None) -> str:
 
 def _row(cells: list[str]) -> str:
     # Names left-aligned, numbers right-aligned.
+    widths = [width for _, width in COLUMNS]
     out = [cell.ljust(width) if index < 2 else cell.rjust(width)
-           for index, ((_, width), cell) in enumerate(zip(COLUMNS, cells))]
+           for index, (width, cell) in enumerate(zip(widths, cells,
+                                                     strict=True))]
     return '  '.join(out).rstrip()
 
 

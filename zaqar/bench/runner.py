@@ -12,9 +12,16 @@ from zaqar.bench.accounting import Ledger
 from zaqar.bench.client import Client, Target
 from zaqar.bench.scenarios import Scenario, plan
 from zaqar.bench.stats import merged, summarize
-from zaqar.bench.workers import (CONSUMER, OBSERVER, PRODUCER, ROLES,
-                                 WorkerResult, WorkerSpec, batch_payload,
-                                 post_batch)
+from zaqar.bench.workers import (
+    CONSUMER,
+    OBSERVER,
+    PRODUCER,
+    ROLES,
+    WorkerResult,
+    WorkerSpec,
+    batch_payload,
+    post_batch,
+)
 
 # Messages per POST while pre-filling (25 kB at 256-byte bodies, far below
 # the 256 kB request limit) and the threads doing it.
@@ -81,7 +88,9 @@ def prefill(target: Target, queues: list[str], count: int,
     for index, queue in enumerate(queues):
         share = count // len(queues) + (index < count % len(queues))
         full, rest = divmod(share, PREFILL_BATCH)
-        jobs += [(queue, PREFILL_BATCH)] * full + ([(queue, rest)] * bool(rest))
+        jobs += [(queue, PREFILL_BATCH)] * full
+        if rest:
+            jobs.append((queue, rest))
     payloads = {n: batch_payload(n, body_size) for n in {n for _, n in jobs}}
 
     def work(client: Client, job) -> None:

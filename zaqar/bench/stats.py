@@ -63,7 +63,7 @@ class OpStats:
         else:
             self.errors[error] += 1
 
-    def merge(self, other: 'OpStats') -> None:
+    def merge(self, other: OpStats) -> None:
         """Add another worker's counts and samples to these."""
         self.latencies.extend(other.latencies)
         self.requests += other.requests
