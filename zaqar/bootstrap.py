@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from zaqar.api import gc
 from zaqar.api import service as api_service
 from zaqar.conf import paths
 from zaqar.conf import stores
@@ -43,5 +44,10 @@ def storage_from_conf(conf):
     return loader.load_data_driver(name, uri, options)
 
 
-def service_from_conf(conf) -> api_service.Service:
-    return api_service.Service(conf, storage_from_conf(conf))
+def service_from_conf(conf, *, background: bool = True
+                      ) -> api_service.Service:
+    """The Service; ``background`` starts the expired-data sweep."""
+    service = api_service.Service(conf, storage_from_conf(conf))
+    if background:
+        gc.Collector(service.storage, conf.storage.gc_interval).start()
+    return service

@@ -15,6 +15,10 @@ OPTS = [
                 help='Extra stages around the subscription controller.'),
     cfg.ListOpt('topic_pipeline', default=[],
                 help='Extra stages around the topic controller.'),
+    cfg.IntOpt('gc_interval', default=60, min=0,
+               help='Seconds between background sweeps of expired '
+                    'messages, claims and subscriptions in each API worker '
+                    '(0 turns the sweep off; run zaqar-gc instead).'),
 ]
 
 
