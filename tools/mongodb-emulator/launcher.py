@@ -15,6 +15,14 @@ from mongoeco.engines.memory import MemoryEngine
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 
+def _publish(uri_file: str, uri: str) -> None:
+    """Write then rename: a reader never sees a half-written URI."""
+    partial = uri_file + '.tmp'
+    with open(partial, 'w', encoding='utf-8') as out:
+        out.write(uri + '\n')
+    os.replace(partial, uri_file)
+
+
 async def serve(uri_file: str) -> None:
     """Run the proxy; the URI file appears only when it is ready."""
     stop = asyncio.Event()
@@ -25,11 +33,7 @@ async def serve(uri_file: str) -> None:
                                      host='127.0.0.1', port=0)
     await proxy.start()
     try:
-        # Write then rename: a reader never sees a half-written URI.
-        partial = uri_file + '.tmp'
-        with open(partial, 'w', encoding='utf-8') as out:
-            out.write(proxy.address.uri + '\n')
-        os.replace(partial, uri_file)
+        _publish(uri_file, proxy.address.uri)
         await stop.wait()
     finally:
         await proxy.close()

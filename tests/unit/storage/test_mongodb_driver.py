@@ -15,9 +15,8 @@ import testtools
 
 from tests import backends
 from zaqar.storage import errors
-from zaqar.storage.mongodb import codec
+from zaqar.storage.mongodb import codec, indexes
 from zaqar.storage.mongodb import driver as mongo_driver
-from zaqar.storage.mongodb import indexes
 
 
 class MongoDriverTest(testtools.TestCase):

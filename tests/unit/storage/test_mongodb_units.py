@@ -10,10 +10,8 @@ from bson import ObjectId
 from pymongo import errors as mongo_errors
 
 from zaqar.storage import errors
-from zaqar.storage.mongodb import codec
+from zaqar.storage.mongodb import codec, indexes, resilience
 from zaqar.storage.mongodb import driver as mongo_driver
-from zaqar.storage.mongodb import indexes
-from zaqar.storage.mongodb import resilience
 
 
 class CodecTest(testtools.TestCase):

@@ -8,13 +8,8 @@ from typing import TYPE_CHECKING
 from bson import ObjectId
 from pymongo import ASCENDING, UpdateOne
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.mongodb import codec
-from zaqar.storage.mongodb import indexes
-from zaqar.storage.mongodb import messages
-from zaqar.storage.mongodb import queues
+from zaqar.storage import base, errors, models
+from zaqar.storage.mongodb import codec, indexes, messages, queues
 from zaqar.storage.mongodb.resilience import retried
 
 if TYPE_CHECKING:

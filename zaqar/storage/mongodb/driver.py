@@ -14,13 +14,15 @@ from pymongo.write_concern import WriteConcern
 
 from zaqar.conf import stores
 from zaqar.storage import base
-from zaqar.storage.mongodb import claims
-from zaqar.storage.mongodb import codec
-from zaqar.storage.mongodb import indexes
-from zaqar.storage.mongodb import messages
-from zaqar.storage.mongodb import queues
-from zaqar.storage.mongodb import resilience
-from zaqar.storage.mongodb import subscriptions
+from zaqar.storage.mongodb import (
+    claims,
+    codec,
+    indexes,
+    messages,
+    queues,
+    resilience,
+    subscriptions,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -150,7 +152,7 @@ class DataDriver(base.DataDriver):
         return removed
 
     @property
-    def _driver(self) -> 'DataDriver':
+    def _driver(self) -> DataDriver:
         # Lets resilience.retried treat the driver like a controller.
         return self
 

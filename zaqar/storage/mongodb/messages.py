@@ -9,12 +9,8 @@ from bson import ObjectId
 from pymongo import ASCENDING
 from pymongo import errors as mongo_errors
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.mongodb import codec
-from zaqar.storage.mongodb import indexes
-from zaqar.storage.mongodb import queues
+from zaqar.storage import base, errors, models
+from zaqar.storage.mongodb import codec, indexes, queues
 from zaqar.storage.mongodb.resilience import retried
 
 if TYPE_CHECKING:

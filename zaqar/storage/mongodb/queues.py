@@ -9,11 +9,8 @@ from typing import TYPE_CHECKING
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo import errors as mongo_errors
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.mongodb import codec
-from zaqar.storage.mongodb import indexes
+from zaqar.storage import base, errors, models
+from zaqar.storage.mongodb import codec, indexes
 from zaqar.storage.mongodb.resilience import retried
 
 if TYPE_CHECKING:

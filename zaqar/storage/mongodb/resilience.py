@@ -7,7 +7,8 @@ import functools
 import logging
 import random
 import time
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pymongo import errors as mongo_errors
 
