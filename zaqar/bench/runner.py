@@ -239,12 +239,14 @@ def run_scenario(target: Target, scenario: Scenario,
 def ping(target: Target) -> str | None:
     """None if the server answers the v2 API, else what went wrong."""
     client = Client(target)
+    answers = []
     try:
         for path in ('/v2/ping', '/v2/'):
             reply = client.request('GET', path)
             if reply.ok:
                 return None
-        return (f'GET {client.path("/v2/")} answered '
-                f'{reply.status or reply.error}')
+            answers.append(f'GET {client.path(path)} answered '
+                           f'{reply.status or reply.error}')
+        return '; '.join(answers)
     finally:
         client.close()
