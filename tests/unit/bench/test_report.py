@@ -26,8 +26,8 @@ class TestTable(testtools.TestCase):
 
     def test_row_per_role_with_numbers(self):
         text = report.table([_result()])
-        row = [line for line in text.splitlines()
-               if line.startswith('consume')][0]
+        row = next(line for line in text.splitlines()
+                   if line.startswith('consume'))
         self.assertEqual(['consume', 'consumer', '8', '1234.5', '123.4',
                           '5.0', '9.0', '12.5', '0'], row.split())
 
