@@ -154,6 +154,12 @@ class DriverOptionsTest(testtools.TestCase):
                           client_uuid='c')
         self.assertLess(time.monotonic() - started, 5)
 
+    def test_malformed_settings_are_storage_errors(self):
+        self.assertRaises(errors.StorageUnavailable, mongo_driver.DataDriver,
+                          'mongodb://127.0.0.1:1/?connectTimeoutMS=abc', {})
+        self.assertRaises(errors.StorageUnavailable, mongo_driver.DataDriver,
+                          'mongodb://h:notaport', {})
+
     def test_every_collection_has_a_ttl_backstop_where_data_expires(self):
         for name in (indexes.MESSAGES, indexes.CLAIMS,
                      indexes.SUBSCRIPTIONS):

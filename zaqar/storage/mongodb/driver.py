@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from typing import Any
@@ -13,7 +12,7 @@ from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
 
 from zaqar.conf import stores
-from zaqar.storage import base
+from zaqar.storage import base, errors
 from zaqar.storage.mongodb import (
     claims,
     codec,
@@ -24,8 +23,6 @@ from zaqar.storage.mongodb import (
     subscriptions,
 )
 
-LOG = logging.getLogger(__name__)
-
 # How long pymongo waits for a reachable server before an operation fails
 # (its own default is 30 s; a URI's serverSelectionTimeoutMS wins).
 _SERVER_SELECTION_TIMEOUT_MS = 5000
@@ -33,7 +30,8 @@ _SERVER_SELECTION_TIMEOUT_MS = 5000
 
 def _defaults() -> dict[str, Any]:
     """The [drivers:message_store:mongodb] defaults, from the config group."""
-    return {opt.dest: opt.default for opt in stores._mongodb_opts()}
+    opts = stores.list_opts()[stores.MONGODB_MESSAGE]
+    return {opt.dest: opt.default for opt in opts}
 
 
 def _write_concern(value: Any) -> WriteConcern:
@@ -68,7 +66,12 @@ class DataDriver(base.DataDriver):
         kwargs = self._client_kwargs(conf)
         if 'serverselectiontimeoutms' in uri.lower():
             del kwargs['serverSelectionTimeoutMS']  # keyword would win
-        self.client = pymongo.MongoClient(uri, **kwargs)
+        try:
+            self.client = pymongo.MongoClient(uri, **kwargs)
+        except (mongo_errors.PyMongoError, ValueError, TypeError) as exc:
+            # A malformed URI or option, or an SRV record that won't resolve.
+            raise errors.StorageUnavailable(
+                f'Bad MongoDB connection settings: {exc}') from exc
         database = self.options.get('database')
         if not database:
             database = self.client.get_default_database('zaqar').name
