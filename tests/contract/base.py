@@ -55,6 +55,7 @@ class _BackendState:
         self.skip: str | None = None
         self.failure: str | None = None
         self.error: BaseException | None = None
+        self.traceback: Any = None
 
 
 class ContractTestCase(testtools.TestCase):
@@ -82,6 +83,7 @@ class ContractTestCase(testtools.TestCase):
             state.failure = str(exc)
         except Exception as exc:  # noqa: BLE001 - surfaced in every test
             state.error = exc
+            state.traceback = exc.__traceback__
         return state
 
     def _class_state(self) -> _BackendState:
@@ -115,7 +117,8 @@ class ContractTestCase(testtools.TestCase):
         if state.failure is not None:
             self.fail(state.failure)
         if state.error is not None:
-            raise state.error
+            # Reset the traceback so re-raising does not pile frames up.
+            raise state.error.with_traceback(state.traceback)
         self.driver = state.driver
         self.queues = self.driver.queue_controller
         self.messages = self.driver.message_controller
