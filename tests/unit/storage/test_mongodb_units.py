@@ -156,7 +156,7 @@ class DriverOptionsTest(testtools.TestCase):
 
     def test_malformed_settings_are_storage_errors(self):
         self.assertRaises(errors.StorageUnavailable, mongo_driver.DataDriver,
-                          'mongodb://127.0.0.1:1/?connectTimeoutMS=abc', {})
+                          'notmongo://127.0.0.1:1', {})
         self.assertRaises(errors.StorageUnavailable, mongo_driver.DataDriver,
                           'mongodb://h:notaport', {})
 
