@@ -45,6 +45,8 @@ class ContextHook(hooks.PecanHook):
         if 'Accept' in req.headers and not req.accept.acceptable_offers(
                 ['application/json', 'application/json-home']):
             raise errors.NotAcceptable()
+        # Negotiation is done: keep Pecan's own (per-controller) out of it.
+        req.pecan['content_type'] = 'application/json'
         if not req.path_info.startswith('/v2'):
             return
         headers = req.headers

@@ -17,7 +17,7 @@ class Resource:
     handlers plus OPTIONS.
     """
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def index(self):
         method = pecan.request.method.lower()
         handler = getattr(self, 'on_' + method, None)
