@@ -45,7 +45,7 @@ class Server:
         self.workers = workers
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30.0) -> 'Server':
+    def start(self, timeout: float = 60.0) -> 'Server':
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'zaqar.cmd.server',
              '--config-file', self.config, '--port', str(self.port),
@@ -58,9 +58,9 @@ class Server:
                 raise RuntimeError('zaqar-server exited: ' + self.log_tail())
             try:
                 if requests.get(self.url + '/healthcheck',
-                                timeout=1).status_code == 200:
+                                timeout=10).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.1)
         self.stop()
