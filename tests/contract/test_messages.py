@@ -59,6 +59,14 @@ class MessagePostContract:
         listed = self.all_messages(name)
         self.assertEqual(bodies, [m.body for m in listed])
 
+    def test_post_stores_a_body_of_the_largest_allowed_post(self):
+        # _max_messages_post_size defaults to 262144 bytes per request.
+        body = {'blob': 'x' * 250000, 'tail': '\u2603' * 1000}
+        name = self.qname()
+        message_id = self.post(name, bodies=[body])[0]
+        self.assertEqual(body, self.messages.get(
+            name, message_id, project=self.project).body)
+
     def test_post_keeps_the_checksum(self):
         name = self.qname()
         ids = self.messages.post(name, [
@@ -205,6 +213,12 @@ class MessageListContract:
                                                client_uuid=other))
         self.assertEqual(mine[:2] + theirs + mine[2:],
                          self.listed_ids(name, echo=True, client_uuid=me))
+
+    def test_list_without_client_uuid_hides_nothing(self):
+        name = self.qname()
+        ids = self.post(name, 2)
+        page, _ = self.messages.list(name, project=self.project, echo=False)
+        self.assertEqual(ids, [m.id for m in page])
 
     def test_list_echo_filter_pages_correctly(self):
         name = self.qname()

@@ -41,6 +41,13 @@ class QueueContract:
         self.assertEqual(metadata,
                          self.queues.get_metadata(name, project=self.project))
 
+    def test_metadata_of_the_largest_allowed_size_round_trips(self):
+        # max_queue_metadata defaults to 65536 bytes.
+        metadata = {'big': 'y' * 60000, 'n': 1}
+        name = self.make_queue(metadata=metadata)
+        self.assertEqual(metadata,
+                         self.queues.get_metadata(name, project=self.project))
+
     def test_get_metadata_of_missing_queue_raises(self):
         self.assertRaises(errors.QueueDoesNotExist, self.queues.get_metadata,
                           self.qname(), project=self.project)
@@ -364,6 +371,28 @@ class DriverContract:
         from tests import backends
         self.assertEqual(backends.ALL[self.backend_name].driver,
                          self.driver.name)
+
+    def test_longest_project_id_and_queue_name_work(self):
+        # The API allows project ids of 256 and queue names of 64 chars.
+        project = self.new_project() + 'x' * (256 - 34)
+        self.assertEqual(256, len(project))
+        self._projects.append(project)
+        name = 'n' * 64
+        self._touched.add((project, name))
+        self.assertTrue(self.queues.create(name, project=project))
+        ids = self.post(name, 2, project=project)
+        self.assertEqual([models.Queue(name, {})],
+                         self.queues.list(project=project, detailed=True)[0])
+        claim_id, claimed = self.claim(name, project=project, limit=1)
+        self.assertEqual(ids[:1], [m.id for m in claimed])
+        self.messages.delete(name, ids[0], project=project,
+                             claim_id=claim_id)
+        sub_id = self.subscriptions.create(name, 'http://example.com/long',
+                                           300, {}, project=project)
+        self.assertEqual(name, self.subscriptions.get(
+            name, sub_id, project=project).source)
+        self.assertEqual(1, self.queues.stats(name, project=project).total)
+        self.assertEqual(0, self.queues.count(project=project[:-1]))
 
     def test_unused_project_has_nothing(self):
         project = 'p-' + uuid.uuid4().hex
