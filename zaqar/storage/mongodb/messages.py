@@ -176,7 +176,11 @@ class MessageController(base.MessageController):
                 return
             claimed = record['claim_expires'] > now_date
             if claim_id is not None:
-                if not self._claim_is_live(queue, claim_id, project, now):
+                # A message's live claim_expires is its claim's expiry, so
+                # the claim record is read only to tell the errors apart.
+                held = claimed and record.get('claim_id') == claim_id
+                if not held and not self._claim_is_live(queue, claim_id,
+                                                        project, now):
                     raise errors.ClaimDoesNotExist(claim_id, queue, project)
                 if not claimed:
                     raise errors.MessageNotClaimed(message_id)
