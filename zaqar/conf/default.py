@@ -8,6 +8,7 @@ OPTS = [
     cfg.BoolOpt('admin_mode', default=False,
                 help='Serve the admin API: /v2/health, pools and flavors.'),
     cfg.BoolOpt('pooling', default=False,
+                deprecated_opts=[cfg.DeprecatedOpt('sharding')],
                 help='Shard queues across the registered pools.'),
     cfg.BoolOpt('unreliable', default=False,
                 help='Accepted for compatibility; every driver here is '

@@ -8,6 +8,8 @@ OPTS = [
     cfg.StrOpt('transport', default='wsgi',
                help='Transport driver: wsgi or websocket.'),
     cfg.StrOpt('message_store', default='sqlalchemy',
+               deprecated_opts=[cfg.DeprecatedOpt('storage',
+                                                  group='drivers')],
                help='Storage driver for queues, messages and claims: '
                     'sqlalchemy, redis or mongodb.'),
     cfg.StrOpt('management_store', default='sqlalchemy',

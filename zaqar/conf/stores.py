@@ -46,6 +46,11 @@ def _mongodb_opts():
         cfg.BoolOpt('ssl', default=False, help='Connect with TLS.'),
         cfg.StrOpt('ssl_keyfile', help='Client private key file.'),
         cfg.StrOpt('ssl_certfile', help='Client certificate file.'),
+        cfg.StrOpt('ssl_cert_reqs', default='CERT_REQUIRED',
+                   choices=['CERT_NONE', 'CERT_OPTIONAL', 'CERT_REQUIRED'],
+                   help='Accepted for compatibility: TLS connections '
+                        'always require a server certificate that '
+                        'verifies (against ssl_ca_certs when set).'),
         cfg.StrOpt('ssl_ca_certs', help='CA bundle to verify the server.'),
         cfg.IntOpt('max_attempts', min=0, default=1000,
                    help='Retries of an operation on a lost connection.'),

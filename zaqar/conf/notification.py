@@ -1,0 +1,62 @@
+"""[notification] how subscribers are notified (mail, confirmations)."""
+
+from oslo_config import cfg
+
+GROUP = 'notification'
+
+# Placeholders: {0} the queue name, {1} the project, {2} the link to follow.
+_SUBSCRIBE_TEMPLATE = {
+    'topic': 'Zaqar Notification - Subscription Confirmation',
+    'body': 'You have chosen to subscribe to the queue: {0}. This queue '
+            'belongs to project: {1}. To confirm this subscription, click '
+            'or visit this link below: {2}',
+    'sender': 'Zaqar Notifications <no-reply@openstack.org>',
+}
+_UNSUBSCRIBE_TEMPLATE = {
+    'topic': 'Zaqar Notification - Unsubscribe Confirmation',
+    'body': 'You have unsubscribed successfully to the queue: {0}. This '
+            'queue belongs to project: {1}. To resubscribe this '
+            'subscription, click or visit this link below: {2}',
+    'sender': 'Zaqar Notifications <no-reply@openstack.org>',
+}
+
+OPTS = [
+    cfg.StrOpt('smtp_mode', default='third_part',
+               choices=[('third_part', 'Hand mail to the local command in '
+                                       'smtp_command.'),
+                        ('self_local', 'Talk SMTP to smtp_host directly.')],
+               help='How mailto: subscribers are reached.'),
+    cfg.HostAddressOpt('smtp_host',
+                       help='SMTP server for smtp_mode = self_local.'),
+    cfg.PortOpt('smtp_port', help='Port of smtp_host.'),
+    cfg.StrOpt('smtp_user_name', help='User to log in to smtp_host as.'),
+    cfg.StrOpt('smtp_user_password', secret=True,
+               help='Password of smtp_user_name.'),
+    cfg.StrOpt('smtp_command', default='/usr/sbin/sendmail -t -oi',
+               help='Command that reads a whole mail on stdin and sends it '
+                    '(smtp_mode = third_part).'),
+    cfg.IntOpt('max_notifier_workers', default=10,
+               help='Notifications delivered in parallel by one process.'),
+    cfg.BoolOpt('require_confirmation', default=False,
+                help='Deliver only to subscriptions their subscriber has '
+                     'confirmed; new subscriptions get a confirmation '
+                     'request carrying a signed URL (needs [signed_url] '
+                     'secret_key).'),
+    cfg.StrOpt('external_confirmation_url',
+               help='Page a mailto: subscriber is sent to to confirm; the '
+                    'signed confirmation parameters are appended to it.'),
+    cfg.DictOpt('subscription_confirmation_email_template',
+                default=_SUBSCRIBE_TEMPLATE,
+                help='Mail asking a mailto: subscriber to confirm: keys '
+                     'topic, body and sender; body placeholders {0} queue, '
+                     '{1} project, {2} confirmation link.'),
+    cfg.DictOpt('unsubscribe_confirmation_email_template',
+                default=_UNSUBSCRIBE_TEMPLATE,
+                help='Mail telling a mailto: subscriber the subscription '
+                     'was removed: same keys and placeholders as the '
+                     'confirmation template.'),
+]
+
+
+def list_opts():
+    return {GROUP: OPTS}
