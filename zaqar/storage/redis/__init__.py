@@ -1,0 +1,1 @@
+"""Redis data driver: queues, messages, claims and subscriptions in Redis."""

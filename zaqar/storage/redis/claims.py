@@ -1,0 +1,70 @@
+"""Claims: a record per claim in the queue's ``claims`` hash.
+
+The claim id is made here (UUID4) and passed to the script, so a retried
+create finds the claim it already made instead of claiming more messages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from zaqar.storage import base
+from zaqar.storage import errors
+from zaqar.storage import models
+from zaqar.storage.redis import keys
+from zaqar.storage.redis import records
+
+if TYPE_CHECKING:
+    from zaqar.storage.redis.driver import DataDriver
+
+
+class ClaimController(base.ClaimController):
+    """Leases over batches of messages; see scripts/claim_*.lua."""
+
+    def __init__(self, driver: DataDriver):
+        self._driver = driver
+        self._run = driver.executor.call
+        self._scripts = driver.scripts
+
+    def create(self, queue: str, *, project: str, ttl: int, grace: int,
+               limit: int = 10
+               ) -> tuple[str | None, list[models.Message]]:
+        claim_id = str(uuid.uuid4())
+        qkeys = keys.queue_keys(project, queue)
+        at = records.now()
+        args = (at, claim_id, int(ttl), int(grace), int(limit), queue,
+                keys.queues_prefix(project))
+        flat = self._run(lambda c, r: self._scripts.run(
+            c, 'claim_create', qkeys, args))
+        claimed = records.messages(flat, at)
+        if not claimed:
+            return None, []
+        return claim_id, claimed
+
+    def get(self, queue: str, claim_id: str, *,
+            project: str) -> models.Claim:
+        qkeys = keys.queue_keys(project, queue)
+        at = records.now()
+        flat = self._run(lambda c, r: self._scripts.run(
+            c, 'claim_get', qkeys, (at, claim_id)))
+        if not flat:
+            raise errors.ClaimDoesNotExist(claim_id, queue, project)
+        renewed = float(flat[1])
+        return models.Claim(id=claim_id, ttl=int(float(flat[0])),
+                            age=int(at - renewed),
+                            messages=tuple(records.messages(flat, at, 2)))
+
+    def update(self, queue: str, claim_id: str, *, project: str, ttl: int,
+               grace: int) -> None:
+        qkeys = keys.queue_keys(project, queue)
+        args = (records.now(), claim_id, int(ttl), int(grace))
+        if not self._run(lambda c, r: self._scripts.run(
+                c, 'claim_update', qkeys, args)):
+            raise errors.ClaimDoesNotExist(claim_id, queue, project)
+
+    def delete(self, queue: str, claim_id: str, *, project: str) -> None:
+        qkeys = keys.queue_keys(project, queue)
+        args = (records.now(), claim_id)
+        self._run(lambda c, r: self._scripts.run(
+            c, 'claim_delete', qkeys, args))

@@ -1,0 +1,70 @@
+"""Key layout: every key of a project shares one Redis Cluster hash slot.
+
+::
+
+    zq:projects                         SET   projects with queues (gc index)
+    zq:{#<project>}:queues              ZSET  queue names, all scores 0
+    zq:{#<project>}:q:<queue>:<suffix>  one key per suffix in QUEUE_SUFFIXES
+    zq:{#<project>}:q:<queue>:t:<tok>   short-lived retry token of a call
+
+The hash tag is the project, not the queue, because a message post creates
+the queue's entry in the project index and a claim may move messages to a
+dead-letter queue of the same project: both are single-slot scripts this
+way. ``scripts/lib.lua`` documents what each suffix holds.
+
+The project is escaped (``%``, ``{``, ``}``) so that it always forms the
+hash tag; queue names cannot contain ``:`` (the API validates them) and
+suffixes never do, so a queue's key set cannot collide with another's.
+"""
+
+from __future__ import annotations
+
+import functools
+
+#: The global index of projects that have (or recently had) queues.
+PROJECTS = 'zq:projects'
+
+#: Per-queue keys, in the order of the standard KEYS layout of the scripts.
+QUEUE_SUFFIXES = ('rec', 'msgs', 'bodies', 'ids', 'exp', 'avail', 'delayed',
+                  'claimed', 'claims', 'cexp')
+SUBSCRIPTION_SUFFIXES = ('subs', 'suburi', 'subexp')
+
+
+def _escape(project: str) -> str:
+    return (project.replace('%', '%25').replace('{', '%7B')
+            .replace('}', '%7D'))
+
+
+@functools.lru_cache(maxsize=4096)
+def project_prefix(project: str) -> str:
+    """``zq:{#<project>}:``: the start of every key of the project."""
+    return f'zq:{{#{_escape(project)}}}:'
+
+
+def queue_index(project: str) -> str:
+    """The project's sorted set of queue names."""
+    return project_prefix(project) + 'queues'
+
+
+def queues_prefix(project: str) -> str:
+    """What a queue name is appended to (scripts derive keys from it)."""
+    return project_prefix(project) + 'q:'
+
+
+@functools.lru_cache(maxsize=4096)
+def queue_keys(project: str, queue: str) -> tuple[str, ...]:
+    """The standard KEYS of a queue script (see scripts/lib.lua)."""
+    base = f'{queues_prefix(project)}{queue}:'
+    return (*(base + s for s in QUEUE_SUFFIXES), queue_index(project),
+            *(base + s for s in SUBSCRIPTION_SUFFIXES))
+
+
+def subscription_keys(project: str, queue: str) -> tuple[str, str, str]:
+    """(subs, suburi, subexp) of a queue."""
+    keys = queue_keys(project, queue)
+    return keys[11], keys[12], keys[13]
+
+
+def token_key(project: str, queue: str, token: str) -> str:
+    """Where a call remembers it ran, so its retry does not run it twice."""
+    return f'{queues_prefix(project)}{queue}:t:{token}'

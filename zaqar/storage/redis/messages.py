@@ -1,0 +1,166 @@
+"""Messages: one post, claim-aware delete, pop and listing per script call.
+
+Ids are UUID4 strings made here, so a retried post carries the same ids and
+its token (the first id) tells the script whether it already ran. A post is
+a single round trip: EVALSHA of ``message_post`` pipelined with the SADD
+that keeps the project in the gc index.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from zaqar.storage import base
+from zaqar.storage import errors
+from zaqar.storage import models
+from zaqar.storage.redis import keys
+from zaqar.storage.redis import records
+
+if TYPE_CHECKING:
+    from zaqar.storage.redis.driver import DataDriver
+
+# How long (ms) a post or pop remembers its token; far longer than any
+# retry loop (resilience.Executor gives up within seconds).
+TOKEN_TTL_MS = 10_000
+
+# message_delete.lua result codes.
+_DELETED_OR_MISSING = (0, 1)
+_CLAIM_MISSING, _NOT_CLAIMED, _NOT_CLAIMED_BY, _IS_CLAIMED = 2, 3, 4, 5
+
+
+def _marker_seq(marker: str | None) -> str:
+    """The seq a marker designates ('' = none); malformed ones are ignored."""
+    if marker is None:
+        return ''
+    try:
+        return str(int(str(marker), 10))
+    except ValueError:
+        return ''
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+class MessageController(base.MessageController):
+    """Messages of a queue in the hashes/sorted sets of scripts/lib.lua."""
+
+    def __init__(self, driver: DataDriver):
+        self._driver = driver
+        self._run = driver.executor.call
+        self._scripts = driver.scripts
+
+    def post(self, queue: str, messages: Sequence[dict], *, project: str,
+             client_uuid: str) -> list[str]:
+        if not messages:
+            return []
+        ids = [str(uuid.uuid4()) for _ in messages]
+        qkeys = (*keys.queue_keys(project, queue),
+                 keys.token_key(project, queue, ids[0]))
+        at = records.now()
+        args: list = [at, queue, client_uuid, '0', TOKEN_TTL_MS,
+                      len(messages)]
+        for message_id, item in zip(ids, messages):
+            args += (message_id, records.encode_body(item.get('body')),
+                     int(item['ttl']), int(item.get('delay') or 0),
+                     item.get('checksum') or '')
+
+        def op(client, retrying):
+            args[3] = '1' if retrying else '0'
+            pipe = client.pipeline(transaction=False)
+            self._scripts.run(pipe, 'message_post', qkeys, args)
+            pipe.sadd(keys.PROJECTS, project)
+            return pipe.execute()
+
+        self._run(op)
+        return ids
+
+    def list(self, queue: str, *, project: str, marker: str | None = None,
+             limit: int = 10, echo: bool = False,
+             client_uuid: str | None = None,
+             include_claimed: bool = False, include_delayed: bool = False
+             ) -> tuple[list[models.Message], str | None]:
+        at = records.now()
+        qkeys = keys.queue_keys(project, queue)
+        args = (at, _marker_seq(marker), limit, '1' if echo else '0',
+                client_uuid or '', '1' if include_claimed else '0',
+                '1' if include_delayed else '0')
+        flat = self._run(lambda c, r: self._scripts.run(
+            c, 'message_list', qkeys, args))
+        found = records.messages(flat, at, start=1)
+        return found, (records.text(flat[0]) if found else None)
+
+    def _fetch(self, queue: str, project: str,
+               message_ids: list[str]) -> list[models.Message]:
+        """Live messages among ``message_ids``: two HMGETs, one round trip."""
+        if not message_ids:
+            return []
+        qkeys = keys.queue_keys(project, queue)
+
+        def op(client, retrying):
+            pipe = client.pipeline(transaction=False)
+            pipe.hmget(qkeys[1], message_ids)
+            pipe.hmget(qkeys[2], message_ids)
+            return pipe.execute()
+
+        infos, bodies = self._run(op)
+        at = records.now()
+        return [records.message(i, info, body, at)
+                for i, info, body in zip(message_ids, infos, bodies)
+                if info is not None and records.is_live(info, at)]
+
+    def get(self, queue: str, message_id: str, *,
+            project: str) -> models.Message:
+        found = self._fetch(queue, project, [str(message_id)])
+        if not found:
+            raise errors.MessageDoesNotExist(message_id, queue, project)
+        return found[0]
+
+    def bulk_get(self, queue: str, message_ids: Iterable[str], *,
+                 project: str) -> list[models.Message]:
+        return self._fetch(queue, project,
+                           _unique(str(i) for i in message_ids))
+
+    def delete(self, queue: str, message_id: str, *, project: str,
+               claim_id: str | None = None) -> None:
+        qkeys = keys.queue_keys(project, queue)
+        args = (records.now(), message_id, claim_id or '')
+        code = self._run(lambda c, r: self._scripts.run(
+            c, 'message_delete', qkeys, args))
+        if code in _DELETED_OR_MISSING:
+            return
+        if code == _CLAIM_MISSING:
+            raise errors.ClaimDoesNotExist(claim_id, queue, project)
+        if code == _NOT_CLAIMED:
+            raise errors.MessageNotClaimed(message_id)
+        if code == _NOT_CLAIMED_BY:
+            raise errors.MessageNotClaimedBy(message_id, claim_id)
+        raise errors.MessageIsClaimed(message_id)
+
+    def bulk_delete(self, queue: str, message_ids: Iterable[str], *,
+                    project: str,
+                    claim_ids: Iterable[str] | None = None) -> None:
+        ids = _unique(str(i) for i in message_ids)
+        if not ids:
+            return
+        qkeys = keys.queue_keys(project, queue)
+        claims = [] if claim_ids is None else [str(c) for c in claim_ids]
+        args = (records.now(), '0' if claim_ids is None else '1', len(ids),
+                *ids, *claims)
+        self._run(lambda c, r: self._scripts.run(
+            c, 'message_bulk_delete', qkeys, args))
+
+    def pop(self, queue: str, limit: int, *,
+            project: str) -> list[models.Message]:
+        token = str(uuid.uuid4())
+        qkeys = (*keys.queue_keys(project, queue),
+                 keys.token_key(project, queue, token))
+        at = records.now()
+
+        def op(client, retrying):
+            return self._scripts.run(
+                client, 'message_pop', qkeys,
+                (at, limit, '1' if retrying else '0', TOKEN_TTL_MS))
+
+        return records.messages(self._run(op), at)

@@ -1,0 +1,116 @@
+"""Queue records: a hash per queue and a per-project sorted set of names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from zaqar.storage import base
+from zaqar.storage import errors
+from zaqar.storage import models
+from zaqar.storage.redis import keys
+from zaqar.storage.redis import records
+
+if TYPE_CHECKING:
+    from zaqar.storage.redis.driver import DataDriver
+
+
+class QueueController(base.QueueController):
+    """Names live in ``zq:{#project}:queues``; lexicographic ZRANGEBYLEX
+    gives byte order, markers and the name filter in one script call."""
+
+    def __init__(self, driver: DataDriver):
+        self._driver = driver
+        self._run = driver.executor.call
+        self._scripts = driver.scripts
+
+    def create(self, name: str, *, project: str,
+               metadata: dict | None = None) -> bool:
+        metadata = metadata or {}
+        args = (name, records.encode_metadata(metadata),
+                *records.dead_letter_fields(metadata))
+        rec = keys.queue_keys(project, name)[0]
+
+        def op(client, retrying):
+            pipe = client.pipeline(transaction=False)
+            self._scripts.run(pipe, 'queue_create',
+                              (rec, keys.queue_index(project)), args)
+            pipe.sadd(keys.PROJECTS, project)
+            return pipe.execute()[0]
+
+        return self._run(op) == 1
+
+    def get_metadata(self, name: str, *, project: str) -> dict:
+        rec = keys.queue_keys(project, name)[0]
+        raw = self._run(lambda c, r: c.hget(rec, 'm'))
+        if raw is None:
+            raise errors.QueueDoesNotExist(name, project)
+        return records.decode_json(raw)
+
+    def set_metadata(self, name: str, metadata: dict, *,
+                     project: str) -> None:
+        rec = keys.queue_keys(project, name)[0]
+        args = (records.encode_metadata(metadata),
+                *records.dead_letter_fields(metadata))
+        done = self._run(lambda c, r: self._scripts.run(
+            c, 'queue_set_metadata', (rec,), args))
+        if not done:
+            raise errors.QueueDoesNotExist(name, project)
+
+    def exists(self, name: str, *, project: str) -> bool:
+        rec = keys.queue_keys(project, name)[0]
+        return bool(self._run(lambda c, r: c.exists(rec)))
+
+    def delete(self, name: str, *, project: str) -> None:
+        qkeys = keys.queue_keys(project, name)
+        self._run(lambda c, r: self._scripts.run(c, 'queue_delete', qkeys,
+                                                 (name,)))
+
+    def purge(self, name: str, *, project: str) -> int:
+        """Delete every message and claim, keeping the queue and its
+        subscriptions (not part of the base contract); returns how many
+        messages were stored."""
+        qkeys = keys.queue_keys(project, name)
+        return int(self._run(lambda c, r: self._scripts.run(
+            c, 'queue_purge', qkeys, ())))
+
+    def _select(self, project: str, marker: str | None, limit: int,
+                name: str | None, detailed: bool, counting: bool) -> list:
+        args = (marker or '', limit, name or '', '1' if detailed else '0',
+                '1' if counting else '0', keys.queues_prefix(project))
+        index = keys.queue_index(project)
+        return self._run(lambda c, r: self._scripts.run(
+            c, 'queue_list', (index,), args))
+
+    def list(self, *, project: str, marker: str | None = None,
+             limit: int = 10, detailed: bool = False,
+             name: str | None = None
+             ) -> tuple[list[models.Queue], str | None]:
+        flat = self._select(project, marker, limit, name, detailed, False)
+        queues = [
+            models.Queue(records.text(flat[i]),
+                         records.decode_json(flat[i + 1]) if detailed
+                         else None)
+            for i in range(0, len(flat), 2)]
+        return queues, (queues[-1].name if queues else None)
+
+    def count(self, *, project: str, name: str | None = None) -> int:
+        return int(self._select(project, None, 0, name, False, True)[0])
+
+    def stats(self, name: str, *, project: str) -> models.QueueStats:
+        at = records.now()
+        qkeys = keys.queue_keys(project, name)
+        total, claimed, oldest, oldest_at, newest, newest_at = self._run(
+            lambda c, r: self._scripts.run(c, 'queue_stats', qkeys, (at,)))
+        return models.QueueStats(
+            claimed=int(claimed), free=int(total) - int(claimed),
+            oldest=_stamp(oldest, oldest_at, at),
+            newest=_stamp(newest, newest_at, at))
+
+
+def _stamp(message_id: bytes, created: bytes,
+           at: float) -> models.MessageStamp | None:
+    if not message_id:
+        return None
+    when = float(created)
+    return models.MessageStamp(id=records.text(message_id), created=when,
+                               age=int(at - when))

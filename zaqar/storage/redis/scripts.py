@@ -1,0 +1,72 @@
+"""The driver's Lua scripts: loaded once by SHA, reloaded after NOSCRIPT.
+
+Each ``scripts/<name>.lua`` is sent with ``scripts/lib.lua`` prepended (its
+shared helpers), so the SHA1 of a script is that of the combined text. The
+SHA is computed locally: calls go straight to EVALSHA, and only a server
+that lost its script cache (restart, SCRIPT FLUSH) answers NOSCRIPT, upon
+which :meth:`ScriptSet.load_all` sends every script again in one pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any, Sequence
+
+SCRIPT_DIR = os.path.join(os.path.dirname(__file__), 'scripts')
+
+# The helper library prepended to every script.
+LIBRARY = 'lib'
+
+
+def _read(name: str) -> str:
+    with open(os.path.join(SCRIPT_DIR, name + '.lua'), encoding='utf-8') as f:
+        return f.read()
+
+
+def script_names() -> list[str]:
+    """Every script shipped in ``scripts/`` except the helper library."""
+    return sorted(f[:-4] for f in os.listdir(SCRIPT_DIR)
+                  if f.endswith('.lua') and f[:-4] != LIBRARY)
+
+
+class Script:
+    """One script's full source and SHA1."""
+
+    __slots__ = ('name', 'source', 'sha')
+
+    def __init__(self, name: str, library: str):
+        self.name = name
+        self.source = library + '\n' + _read(name)
+        self.sha = hashlib.sha1(self.source.encode('utf-8')).hexdigest()
+
+
+class ScriptSet:
+    """Every script by name; ``run`` issues EVALSHA on a client or pipe."""
+
+    def __init__(self) -> None:
+        library = _read(LIBRARY)
+        self.scripts = {name: Script(name, library)
+                        for name in script_names()}
+
+    def run(self, client: Any, name: str, keys: Sequence[str],
+            args: Sequence[Any]) -> Any:
+        """EVALSHA ``name``; on a pipeline this only queues the command.
+
+        A missing script raises ``redis.exceptions.NoScriptError``: the
+        caller's retry loop loads them all and runs the call again.
+        """
+        return client.evalsha(self.scripts[name].sha, len(keys), *keys,
+                              *args)
+
+    def load_all(self, client: Any) -> None:
+        """SCRIPT LOAD every script in one round trip."""
+        pipe = client.pipeline(transaction=False)
+        for script in self.scripts.values():
+            pipe.script_load(script.source)
+        shas = pipe.execute()
+        for script, sha in zip(self.scripts.values(), shas):
+            if isinstance(sha, bytes):
+                sha = sha.decode()
+            if sha != script.sha:  # pragma: no cover - a server bug
+                raise RuntimeError(f'SHA mismatch for script {script.name}')

@@ -1,0 +1,105 @@
+-- claim_create.lua: claim up to `limit` oldest free messages.
+--
+-- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- ARGV[1] now         ARGV[2] claim id     ARGV[3] claim ttl
+-- ARGV[4] grace       ARGV[5] limit        ARGV[6] queue name
+-- ARGV[7] the project's queue key prefix ("zq:{#project}:q:"), used to
+--         derive the dead-letter queue's keys (same project, same slot)
+--
+-- Touches: msgs, bodies, avail, delayed, claimed, exp, claims, cexp of the
+-- queue (and drops expired messages/claims met on the way); when the queue
+-- dead-letters (rec fields mcc and dlq), the target queue's rec, msgs,
+-- bodies, ids, exp, avail and the project's queue index.
+-- A claim id that already exists answers with that claim's messages (the
+-- call is a retry of one that succeeded).
+-- Returns a flat list of {id, record, body} of the claimed messages.
+local K = queue_keys(KEYS)
+local now = tonumber(ARGV[1])
+local cid = ARGV[2]
+local ttl, grace, limit = tonumber(ARGV[3]), tonumber(ARGV[4]),
+                          tonumber(ARGV[5])
+local name, prefix = ARGV[6], ARGV[7]
+
+local existing = redis.call('HGET', K.claims, cid)
+if existing then
+  return claim_messages(K, cjson.decode(existing), cid, now, {})
+end
+
+purge_messages(K, now, 100)
+purge_claims(K, now, 100)
+settle(K, now)
+
+local conf = redis.call('HMGET', K.rec, 'mcc', 'dlq', 'dlttl')
+local max_claims, dlq = tonumber(conf[1]), conf[2]
+local dlq_ttl = tonumber(conf[3])
+local dead = max_claims ~= nil and dlq and dlq ~= '' and dlq ~= name
+local D = nil
+
+local expires = now + ttl
+local need = expires + grace
+local out, held = {}, {}
+
+-- Move one message (already read) to the dead-letter queue, same id.
+local function bury(id, info)
+  local body = redis.call('HGET', K.bodies, id)
+  drop(K, id)
+  if D == nil then
+    D = derived_keys(prefix .. dlq .. ':', K.queues)
+  end
+  ensure_queue(D, dlq)
+  local seq = redis.call('HINCRBY', D.rec, 'seq', 1)
+  info[SEQ], info[DELAY] = seq, 0
+  info[CLAIM], info[CLAIM_EXP] = '', 0
+  if dlq_ttl then
+    info[TTL] = math.ceil(now + dlq_ttl - info[CREATED] - 1e-6)
+  end
+  redis.call('HSET', D.msgs, id, cjson.encode(info))
+  redis.call('HSET', D.bodies, id, body)
+  redis.call('ZADD', D.ids, seq, id)
+  redis.call('ZADD', D.exp, expires_at(info), id)
+  redis.call('ZADD', D.avail, seq, id)
+end
+
+while #held < limit do
+  local batch = redis.call('ZRANGE', K.avail, 0, limit - #held - 1)
+  if #batch == 0 then
+    break
+  end
+  for _, id in ipairs(batch) do
+    local raw = redis.call('HGET', K.msgs, id)
+    if not raw then
+      redis.call('ZREM', K.avail, id)
+    else
+      local info = cjson.decode(raw)
+      if not is_live(info, now) then
+        drop(K, id)
+      elseif info[DELAY] > now then
+        redis.call('ZREM', K.avail, id)
+        redis.call('ZADD', K.delayed, info[DELAY], id)
+      elseif dead and info[CLAIM_COUNT] >= max_claims then
+        bury(id, info)
+      else
+        info[CLAIM], info[CLAIM_EXP] = cid, expires
+        info[CLAIM_COUNT] = info[CLAIM_COUNT] + 1
+        if raise_lifetime(info, need) then
+          redis.call('ZADD', K.exp, expires_at(info), id)
+        end
+        raw = cjson.encode(info)
+        redis.call('HSET', K.msgs, id, raw)
+        redis.call('ZREM', K.avail, id)
+        redis.call('ZADD', K.claimed, expires, id)
+        held[#held + 1] = id
+        out[#out + 1] = id
+        out[#out + 1] = raw
+        out[#out + 1] = redis.call('HGET', K.bodies, id)
+      end
+    end
+  end
+end
+
+if #held > 0 then
+  redis.call('HSET', K.claims, cid,
+             cjson.encode({ttl, now, expires, grace, held}))
+  redis.call('ZADD', K.cexp, expires, cid)
+end
+return out

@@ -1,0 +1,27 @@
+-- gc.lua: physically remove a queue's expired messages, claims and
+-- subscriptions, and settle ran-out delays and claims.
+--
+-- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- ARGV[1] now     ARGV[2] most items of each kind to remove in this call
+--
+-- Touches: every message/claim/subscription key of the queue. Returns the
+-- number of items removed; the caller repeats it while that is non-zero.
+local K = queue_keys(KEYS)
+local now = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+local removed = purge_messages(K, now, max) + purge_claims(K, now, max)
+local subs = redis.call('ZRANGEBYSCORE', K.subexp, '-inf', now,
+                        'LIMIT', 0, max)
+for _, sid in ipairs(subs) do
+  local raw = redis.call('HGET', K.subs, sid)
+  if raw then
+    local uri = cjson.decode(raw)[1]
+    if redis.call('HGET', K.suburi, uri) == sid then
+      redis.call('HDEL', K.suburi, uri)
+    end
+  end
+  redis.call('HDEL', K.subs, sid)
+  redis.call('ZREM', K.subexp, sid)
+end
+settle(K, now)
+return removed + #subs

@@ -1,0 +1,168 @@
+-- lib.lua: helpers shared by every script of the Redis data driver.
+--
+-- zaqar/storage/redis/scripts.py prepends this file to each script before
+-- SCRIPT LOAD, so every function here is a local of the script using it.
+-- It touches only keys handed to it by the calling script.
+--
+-- Per-queue keys (see keys.py; all share the project's hash tag):
+--   rec      HASH  m (metadata JSON), seq (counter), mcc, dlq, dlttl
+--   msgs     HASH  message id -> record (JSON array, fields below)
+--   bodies   HASH  message id -> body (JSON text, never decoded here)
+--   ids      ZSET  message id -> seq          every stored message
+--   exp      ZSET  message id -> expires      every stored message
+--   avail    ZSET  message id -> seq          neither delayed nor claimed
+--   delayed  ZSET  message id -> delay_until  not yet visible
+--   claimed  ZSET  message id -> claim expiry held by a (maybe dead) claim
+--   claims   HASH  claim id -> [ttl, renewed, expires, grace, [ids]]
+--   cexp     ZSET  claim id -> expires
+--   subs     HASH  subscription id -> [subscriber, ttl, options, confirmed,
+--                                      created]
+--   suburi   HASH  subscriber URI -> subscription id
+--   subexp   ZSET  subscription id -> expires
+--
+-- "avail", "delayed" and "claimed" are settled lazily: a delay that ran out
+-- or a claim that expired moves its message to "avail" at the next write
+-- that needs it (settle()); readers decide from the record and `now`.
+
+-- Positions in a message record.
+local SEQ, CREATED, TTL, DELAY, CLIENT, CHECKSUM = 1, 2, 3, 4, 5, 6
+local CLAIM, CLAIM_EXP, CLAIM_COUNT = 7, 8, 9
+
+-- Largest argument count handed to one variadic command.
+local CHUNK = 1000
+
+-- The standard KEYS layout of a queue script, as a table.
+local function queue_keys(k)
+  return {rec = k[1], msgs = k[2], bodies = k[3], ids = k[4], exp = k[5],
+          avail = k[6], delayed = k[7], claimed = k[8], claims = k[9],
+          cexp = k[10], queues = k[11], subs = k[12], suburi = k[13],
+          subexp = k[14]}
+end
+
+-- The same layout for a queue named at run time (dead-letter target).
+local function derived_keys(prefix, queues)
+  local k = {}
+  for i, suffix in ipairs({'rec', 'msgs', 'bodies', 'ids', 'exp', 'avail',
+                           'delayed', 'claimed', 'claims', 'cexp'}) do
+    k[i] = prefix .. suffix
+  end
+  k[11] = queues
+  for i, suffix in ipairs({'subs', 'suburi', 'subexp'}) do
+    k[11 + i] = prefix .. suffix
+  end
+  return queue_keys(k)
+end
+
+-- Run `cmd key a1 a2 ...` in slices so huge batches never overflow unpack.
+local function variadic(cmd, key, args)
+  for i = 1, #args, CHUNK do
+    redis.call(cmd, key, unpack(args, i, math.min(i + CHUNK - 1, #args)))
+  end
+end
+
+local function expires_at(info)
+  return info[CREATED] + info[TTL]
+end
+
+local function is_live(info, now)
+  return info[CREATED] + info[TTL] > now
+end
+
+local function is_claimed(info, now)
+  return info[CLAIM] ~= '' and info[CLAIM_EXP] > now
+end
+
+-- Raise a message's lifetime so it lives at least until `need`.
+local function raise_lifetime(info, need)
+  if info[CREATED] + info[TTL] < need then
+    info[TTL] = math.ceil(need - info[CREATED] - 1e-6)
+    return true
+  end
+  return false
+end
+
+-- Create the queue record (empty metadata) if missing; true if created.
+local function ensure_queue(K, name)
+  if redis.call('EXISTS', K.rec) == 1 then
+    return false
+  end
+  redis.call('HSET', K.rec, 'm', '{}')
+  redis.call('ZADD', K.queues, 0, name)
+  return true
+end
+
+-- Remove one message from every structure of its queue.
+local function drop(K, id)
+  redis.call('HDEL', K.msgs, id)
+  redis.call('HDEL', K.bodies, id)
+  redis.call('ZREM', K.ids, id)
+  redis.call('ZREM', K.exp, id)
+  redis.call('ZREM', K.avail, id)
+  redis.call('ZREM', K.delayed, id)
+  redis.call('ZREM', K.claimed, id)
+end
+
+-- Remove up to `max` expired messages; returns how many went.
+local function purge_messages(K, now, max)
+  local ids = redis.call('ZRANGEBYSCORE', K.exp, '-inf', now,
+                         'LIMIT', 0, max)
+  for _, id in ipairs(ids) do
+    drop(K, id)
+  end
+  return #ids
+end
+
+-- Remove up to `max` expired claim records; returns how many went.
+local function purge_claims(K, now, max)
+  local ids = redis.call('ZRANGEBYSCORE', K.cexp, '-inf', now,
+                         'LIMIT', 0, max)
+  for _, id in ipairs(ids) do
+    redis.call('HDEL', K.claims, id)
+    redis.call('ZREM', K.cexp, id)
+  end
+  return #ids
+end
+
+-- Move messages whose delay passed or whose claim expired to "avail".
+local function settle(K, now)
+  for _, set in ipairs({K.delayed, K.claimed}) do
+    local due = redis.call('ZRANGEBYSCORE', set, '-inf', now)
+    for _, id in ipairs(due) do
+      redis.call('ZREM', set, id)
+      local seq = redis.call('ZSCORE', K.ids, id)
+      if seq then
+        redis.call('ZADD', K.avail, seq, id)
+      end
+    end
+  end
+end
+
+-- {id, record, body} of each message of claim `cid` still held by it.
+local function claim_messages(K, claim, cid, now, out)
+  for _, id in ipairs(claim[5]) do
+    local raw = redis.call('HGET', K.msgs, id)
+    if raw then
+      local info = cjson.decode(raw)
+      if info[CLAIM] == cid and is_claimed(info, now)
+          and is_live(info, now) then
+        out[#out + 1] = id
+        out[#out + 1] = raw
+        out[#out + 1] = redis.call('HGET', K.bodies, id)
+      end
+    end
+  end
+  return out
+end
+
+-- A live claim record, or nil when missing or expired.
+local function live_claim(K, cid, now)
+  local raw = redis.call('HGET', K.claims, cid)
+  if not raw then
+    return nil
+  end
+  local claim = cjson.decode(raw)
+  if claim[3] <= now then
+    return nil
+  end
+  return claim
+end

@@ -1,0 +1,63 @@
+-- message_list.lua: one page of live messages in post order.
+--
+-- KEYS[1..14]  the queue's standard keys (lib.lua); reads msgs, bodies
+--              and ids only (read-only script)
+-- ARGV[1] now     ARGV[2] marker seq ('' = from the start)     ARGV[3] limit
+-- ARGV[4] '1' = echo (show the caller's own messages)
+-- ARGV[5] the caller's client uuid
+-- ARGV[6] '1' = include claimed     ARGV[7] '1' = include delayed
+--
+-- Returns {next marker ('' when the page is empty), id1, record1, body1,
+-- ...}; the marker is the seq of the last message returned.
+local K = queue_keys(KEYS)
+local now = tonumber(ARGV[1])
+local limit = tonumber(ARGV[3])
+local echo, client = ARGV[4] == '1', ARGV[5]
+local with_claimed, with_delayed = ARGV[6] == '1', ARGV[7] == '1'
+local low = '-inf'
+if ARGV[2] ~= '' then
+  low = '(' .. ARGV[2]
+end
+local out = {''}
+local found = 0
+local chunk = math.max(limit * 2, 50)
+while found < limit do
+  local batch = redis.call('ZRANGEBYSCORE', K.ids, low, '+inf',
+                           'WITHSCORES', 'LIMIT', 0, chunk)
+  if #batch == 0 then
+    break
+  end
+  local ids = {}
+  for i = 1, #batch, 2 do
+    ids[#ids + 1] = batch[i]
+  end
+  local records = redis.call('HMGET', K.msgs, unpack(ids))
+  for j, id in ipairs(ids) do
+    local seq = batch[j * 2]
+    low = '(' .. seq
+    local raw = records[j]
+    if raw then
+      local info = cjson.decode(raw)
+      if is_live(info, now)
+          and (with_claimed or not is_claimed(info, now))
+          and (with_delayed or info[DELAY] <= now)
+          and (echo or info[CLIENT] ~= client) then
+        out[#out + 1] = id
+        out[#out + 1] = raw
+        out[#out + 1] = redis.call('HGET', K.bodies, id)
+        out[1] = seq
+        found = found + 1
+        if found == limit then
+          break
+        end
+      end
+    end
+  end
+  if #ids < chunk then
+    break
+  end
+end
+if found == 0 then
+  out[1] = ''
+end
+return out

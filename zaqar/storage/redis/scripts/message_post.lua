@@ -1,0 +1,65 @@
+-- message_post.lua: append messages, creating the queue if missing.
+--
+-- KEYS[1..14]  the queue's standard keys (lib.lua), KEYS[11] the project's
+--              queue index
+-- KEYS[15]     the batch token: set for a while after the batch is stored
+--              so that a retried call (ARGV[4] == '1') does not store it twice
+-- ARGV[1] now (epoch seconds)     ARGV[2] queue name
+-- ARGV[3] client uuid             ARGV[4] '1' on a retry, else '0'
+-- ARGV[5] token lifetime (ms)     ARGV[6] message count n
+-- ARGV[7..] n groups of: id, body (JSON), ttl, delay, checksum ('' = none)
+--
+-- Touches: rec (created if missing; seq += n), msgs, bodies, ids, exp,
+-- avail or delayed, the project's queue index (when the queue is created),
+-- the token key; removes a few expired messages of the queue on the way.
+-- Returns 1 if the queue was created, 0 if it existed, -1 for a replay.
+local K = queue_keys(KEYS)
+local now = tonumber(ARGV[1])
+local name, client = ARGV[2], ARGV[3]
+local n = tonumber(ARGV[6])
+
+if ARGV[4] == '1' and redis.call('EXISTS', KEYS[15]) == 1 then
+  return -1
+end
+
+local created = ensure_queue(K, name)
+purge_messages(K, now, n + 10)
+
+local last = redis.call('HINCRBY', K.rec, 'seq', n)
+local records, bodies, ids, exps, avail, delayed = {}, {}, {}, {}, {}, {}
+for i = 0, n - 1 do
+  local at = 7 + i * 5
+  local id, ttl, delay = ARGV[at], tonumber(ARGV[at + 2]),
+                         tonumber(ARGV[at + 3])
+  local seq = last - n + 1 + i
+  local delay_until = 0
+  if delay > 0 then
+    delay_until = now + delay
+    delayed[#delayed + 1] = delay_until
+    delayed[#delayed + 1] = id
+  else
+    avail[#avail + 1] = seq
+    avail[#avail + 1] = id
+  end
+  records[#records + 1] = id
+  records[#records + 1] = cjson.encode({seq, now, ttl, delay_until, client,
+                                        ARGV[at + 4], '', 0, 0})
+  bodies[#bodies + 1] = id
+  bodies[#bodies + 1] = ARGV[at + 1]
+  ids[#ids + 1] = seq
+  ids[#ids + 1] = id
+  exps[#exps + 1] = now + ttl
+  exps[#exps + 1] = id
+end
+
+variadic('HSET', K.msgs, records)
+variadic('HSET', K.bodies, bodies)
+variadic('ZADD', K.ids, ids)
+variadic('ZADD', K.exp, exps)
+variadic('ZADD', K.avail, avail)
+variadic('ZADD', K.delayed, delayed)
+redis.call('SET', KEYS[15], 1, 'PX', ARGV[5])
+if created then
+  return 1
+end
+return 0

@@ -1,0 +1,39 @@
+-- queue_stats.lua: live message counts and the oldest/newest live message.
+--
+-- KEYS[1..14]  the queue's standard keys (lib.lua); reads ids, exp,
+--              claimed and msgs only (read-only script)
+-- ARGV[1] now
+--
+-- Claimed = messages under a live claim (a live claim keeps its messages
+-- alive); free = every other live message, delayed ones included.
+-- Returns {total, claimed, oldest id, oldest created, newest id,
+-- newest created} with '' for the ids of an empty queue.
+local K = queue_keys(KEYS)
+local now = tonumber(ARGV[1])
+local total = redis.call('ZCARD', K.exp) -
+              redis.call('ZCOUNT', K.exp, '-inf', now)
+local claimed = redis.call('ZCOUNT', K.claimed, '(' .. now, '+inf')
+
+-- The first live message walking `ids` forwards or backwards.
+local function first_live(cmd)
+  local start = 0
+  while total > 0 do
+    local batch = redis.call(cmd, K.ids, start, start + 49)
+    if #batch == 0 then
+      return '', ''
+    end
+    for _, id in ipairs(batch) do
+      local score = redis.call('ZSCORE', K.exp, id)
+      if score and tonumber(score) > now then
+        local info = cjson.decode(redis.call('HGET', K.msgs, id))
+        return id, tostring(info[CREATED])
+      end
+    end
+    start = start + 50
+  end
+  return '', ''
+end
+
+local oldest, oldest_at = first_live('ZRANGE')
+local newest, newest_at = first_live('ZREVRANGE')
+return {total, claimed, oldest, oldest_at, newest, newest_at}

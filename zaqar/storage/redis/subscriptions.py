@@ -1,0 +1,102 @@
+"""Subscriptions: per-queue hashes keyed by id and by subscriber URI."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from zaqar.storage import base
+from zaqar.storage import errors
+from zaqar.storage import models
+from zaqar.storage.redis import keys
+from zaqar.storage.redis import records
+
+if TYPE_CHECKING:
+    from zaqar.storage.redis.driver import DataDriver
+
+
+class SubscriptionController(base.SubscriptionController):
+    """One live subscription per URI per queue; see scripts/sub_*.lua."""
+
+    def __init__(self, driver: DataDriver):
+        self._driver = driver
+        self._run = driver.executor.call
+        self._scripts = driver.scripts
+
+    def _call(self, name: str, queue: str, project: str, args: tuple):
+        skeys = keys.subscription_keys(project, queue)
+        return self._run(lambda c, r: self._scripts.run(c, name, skeys,
+                                                        args))
+
+    def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
+               project: str) -> str:
+        sub_id = str(uuid.uuid4())
+        at = records.now()
+        record = records.subscription_record(subscriber, int(ttl), options,
+                                             at)
+        stored = self._call('sub_create', queue, project,
+                            (at, sub_id, subscriber, record, at + int(ttl)))
+        if not stored:
+            raise errors.SubscriptionAlreadyExists(
+                f'{subscriber} is already subscribed to queue {queue}')
+        return sub_id
+
+    def get(self, queue: str, subscription_id: str, *,
+            project: str) -> models.Subscription:
+        subs, _, subexp = keys.subscription_keys(project, queue)
+
+        def op(client, retrying):
+            pipe = client.pipeline(transaction=False)
+            pipe.hget(subs, subscription_id)
+            pipe.zscore(subexp, subscription_id)
+            return pipe.execute()
+
+        raw, expires = self._run(op)
+        at = records.now()
+        if raw is None or expires is None or expires <= at:
+            raise errors.SubscriptionDoesNotExist(subscription_id)
+        return records.subscription(subscription_id, queue, raw, at)
+
+    def get_with_subscriber(self, queue: str, subscriber: str, *,
+                            project: str) -> models.Subscription | None:
+        at = records.now()
+        found = self._call('sub_find', queue, project, (at, subscriber))
+        if not found:
+            return None
+        return records.subscription(found[0], queue, found[1], at)
+
+    def list(self, queue: str, *, project: str, marker: str | None = None,
+             limit: int = 10
+             ) -> tuple[list[models.Subscription], str | None]:
+        at = records.now()
+        flat = self._call('sub_list', queue, project,
+                          (at, marker or '', int(limit)))
+        subs = [records.subscription(flat[i], queue, flat[i + 1], at)
+                for i in range(0, len(flat), 2)]
+        return subs, (subs[-1].id if subs else None)
+
+    def update(self, queue: str, subscription_id: str, *, project: str,
+               subscriber: str | None = None, ttl: int | None = None,
+               options: dict | None = None) -> None:
+        args = (records.now(), subscription_id,
+                '0' if subscriber is None else '1', subscriber or '',
+                '0' if ttl is None else '1', 0 if ttl is None else int(ttl),
+                '0' if options is None else '1',
+                records.encode_metadata(options) if options is not None
+                else '')
+        result = self._call('sub_update', queue, project, args)
+        if result == 0:
+            raise errors.SubscriptionDoesNotExist(subscription_id)
+        if result < 0:
+            raise errors.SubscriptionAlreadyExists(
+                f'{subscriber} is already subscribed to queue {queue}')
+
+    def confirm(self, queue: str, subscription_id: str, confirmed: bool, *,
+                project: str) -> None:
+        args = (records.now(), subscription_id, '1' if confirmed else '0')
+        if not self._call('sub_confirm', queue, project, args):
+            raise errors.SubscriptionDoesNotExist(subscription_id)
+
+    def delete(self, queue: str, subscription_id: str, *,
+               project: str) -> None:
+        self._call('sub_delete', queue, project, (subscription_id,))
