@@ -16,6 +16,41 @@ OPTS = [
                        help='Address of the internal push listener.'),
     cfg.PortOpt('notification_port', default=0,
                 help='Port of the internal push listener (0 = any).'),
+    cfg.IntOpt('max_frame_size', default=1024 * 1024, min=1024,
+               help='Largest frame (message) a client may send, in bytes; '
+                    'a larger one closes the connection with code 1009.'),
+    cfg.FloatOpt('max_requests_per_second', default=100.0, min=0,
+                 help='Sustained requests per second one connection may '
+                      'send (0 = unlimited). Requests over the rate are '
+                      'answered 429 without being run.'),
+    cfg.IntOpt('rate_limit_burst', default=50, min=1,
+               help='Requests a connection may send at once above the '
+                    'sustained rate; as many consecutive refusals close '
+                    'the connection with code 1008.'),
+    cfg.IntOpt('idle_timeout', default=300, min=0,
+               help='Seconds without a frame from the client after which '
+                    'a connection with no push subscription is closed '
+                    '(code 1000; 0 = never).'),
+    cfg.IntOpt('max_connections', default=10000, min=1,
+               help='Connections one server process accepts; more are '
+                    'closed at once with code 1013 (try again later).'),
+    cfg.IntOpt('worker_threads', default=16, min=1,
+               help='Threads running blocking storage calls.'),
+    cfg.FloatOpt('push_poll_interval', default=0.1, min=0.01,
+                 help='Seconds between two reads of a queue that has push '
+                      'subscribers and just received messages.'),
+    cfg.FloatOpt('push_poll_max_interval', default=0.5, min=0.01,
+                 help='Longest wait between two reads of a quiet queue '
+                      'with push subscribers (the wait doubles while the '
+                      'queue stays quiet).'),
+    cfg.FloatOpt('push_lookback', default=1.0, min=0,
+                 help='Seconds of already-read messages each push read '
+                      'covers again, so a post whose transaction commits '
+                      'late is still pushed (ids are de-duplicated).'),
+    cfg.IntOpt('push_backlog', default=1000, min=1,
+               help='Pushed frames one connection may have waiting to be '
+                    'sent; a client that falls further behind is closed '
+                    'with code 1013.'),
 ]
 
 

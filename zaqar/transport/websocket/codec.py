@@ -1,0 +1,78 @@
+"""Frames to documents and back: JSON in text frames, MessagePack in binary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgpack
+
+# Integers must fit a signed 64-bit field in every backend (as over HTTP).
+INT_BOUND = 2 ** 63
+
+
+class DecodeError(ValueError):
+    """A frame that does not hold a JSON-compatible document."""
+
+
+def _bounded_int(text: str) -> int:
+    value = int(text)
+    if not -INT_BOUND <= value < INT_BOUND:
+        raise ValueError(f'integer {text[:20]} is too large')
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f'{name} is not a JSON number')
+
+
+def _check_json_types(document: Any) -> None:
+    """Refuse what MessagePack can carry but JSON (and storage) cannot."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise TypeError('map keys must be strings')
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, bool) or value is None or isinstance(
+                value, str):
+            continue
+        elif isinstance(value, int):
+            if not -INT_BOUND <= value < INT_BOUND:
+                raise ValueError('integer is too large')
+        elif isinstance(value, float):
+            if value != value or value in (float('inf'), float('-inf')):
+                raise ValueError('NaN and infinity are not JSON numbers')
+        else:
+            raise TypeError(f'{type(value).__name__} values are not '
+                            f'supported')
+
+
+def decode(frame: str | bytes) -> Any:
+    """The document in a frame; text is JSON, binary is MessagePack.
+
+    :raises DecodeError: with the text the error response carries.
+    """
+    binary = isinstance(frame, bytes)
+    try:
+        if binary:
+            document = msgpack.unpackb(frame, raw=False)
+            _check_json_types(document)
+            return document
+        return json.loads(frame, parse_int=_bounded_int,
+                          parse_constant=_no_constant)
+    except Exception as exc:  # any failure of the decoder is the client's
+        kind = 'binary (MessagePack)' if binary else 'text (JSON)'
+        raise DecodeError(f"Can't decode {kind} request. "
+                          f"{type(exc).__name__}: {exc}") from None
+
+
+def encode(document: Any, binary: bool) -> str | bytes:
+    """A response or push document in the framing the client used."""
+    if binary:
+        return msgpack.packb(document, use_bin_type=True)
+    return json.dumps(document)

@@ -1,0 +1,42 @@
+"""Per-connection request rate limiting (a token bucket)."""
+
+from __future__ import annotations
+
+import time
+
+
+class RateLimiter:
+    """``rate`` requests per second on average, ``burst`` at once.
+
+    ``allow()`` spends a token when there is one. Consecutive refusals are
+    counted so the connection can be closed once a client keeps sending
+    well past its limit (``exhausted``).
+    """
+
+    __slots__ = ('rate', 'burst', 'tokens', 'stamp', 'refused')
+
+    def __init__(self, rate: float, burst: int):
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self.stamp = time.monotonic()
+        self.refused = 0
+
+    def allow(self) -> bool:
+        if self.rate <= 0:
+            return True
+        now = time.monotonic()
+        self.tokens = min(self.burst,
+                          self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.refused = 0
+            return True
+        self.refused += 1
+        return False
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether the client went on sending for a whole burst refused."""
+        return self.refused > self.burst

@@ -1,0 +1,188 @@
+"""One connection: frame -> checks -> the shared operation -> frame; push; limits.
+
+Each request frame goes through, in order: rate limit (429), decoding
+(400), type check (400), action lookup (400), schema (400), the
+authentication gate (403; only with ``auth_strategy = keystone``), then
+its handler. Requests of one connection are answered in order, one at a
+time; storage work runs in the server's thread pool so the event loop
+never blocks. Nothing a client sends can end the server or the
+connection, except breaking the limits (close codes below).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+import uuid
+from typing import Any
+
+import jsonschema
+from websockets.exceptions import ConnectionClosed
+
+from zaqar.common import errors
+from zaqar.schemas import websocket as schemas
+from zaqar.transport.websocket import auth
+from zaqar.transport.websocket import codec
+from zaqar.transport.websocket import handlers
+from zaqar.transport.websocket import limits
+from zaqar.transport.websocket import render
+from zaqar.transport.websocket import subscribe
+
+LOG = logging.getLogger(__name__)
+
+# Close codes (RFC 6455 section 7.4 and the application range).
+NORMAL = 1000
+POLICY_VIOLATION = 1008
+AUTH_EXPIRED = 4003
+
+VALIDATORS = {name: jsonschema.Draft202012Validator(schema)
+              for name, schema in schemas.REQUESTS.items()}
+
+NOT_A_DICT = 'Unexpected body type. Expected dict or dict like.'
+
+
+class Connection:
+    """The state of one client socket."""
+
+    def __init__(self, ws, server):
+        self.ws = ws
+        self.server = server
+        self.settings = server.settings
+        self.id = uuid.uuid4().hex
+        self.identity: auth.Identity | None = None
+        self.limiter = limits.RateLimiter(
+            self.settings.max_requests_per_second,
+            self.settings.rate_limit_burst)
+        self.subs = subscribe.ConnectionSubscriptions(
+            ws, server.push, self.settings.push_backlog, self.id)
+        self._expiry: asyncio.TimerHandle | None = None
+
+    async def run(self) -> None:
+        """Answer frames until the client leaves or breaks a limit."""
+        try:
+            while True:
+                try:
+                    frame = await self._receive()
+                except TimeoutError:
+                    await self.ws.close(NORMAL, 'Idle timeout.')
+                    return
+                allowed = self.limiter.allow()
+                if not allowed and self.limiter.exhausted:
+                    await self.ws.close(POLICY_VIOLATION,
+                                        'Rate limit exceeded.')
+                    return
+                await self.ws.send(await self.handle(frame, allowed))
+        except ConnectionClosed:
+            pass
+        finally:
+            if self._expiry is not None:
+                self._expiry.cancel()
+            await self.subs.close()
+
+    async def _receive(self) -> str | bytes:
+        timeout = self.settings.idle_timeout
+        if not timeout or self.subs:
+            # A subscriber may listen quietly for as long as it likes;
+            # keepalive pings still find dead peers.
+            return await self.ws.recv()
+        async with asyncio.timeout(timeout):
+            return await self.ws.recv()
+
+    async def handle(self, frame: str | bytes,
+                     allowed: bool = True) -> str | bytes:
+        """The response frame to one request frame."""
+        binary = isinstance(frame, bytes)
+        request, status, body = await self._answer(frame, binary, allowed)
+        return codec.encode(render.response(request, status, body), binary)
+
+    async def _answer(self, frame: str | bytes, binary: bool,
+                      allowed: bool) -> tuple[Any, int, Any]:
+        try:
+            request = codec.decode(frame)
+        except codec.DecodeError as exc:
+            return None, 400, {'error': str(exc)}
+        if not allowed:
+            rate = self.settings.max_requests_per_second
+            return request, 429, {
+                'error': f'Too many requests: this connection may send '
+                         f'{rate:g} per second.'}
+        if not isinstance(request, dict):
+            return None, 400, {'error': NOT_A_DICT}
+        action = request.get('action')
+        validator = VALIDATORS.get(action) if isinstance(action, str) \
+            else None
+        if validator is None:
+            return request, 400, {'error': f'{action} is not a valid action'}
+        if not validator.is_valid(request):
+            return request, 400, {'error': 'Schema validation failed.'}
+        headers = request['headers']
+        body = request.get('body') or {}
+        if action == 'authenticate':
+            return (request, *await self._authenticate(headers))
+        denied = self._denial(headers)
+        if denied is not None:
+            return request, 403, {'error': denied}
+        ctx = auth.context(headers, self.identity)
+        try:
+            if action in subscribe.ACTIONS:
+                status, result = await subscribe.ACTIONS[action](
+                    self, ctx, body, binary)
+            else:
+                status, result = await self.in_thread(
+                    handlers.HANDLERS[action], self.server.svc, ctx, body)
+                if action == 'message_post':
+                    self.server.push.nudge(ctx.project_id,
+                                           body['queue_name'])
+        except errors.APIError as exc:
+            return request, exc.status, render.api_error(exc, body)
+        except Exception:
+            LOG.exception('Unexpected error in %s (request %s)', action,
+                          ctx.request_id)
+            return request, 500, {
+                'error': 'Internal server error',
+                'exception': f'The server failed to complete the request; '
+                             f'its log has the details under request id '
+                             f'{ctx.request_id}.'}
+        return request, status, result
+
+    async def in_thread(self, func, *args) -> Any:
+        """Run blocking work (storage, Keystone) in the server's pool."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.server.executor, functools.partial(func, *args))
+
+    # -- authentication -----------------------------------------------------
+
+    def _denial(self, headers: dict) -> str | None:
+        """Why a request may not run yet (Keystone mode only)."""
+        if self.server.authenticator is None:
+            return None
+        if self.identity is None:
+            return 'Not authentified.'
+        if headers['X-Project-ID'] != self.identity.project_id:
+            return 'Not authenticated.'
+        return None
+
+    async def _authenticate(self, headers: dict) -> tuple[int, dict]:
+        authenticator = self.server.authenticator
+        if authenticator is None:
+            # Auth off (development mode): nothing to check.
+            return 200, {'message': 'Authentified.'}
+        identity = await self.in_thread(authenticator.validate,
+                                        headers['X-Auth-Token'])
+        if identity is None or identity.project_id != headers['X-Project-ID']:
+            return 401, {'error': 'Authentication failed.'}
+        self.identity = identity
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
+        if identity.expires is not None:
+            self._expiry = asyncio.get_running_loop().call_later(
+                max(0.0, identity.expires - time.time()), self._expired)
+        return 200, {'message': 'Authentified.'}
+
+    def _expired(self) -> None:
+        self.identity = None
+        asyncio.ensure_future(self.ws.close(AUTH_EXPIRED,
+                                            'Authentication expired.'))
