@@ -35,8 +35,14 @@ def load_config(argv: list[str] | None = None,
     return conf
 
 
-def build_wsgi_app(config_files: list[str] | None = None, argv=None):
-    """Config -> service -> WSGI app; exits with a clear message on errors."""
+def build_wsgi_app(config_files: list[str] | None = None, argv=None,
+                   role: str = 'wsgi'):
+    """Config -> service -> WSGI app; exits with a clear message on errors.
+
+    ``role`` names this process in Guru Meditation Reports, which are armed
+    here because this runs in each serving process after it has started.
+    """
+    from zaqar.common import reports
     from zaqar.transport.wsgi import app as wsgi_app
     conf = load_config(argv, config_files)
     try:
@@ -44,4 +50,6 @@ def build_wsgi_app(config_files: list[str] | None = None, argv=None):
     except bootstrap.ConfigError as exc:
         LOG.error('%s', exc)
         sys.exit(f'zaqar: {exc}')
-    return wsgi_app.make_app(service)
+    app = wsgi_app.make_app(service)
+    reports.install(conf, role)
+    return app

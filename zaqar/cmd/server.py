@@ -32,7 +32,13 @@ class _Server(gunicorn_base.BaseApplication):
 
     def load(self):
         # Each worker builds its own storage connections after the fork.
-        return common.build_wsgi_app(argv=self._oslo_args)
+        return common.build_wsgi_app(argv=self._oslo_args, role='worker')
+
+
+def _arm_reports(arbiter) -> None:
+    from zaqar import conf as zconf
+    from zaqar.common import reports
+    reports.install(zconf.CONF, 'server')
 
 
 def _parse(argv: list[str]):
@@ -46,12 +52,24 @@ def _parse(argv: list[str]):
     parser.add_argument('--workers', type=int,
                         help='Worker processes (default: '
                              '[drivers:transport:wsgi] workers).')
+    parser.add_argument('--transport', choices=('wsgi', 'websocket'),
+                        help='API to serve (default: [drivers] transport); '
+                             'websocket runs zaqar-websocket, which reads '
+                             '--bind/--port as its own.')
     return parser.parse_known_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args, oslo_args = _parse(sys.argv[1:] if argv is None else argv)
     conf = common.load_config(oslo_args)
+    transport = args.transport or conf.drivers.transport
+    if transport == 'websocket':
+        from zaqar.cmd import websocket
+        websocket.run(conf, args.bind, args.port)
+        return
+    if transport != 'wsgi':
+        sys.exit(f'zaqar-server: [drivers] transport = {transport!r} is '
+                 f'not one of wsgi, websocket.')
     if not conf.config_file:
         LOG.warning('No configuration file found: development mode '
                     '(embedded SQLite, no authentication).')
@@ -67,6 +85,9 @@ def main(argv: list[str] | None = None) -> None:
         'keepalive': 30,
         'accesslog': None,
         'proc_name': 'zaqar-server',
+        # gunicorn's own SIGUSR2 (re-exec for binary upgrades) gives way to
+        # the Guru Meditation Report, armed once its signals are set up.
+        'when_ready': _arm_reports,
     }
     LOG.info('Serving the v2 API on http://%s', options['bind'])
     _Server(options, oslo_args).run()

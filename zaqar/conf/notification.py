@@ -22,8 +22,8 @@ _UNSUBSCRIBE_TEMPLATE = {
 
 OPTS = [
     cfg.StrOpt('smtp_mode', default='third_part',
-               choices=[('third_part', 'Hand mail to the local command in '
-                                       'smtp_command.'),
+               choices=[('third_part', ('Hand mail to the local command '
+                                        'in smtp_command.')),
                         ('self_local', 'Talk SMTP to smtp_host directly.')],
                help='How mailto: subscribers are reached.'),
     cfg.HostAddressOpt('smtp_host',
