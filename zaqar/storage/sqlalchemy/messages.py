@@ -42,14 +42,21 @@ _BULK_GET = sa.select(*sql.MESSAGE_COLUMNS).where(
     M.c.id.in_(sa.bindparam('ids', expanding=True)),
     M.c.expires > sa.bindparam('now')).order_by(M.c.seq)
 
-_LOCK_ONE = sa.select(M.c.seq, M.c.claim_id, M.c.claim_expires).where(
-    M.c.queue_id == sa.bindparam('queue_id'),
-    M.c.id == sa.bindparam('message_id'),
-    M.c.expires > sa.bindparam('now')).with_for_update()
+_BY_ID = sa.and_(M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
+                M.c.id == sa.bindparam('message_id'))
+
+# Delete an unclaimed message / one held by the given live claim.
+_DELETE_FREE = M.delete().where(_BY_ID, sql.unclaimed())
+_DELETE_HELD = M.delete().where(
+    _BY_ID, M.c.claim_id == sa.bindparam('claim_id'),
+    M.c.claim_expires > sa.bindparam('now'))
+
+_INSPECT = sa.select(M.c.claim_id, M.c.claim_expires).where(
+    _BY_ID, M.c.expires > sa.bindparam('now'))
 
 _LIVE_CLAIM = sa.select(C.c.id).where(
     C.c.id == sa.bindparam('claim_id'),
-    C.c.queue_id == sa.bindparam('queue_id'),
+    C.c.queue_id == sql.QUEUE_ID_SUBQUERY,
     C.c.expires > sa.bindparam('now'))
 
 _DELETE_SEQS = M.delete().where(
@@ -193,32 +200,38 @@ class MessageController(base.MessageController):
                claim_id: str | None = None) -> None:
         if not valid_id(message_id):
             return
-        when = sql.now()
-        project = sql.project_key(project)
+        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+                  'message_id': message_id, 'claim_id': claim_id,
+                  'now': sql.now()}
+        held = claim_id is not None and valid_id(claim_id)
 
         def run(conn: sa.Connection) -> None:
-            qid = sql.queue_id(conn, project, queue)
-            if qid is None:
-                return
-            row = conn.execute(_LOCK_ONE, {
-                'queue_id': qid, 'message_id': message_id,
-                'now': when}).first()
-            if row is None:
-                return
-            claimed = sql.claim_is_live(row.claim_id, row.claim_expires,
-                                        when)
-            if claim_id is not None:
-                if not valid_id(claim_id) or conn.execute(_LIVE_CLAIM, {
-                        'claim_id': claim_id, 'queue_id': qid,
-                        'now': when}).first() is None:
+            # Try the delete the caller is entitled to; only when it removes
+            # nothing, look closer to find out why (or that it is a no-op).
+            # A state that changed in between is simply tried again.
+            for _ in range(3):
+                if claim_id is None:
+                    if conn.execute(_DELETE_FREE, params).rowcount:
+                        return
+                elif held and conn.execute(_DELETE_HELD, params).rowcount:
+                    return
+                row = conn.execute(_INSPECT, params).first()
+                if row is None:
+                    return
+                claimed = sql.claim_is_live(row.claim_id, row.claim_expires,
+                                            params['now'])
+                if claim_id is None:
+                    if claimed:
+                        raise errors.MessageIsClaimed(message_id)
+                    continue
+                if not held or conn.execute(_LIVE_CLAIM,
+                                            params).first() is None:
                     raise errors.ClaimDoesNotExist(claim_id, queue, project)
                 if not claimed:
                     raise errors.MessageNotClaimed(message_id)
                 if row.claim_id != claim_id:
                     raise errors.MessageNotClaimedBy(message_id, claim_id)
-            elif claimed:
-                raise errors.MessageIsClaimed(message_id)
-            conn.execute(_DELETE_SEQS, {'seqs': [row.seq]})
+            raise errors.StorageUnavailable('The message kept changing')
 
         self._db.write(run)
 

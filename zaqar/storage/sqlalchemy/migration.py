@@ -4,12 +4,19 @@ The revisions live in ``migrations/`` inside this package, so an installed
 zaqar finds them next to this module. The version is kept in its own table
 (``zaqar_data_version``) so that other stores sharing the database with
 their own alembic history do not collide with it.
+
+Alembic's ``context``/``op`` proxies are process globals, so migrations run
+one at a time per process; across processes an advisory lock (PostgreSQL,
+MariaDB/MySQL) or SQLite's write lock keeps two starters from racing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import threading
+from typing import Iterator
 
 import sqlalchemy as sa
 from alembic import command
@@ -24,6 +31,15 @@ LOG = logging.getLogger(__name__)
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                               'migrations')
 VERSION_TABLE = 'zaqar_data_version'
+
+# Advisory locks: a bigint key on PostgreSQL (scoped to the database), a
+# name prefix on MySQL.
+_PG_LOCK_KEY = 0x7A61716172  # "zaqar"
+_MYSQL_LOCK_NAME = 'zaqar_data_schema'
+# Seconds MySQL waits for another process's migration.
+_MYSQL_LOCK_SECONDS = 300
+
+_PROCESS_LOCK = threading.RLock()
 
 
 def make_config(connection: sa.Connection | None = None,
@@ -59,11 +75,44 @@ def _migration_connection(engine: sa.engine.Engine) -> sa.Connection:
     return conn
 
 
-def upgrade(engine: sa.engine.Engine, revision: str = 'head') -> None:
-    """Bring the schema to ``revision``."""
+@contextlib.contextmanager
+def _schema_lock(engine: sa.engine.Engine) -> Iterator[None]:
+    """Hold this process's and the database's migration lock."""
+    with _PROCESS_LOCK:
+        name = engine.dialect.name
+        if name == 'sqlite':
+            yield
+            return
+        with engine.connect().execution_options(
+                isolation_level='AUTOCOMMIT') as conn:
+            if name == 'postgresql':
+                conn.execute(sa.text('SELECT pg_advisory_lock(:k)'),
+                             {'k': _PG_LOCK_KEY})
+                release = sa.text('SELECT pg_advisory_unlock(:k)')
+                params = {'k': _PG_LOCK_KEY}
+            else:
+                # MySQL's named locks are server-wide: name the database.
+                lock = f'{_MYSQL_LOCK_NAME}.{engine.url.database}'[:64]
+                conn.execute(sa.text('SELECT GET_LOCK(:n, :t)'),
+                             {'n': lock, 't': _MYSQL_LOCK_SECONDS})
+                release = sa.text('SELECT RELEASE_LOCK(:n)')
+                params = {'n': lock}
+            try:
+                yield
+            finally:
+                conn.execute(release, params)
+
+
+def _upgrade(engine: sa.engine.Engine, revision: str) -> None:
     with _migration_connection(engine) as conn:
         command.upgrade(make_config(conn), revision)
         conn.commit()
+
+
+def upgrade(engine: sa.engine.Engine, revision: str = 'head') -> None:
+    """Bring the schema to ``revision``."""
+    with _schema_lock(engine):
+        _upgrade(engine, revision)
 
 
 def version(engine: sa.engine.Engine) -> str | None:
@@ -85,21 +134,16 @@ def ensure_schema(engine: sa.engine.Engine) -> None:
     setup). Databases that already hold a schema are only ever migrated by
     ``zaqar-manage db sync``.
     """
-    with engine.connect() as conn:
-        empty = _is_empty(conn)
-        rev = None if empty else current(conn)
-    if empty:
-        LOG.warning('The database %s is empty: creating the zaqar schema '
-                    '(use "zaqar-manage db sync" in production).',
-                    engine.url.render_as_string(hide_password=True))
-        try:
-            upgrade(engine)
-        except sa.exc.SQLAlchemyError:
-            # Another process may have won the race; fine if it finished.
-            with engine.connect() as conn:
-                if current(conn) != head():
-                    raise
-        return
+    with _schema_lock(engine):
+        with engine.connect() as conn:
+            empty = _is_empty(conn)
+            rev = None if empty else current(conn)
+        if empty:
+            LOG.warning('The database %s is empty: creating the zaqar schema '
+                        '(use "zaqar-manage db sync" in production).',
+                        engine.url.render_as_string(hide_password=True))
+            _upgrade(engine, 'head')
+            return
     if rev != head():
         LOG.warning('The database schema is at revision %s but this code '
                     'expects %s: run "zaqar-manage db sync".', rev, head())
