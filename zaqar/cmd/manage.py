@@ -1,0 +1,109 @@
+"""zaqar-manage: administer the SQL message store's schema.
+
+``zaqar-manage [--config-file F] db sync [REVISION]`` migrates the database
+named by ``[drivers:message_store:sqlalchemy] uri`` (the SQLite file in the
+user data directory when unset) to REVISION, the newest by default;
+``zaqar-manage db version`` prints the revision it is at ("None" when the
+database holds no zaqar schema yet).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+import sqlalchemy as sa
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from zaqar import conf as zconf
+from zaqar.conf import paths
+from zaqar.conf import stores
+
+LOG = logging.getLogger(__name__)
+
+# Exit statuses.
+OK = 0
+FAILED = 1
+
+
+def _db_sync(engine: sa.engine.Engine, args) -> int:
+    from zaqar.storage.sqlalchemy import migration
+    before = migration.version(engine)
+    migration.upgrade(engine, args.revision)
+    after = migration.version(engine)
+    if before == after:
+        print(f'Database schema already at revision {after}.')
+    else:
+        print(f'Database schema migrated from {before} to {after}.')
+    return OK
+
+
+def _db_version(engine: sa.engine.Engine, args) -> int:
+    from zaqar.storage.sqlalchemy import migration
+    print(migration.version(engine))
+    return OK
+
+
+def _add_commands(subparsers) -> None:
+    db = subparsers.add_parser('db', help='Database schema commands.')
+    actions = db.add_subparsers(title='db commands', dest='db_action')
+    actions.required = True
+    sync = actions.add_parser(
+        'sync', help='Create or migrate the schema (to the newest revision '
+                     'unless one is given).')
+    sync.add_argument('revision', nargs='?', default='head',
+                      help='Target revision (default: head).')
+    sync.set_defaults(action_fn=_db_sync)
+    version = actions.add_parser(
+        'version', help='Print the revision the database is at.')
+    version.set_defaults(action_fn=_db_version)
+
+
+COMMAND = cfg.SubCommandOpt('command', title='Commands',
+                            handler=_add_commands,
+                            help='Available commands.')
+
+
+def _register(conf: cfg.ConfigOpts) -> None:
+    try:
+        conf.register_cli_opt(COMMAND)
+    except cfg.DuplicateOptError:
+        pass
+
+
+def database_uri(conf: cfg.ConfigOpts) -> str:
+    """The message store's SQL URI, or the development SQLite file."""
+    return (conf[stores.SQLALCHEMY_MESSAGE].uri
+            or paths.default_sqlite_uri())
+
+
+def main(argv: list[str] | None = None) -> int:
+    conf = zconf.CONF
+    _register(conf)
+    if 'debug' not in conf:
+        logging.register_options(conf)
+    conf(sys.argv[1:] if argv is None else argv, project='zaqar',
+         prog='zaqar-manage')
+    logging.setup(conf, 'zaqar')
+
+    from zaqar.storage.sqlalchemy import engine as sql_engine
+    uri = database_uri(conf)
+    action: Callable = conf.command.action_fn
+    try:
+        engine = sql_engine.create_engine(uri)
+    except (ValueError, sa.exc.ArgumentError) as exc:
+        print(f'zaqar-manage: bad database URI: {exc}', file=sys.stderr)
+        return FAILED
+    try:
+        return action(engine, conf.command)
+    except sa.exc.SQLAlchemyError as exc:
+        LOG.debug('Schema command failed', exc_info=True)
+        print(f'zaqar-manage: database error: {exc}', file=sys.stderr)
+        return FAILED
+    finally:
+        engine.dispose()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
