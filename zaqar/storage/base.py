@@ -19,6 +19,8 @@ Conventions shared by all controllers:
 from __future__ import annotations
 
 import abc
+import dataclasses
+import threading
 from typing import Any, Iterable, Sequence
 
 from zaqar.storage import models
@@ -252,6 +254,131 @@ class SubscriptionController(abc.ABC):
         """Idempotent delete."""
 
 
+# Kinds of delivery: a posted message, or a (un)subscribe confirmation
+# request sent to the subscriber.
+DELIVERY_MESSAGE = 'message'
+DELIVERY_CONFIRM = 'confirm'
+DELIVERY_UNSUBSCRIBE = 'unsubscribe'
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Delivery:
+    """One pending notification to one subscription, as leased.
+
+    ``payload`` of a message delivery is the message as posted: ``id``,
+    ``body`` (as stored, so still sealed on encrypting queues), ``ttl``
+    and, when stored, ``checksum``. ``attempts`` counts leases so far, this
+    one included; ``lease`` is the token that completes, retries or fails
+    it (a lease that ran out and was handed to someone else no longer can).
+    """
+
+    id: str
+    project: str
+    queue: str
+    subscription_id: str
+    kind: str
+    payload: dict
+    attempts: int
+    created: float
+    lease: str
+    last_error: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SubscriberState:
+    """What the delivery pipeline keeps per subscription."""
+
+    #: Key of the webhook signature (None until set).
+    secret: str | None = None
+    #: Keystone trust of a ``trust+http(s)`` subscription.
+    trust_id: str | None = None
+    #: Deliveries that exhausted their retries, and the last such failure.
+    failed: int = 0
+    last_error: str | None = None
+    last_failure_at: float | None = None
+
+
+class DeliveryController(abc.ABC):
+    """The durable outbox of notifications, shared by every project.
+
+    ``MessageController.post`` on a queue with live subscriptions enqueues
+    one delivery per message and subscription, in the same atomic step as
+    the messages where the backend allows (SQL transaction, Redis script;
+    MongoDB right after the insert, see its driver). A delivery is due from
+    the end of its message's delay. Workers ``lease`` due deliveries, which
+    hides them for the lease time, and then ``complete``, ``retry`` or
+    ``fail`` them; a lease that is never settled (a crashed worker) simply
+    runs out and the delivery is due again: delivery is at least once.
+    """
+
+    #: Set whenever this process enqueued deliveries (wakes local workers).
+    @property
+    def activity(self) -> threading.Event:
+        event = self.__dict__.get('_activity')
+        if event is None:
+            event = self.__dict__.setdefault('_activity', threading.Event())
+        return event
+
+    @abc.abstractmethod
+    def enqueue(self, queue: str, subscription_id: str, kind: str,
+                payload: dict, *, project: str, delay: float = 0) -> str:
+        """Add one delivery, due after ``delay`` seconds; return its id."""
+
+    @abc.abstractmethod
+    def fan_out(self, queue: str, messages: Sequence[dict], *,
+                project: str) -> int:
+        """Enqueue each message (``id``, ``body``, ``ttl``, ``delay``,
+        optional ``checksum``) for every live subscription of the queue.
+
+        :returns: how many deliveries were enqueued.
+        """
+
+    @abc.abstractmethod
+    def lease(self, limit: int, seconds: float, *,
+              project: str | None = None) -> list[Delivery]:
+        """Up to ``limit`` due deliveries of any project (or of ``project``
+        only), earliest due first, each hidden for ``seconds`` under a new
+        lease token with ``attempts`` raised by one. Concurrent callers
+        never get the same delivery while a lease on it holds."""
+
+    @abc.abstractmethod
+    def complete(self, deliveries: Iterable[Delivery]) -> None:
+        """Remove delivered ones (those whose lease was lost are kept)."""
+
+    @abc.abstractmethod
+    def retry(self, delivery: Delivery, at: float, error: str) -> bool:
+        """Make it due again at epoch ``at``, noting ``error``.
+
+        :returns: False when the lease was lost (nothing changed).
+        """
+
+    @abc.abstractmethod
+    def fail(self, delivery: Delivery, error: str) -> bool:
+        """Give up: remove it and count a failure on its subscription.
+
+        :returns: False when the lease was lost (nothing changed).
+        """
+
+    @abc.abstractmethod
+    def pending(self, queue: str, *, project: str) -> int:
+        """Deliveries of the queue not yet settled (leased ones included)."""
+
+    @abc.abstractmethod
+    def state(self, queue: str, subscription_id: str, *,
+              project: str) -> SubscriberState:
+        """The subscription's secret and failure record (defaults if none)."""
+
+    @abc.abstractmethod
+    def set_secret(self, queue: str, subscription_id: str,
+                   secret: str | None, *, project: str) -> None:
+        """Store (replace) the subscription's signing secret."""
+
+    @abc.abstractmethod
+    def set_trust(self, queue: str, subscription_id: str,
+                  trust_id: str | None, *, project: str) -> None:
+        """Store the subscription's Keystone trust id."""
+
+
 class DataDriver(abc.ABC):
     """A backend holding queues and everything in them.
 
@@ -288,6 +415,16 @@ class DataDriver(abc.ABC):
     @abc.abstractmethod
     def subscription_controller(self) -> SubscriptionController:
         ...
+
+    @property
+    def delivery_controller(self) -> DeliveryController:
+        """The notification outbox.
+
+        Not abstract while drivers are being brought to the contract: a
+        driver without one cannot notify (subscriptions still work).
+        """
+        raise NotImplementedError(f'The {self.name} driver has no '
+                                  'notification outbox yet.')
 
     @abc.abstractmethod
     def is_alive(self) -> bool:

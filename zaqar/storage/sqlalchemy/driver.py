@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from zaqar.conf import paths
 from zaqar.storage import base
 from zaqar.storage.sqlalchemy import claims
+from zaqar.storage.sqlalchemy import delivery
 from zaqar.storage.sqlalchemy import engine
 from zaqar.storage.sqlalchemy import messages
 from zaqar.storage.sqlalchemy import migration
@@ -47,7 +48,7 @@ class DataDriver(base.DataDriver):
 
     @functools.cached_property
     def message_controller(self) -> messages.MessageController:
-        return messages.MessageController(self.db)
+        return messages.MessageController(self.db, self.delivery_controller)
 
     @functools.cached_property
     def claim_controller(self) -> claims.ClaimController:
@@ -56,6 +57,10 @@ class DataDriver(base.DataDriver):
     @functools.cached_property
     def subscription_controller(self) -> subscriptions.SubscriptionController:
         return subscriptions.SubscriptionController(self.db)
+
+    @functools.cached_property
+    def delivery_controller(self) -> delivery.DeliveryController:
+        return delivery.DeliveryController(self.db)
 
     def is_alive(self) -> bool:
         return self.db.ping()
@@ -68,6 +73,7 @@ class DataDriver(base.DataDriver):
                            (tables.claims, tables.claims.c.id),
                            (tables.subscriptions, tables.subscriptions.c.id)):
             removed += self._gc_table(table, key, when)
+        removed += delivery.gc(self.db)
         if removed:
             LOG.debug('gc removed %d expired rows', removed)
         return removed

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from zaqar.storage import base
 from zaqar.storage import errors
 from zaqar.storage import models
+from zaqar.storage.sqlalchemy import delivery
 from zaqar.storage.sqlalchemy import engine
 from zaqar.storage.sqlalchemy import sql
 from zaqar.storage.sqlalchemy import tables
@@ -121,8 +122,11 @@ def _list_statement(marker: bool, hide_client: bool, include_claimed: bool,
 class MessageController(base.MessageController):
     """Messages of one SQL database."""
 
-    def __init__(self, db: engine.Database):
+    def __init__(self, db: engine.Database,
+                 outbox: base.DeliveryController | None = None):
         self._db = db
+        # Told when a post enqueued deliveries (wakes local notifiers).
+        self.outbox = outbox
 
     def post(self, queue: str, messages: Sequence[dict], *, project: str,
              client_uuid: str) -> list[str]:
@@ -145,13 +149,16 @@ class MessageController(base.MessageController):
         if not rows:
             return []
 
-        def run(conn: sa.Connection) -> None:
+        def run(conn: sa.Connection) -> int:
             qid = sql.ensure_queue(conn, project, queue, when)
             for row in rows:
                 row['queue_id'] = qid
             conn.execute(_INSERT, rows)
+            # Notifications commit (or roll back) with the messages.
+            return delivery.enqueue_posted(conn, project, queue, rows, when)
 
-        self._db.write(run)
+        if self._db.write(run) and self.outbox is not None:
+            self.outbox.activity.set()
         return [row['id'] for row in rows]
 
     def list(self, queue: str, *, project: str, marker: str | None = None,
