@@ -1,0 +1,115 @@
+"""Push: a connection subscribes to a queue and receives messages posted to it."""
+
+from __future__ import annotations
+
+import msgpack
+
+from tests.functional.test_websocket import WebSocketTestCase
+
+
+class PushTest(WebSocketTestCase):
+
+    def subscribe(self, ws, queue: str, **kw) -> str:
+        status, body = ws.call('subscription_create', {'queue_name': queue},
+                               **kw)
+        self.assertEqual(201, status, body)
+        self.assertEqual(f'Subscription {queue} created.', body['message'])
+        return body['subscription_id']
+
+    def post_http(self, project: str, queue: str, *bodies) -> list[str]:
+        resp = self.http(project).post(
+            f'/v2/queues/{queue}/messages',
+            json={'messages': [{'body': b} for b in bodies]})
+        self.assertEqual(201, resp.status_code, resp.text)
+        return [href.rsplit('/', 1)[1] for href in resp.json()['resources']]
+
+    def test_messages_posted_over_http_are_pushed_in_order(self):
+        ws = self.client()
+        self.subscribe(ws, 'feed')
+        ids = self.post_http(ws.project, 'feed', 'one', {'n': 2}, [3])
+        pushed = [ws.recv(timeout=10) for _ in ids]
+        self.assertEqual(ids, [p['id'] for p in pushed])
+        self.assertEqual(['one', {'n': 2}, [3]], [p['body'] for p in pushed])
+        self.assertEqual({'feed'}, {p['queue_name'] for p in pushed})
+        self.assertEqual({3600}, {p['ttl'] for p in pushed})
+
+    def test_messages_posted_over_websocket_are_pushed(self):
+        ws = self.client()
+        self.subscribe(ws, 'loop')
+        other = self.client(project=ws.project)
+        ids = other.call('message_post', {'queue_name': 'loop', 'messages': [
+            {'body': 'x'}]})[1]['message_ids']
+        self.assertEqual(ids[0], ws.recv(timeout=10)['id'])
+
+    def test_a_binary_subscription_gets_messagepack_pushes(self):
+        ws = self.client(binary=True)
+        self.subscribe(ws, 'bin')
+        self.post_http(ws.project, 'bin', {'k': 'v'})
+        frame = ws.ws.recv(timeout=10)
+        self.assertIsInstance(frame, bytes)
+        self.assertEqual({'k': 'v'}, msgpack.unpackb(frame)['body'])
+
+    def test_only_messages_posted_after_subscribing_are_pushed(self):
+        ws = self.client()
+        self.post_http(ws.project, 'late', 'before')
+        self.subscribe(ws, 'late')
+        self.post_http(ws.project, 'late', 'after')
+        self.assertEqual('after', ws.recv(timeout=10)['body'])
+        self.assertRaises(TimeoutError, ws.recv, timeout=1)
+
+    def test_other_projects_and_queues_are_not_pushed(self):
+        ws = self.client()
+        self.subscribe(ws, 'mine')
+        self.post_http('someone-else', 'mine', 'theirs')
+        self.post_http(ws.project, 'other-queue', 'elsewhere')
+        self.post_http(ws.project, 'mine', 'ours')
+        self.assertEqual('ours', ws.recv(timeout=10)['body'])
+        self.assertRaises(TimeoutError, ws.recv, timeout=1)
+
+    def test_get_list_delete_and_delete_stops_pushes(self):
+        ws = self.client()
+        sub_id = self.subscribe(ws, 'gl')
+        status, sub = ws.call('subscription_get', {'queue_name': 'gl',
+                                                   'subscription_id': sub_id})
+        self.assertEqual(200, status)
+        self.assertEqual(sub_id, sub['id'])
+        self.assertEqual('gl', sub['source'])
+        self.assertEqual(3600, sub['ttl'])
+        self.assertEqual((200, {'subscriptions': [sub]}), ws.call(
+            'subscription_list', {'queue_name': 'gl'}))
+        self.assertEqual((200, {'subscriptions': []}), ws.call(
+            'subscription_list', {'queue_name': 'other'}))
+        self.assertEqual((204, f'Subscription {sub_id} removed.'), ws.call(
+            'subscription_delete', {'queue_name': 'gl',
+                                    'subscription_id': sub_id}))
+        self.post_http(ws.project, 'gl', 'nobody listens')
+        self.assertEqual((204, {}), ws.call('ping_node'))
+        self.assertRaises(TimeoutError, ws.recv, timeout=1)
+        status, body = ws.call('subscription_get', {
+            'queue_name': 'gl', 'subscription_id': sub_id})
+        self.assertEqual(404, status)
+        self.assertEqual(f'Subscription {sub_id} for queue gl does not '
+                         f'exist.', body['error'])
+
+    def test_two_connections_on_one_queue_each_get_every_message(self):
+        first, second = self.client(), None
+        second = self.client(project=first.project)
+        self.subscribe(first, 'fan')
+        self.subscribe(second, 'fan')
+        ids = self.post_http(first.project, 'fan', 1, 2)
+        for ws in (first, second):
+            self.assertEqual(ids, [ws.recv(timeout=10)['id'] for _ in ids])
+
+    def test_subscription_validation(self):
+        ws = self.client()
+        status, body = ws.call('subscription_create', {'queue_name': 'v',
+                                                       'ttl': 59})
+        self.assertEqual((400, None), (status, body['error']))
+        self.assertEqual('The TTL for a subscription must be at least 60 '
+                         'seconds long.', body['exception'])
+        self.assertEqual((400, {'exception': 'Options must be a dict.',
+                                'error': None}),
+                         ws.call('subscription_create', {
+                             'queue_name': 'v', 'options': [1]}))
+        self.assertEqual(400, ws.call('subscription_create', {
+            'queue_name': 'bad name'})[0])
