@@ -16,6 +16,7 @@ from zaqar.storage import base, errors
 from zaqar.storage.mongodb import (
     claims,
     codec,
+    delivery,
     indexes,
     messages,
     queues,
@@ -83,6 +84,7 @@ class DataDriver(base.DataDriver):
         self._messages = messages.MessageController(self)
         self._claims = claims.ClaimController(self)
         self._subscriptions = subscriptions.SubscriptionController(self)
+        self._deliveries = delivery.DeliveryController(self)
 
     @staticmethod
     def _client_kwargs(conf: dict[str, Any]) -> dict[str, Any]:
@@ -112,6 +114,7 @@ class DataDriver(base.DataDriver):
         with self._ready_lock:
             if not self._ready:
                 indexes.ensure_indexes(self.database)
+                delivery.ensure_indexes(self.database)
                 self._ready = True
 
     def collection(self, name: str):
@@ -133,6 +136,10 @@ class DataDriver(base.DataDriver):
     @property
     def subscription_controller(self) -> subscriptions.SubscriptionController:
         return self._subscriptions
+
+    @property
+    def delivery_controller(self) -> delivery.DeliveryController:
+        return self._deliveries
 
     def is_alive(self) -> bool:
         """``ping`` the server (works on mongod and the test emulator)."""

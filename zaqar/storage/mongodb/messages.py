@@ -10,7 +10,7 @@ from pymongo import ASCENDING
 from pymongo import errors as mongo_errors
 
 from zaqar.storage import base, errors, models
-from zaqar.storage.mongodb import codec, indexes, queues
+from zaqar.storage.mongodb import codec, delivery, indexes, queues
 from zaqar.storage.mongodb.resilience import retried
 
 if TYPE_CHECKING:
@@ -95,6 +95,10 @@ class MessageController(base.MessageController):
         ids = [record['_id'] for record in records]
         try:
             self._col.insert_many(records, ordered=True)
+            # Not atomic with the insert: see delivery.py for the window.
+            if delivery.enqueue_posted(self._driver, queue, project,
+                                       records, now):
+                self._driver.delivery_controller.activity.set()
         except mongo_errors.PyMongoError:
             # All or nothing: take back whatever part of the batch landed.
             try:
