@@ -8,6 +8,7 @@ from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import health
 from zaqar.transport.wsgi.controllers.v2 import home
+from zaqar.transport.wsgi.controllers.v2 import openapi
 from zaqar.transport.wsgi.controllers.v2 import queues
 
 VERSIONS = {'versions': [{
@@ -27,6 +28,10 @@ class V2(base.Resource):
         self._home = home.render(admin_mode)
         self.queues = queues.QueueCollection()
         self.ping = health.Ping()
+        # A dotted segment: Pecan looks it up as an attribute by name. The
+        # document follows whatever home document this object ends up with.
+        setattr(self, 'openapi.json',
+                openapi.OpenAPIDocument(lambda: self._home))
         if admin_mode:
             self.health = health.Health()
 

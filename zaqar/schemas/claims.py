@@ -1,0 +1,60 @@
+"""Claims: create/renew documents and the claim representation."""
+
+from __future__ import annotations
+
+from zaqar.schemas import common
+from zaqar.schemas import messages
+
+# Defaults of [transport] max_claim_ttl / max_claim_grace; 60 is fixed.
+MIN_TTL = 60
+MAX_CLAIM_TTL = 43200
+MAX_CLAIM_GRACE = 43200
+
+CREATE = {
+    'type': 'object',
+    'properties': {
+        'ttl': {'type': 'integer', 'minimum': MIN_TTL,
+                'maximum': MAX_CLAIM_TTL},
+        'grace': {'type': 'integer', 'minimum': MIN_TTL,
+                  'maximum': MAX_CLAIM_GRACE},
+    },
+}
+
+# Renewal: only the ttl is range-checked.
+UPDATE = {
+    'type': 'object',
+    'properties': {
+        'ttl': {'type': 'integer', 'minimum': MIN_TTL,
+                'maximum': MAX_CLAIM_TTL},
+        'grace': {'type': 'integer', 'minimum': 0},
+    },
+}
+
+CREATE_RESPONSE = {
+    'type': 'object',
+    'required': ['messages'],
+    'properties': {
+        'messages': {'type': 'array', 'items': messages.MESSAGE,
+                     'minItems': 1},
+    },
+    'additionalProperties': False,
+}
+
+CLAIM = {
+    'type': 'object',
+    'required': ['age', 'ttl', 'messages', 'href'],
+    'properties': {
+        'age': common.SECONDS,
+        'ttl': {'type': 'integer', 'minimum': 0},
+        'messages': {'type': 'array', 'items': messages.MESSAGE},
+        'href': common.HREF,
+    },
+    'additionalProperties': False,
+}
+
+SCHEMAS = {
+    'CREATE': CREATE,
+    'UPDATE': UPDATE,
+    'CREATE_RESPONSE': CREATE_RESPONSE,
+    'CLAIM': CLAIM,
+}

@@ -1,0 +1,40 @@
+"""Fragments shared by the resource schemas (names, links, errors)."""
+
+from __future__ import annotations
+
+# Queue (and topic) names: fixed rules, not configurable.
+NAME = {
+    'type': 'string',
+    'pattern': r'^[a-zA-Z0-9_\-.]+$',
+    'minLength': 1,
+    'maxLength': 64,
+}
+
+HREF = {'type': 'string', 'pattern': '^/v2/'}
+
+LINK = {
+    'type': 'object',
+    'required': ['rel', 'href'],
+    'properties': {
+        'rel': {'type': 'string', 'enum': ['next']},
+        'href': HREF,
+    },
+}
+
+LINKS = {'type': 'array', 'items': LINK, 'maxItems': 1}
+
+# Every error body: a title, usually a description.
+ERROR = {
+    'type': 'object',
+    'required': ['title'],
+    'properties': {
+        'title': {'type': 'string'},
+        'description': {'type': 'string'},
+    },
+}
+
+SECONDS = {'type': 'integer', 'minimum': 0}
+
+OBJECT = {'type': 'object'}
+
+SCHEMAS = {'ERROR': ERROR, 'LINKS': LINKS, 'OBJECT': OBJECT}

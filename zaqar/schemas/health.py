@@ -1,0 +1,69 @@
+"""Health (admin probe), the versions document and the home document."""
+
+from __future__ import annotations
+
+_STEP = {
+    'type': 'object',
+    'required': ['succeeded', 'seconds', 'ref'],
+    'properties': {
+        'succeeded': {'type': 'boolean'},
+        'seconds': {'type': 'number', 'minimum': 0},
+        'ref': {'type': ['string', 'null']},
+    },
+    'additionalProperties': False,
+}
+
+HEALTH = {
+    'type': 'object',
+    'required': ['storage_reachable'],
+    'properties': {
+        'storage_reachable': {'type': 'boolean'},
+        'operation_status': {'type': 'object',
+                             'additionalProperties': _STEP},
+    },
+    'additionalProperties': False,
+}
+
+VERSIONS = {
+    'type': 'object',
+    'required': ['versions'],
+    'properties': {
+        'versions': {
+            'type': 'array',
+            'items': {
+                'type': 'object',
+                'required': ['id', 'status', 'links'],
+                'properties': {
+                    'id': {'type': 'string'},
+                    'status': {'enum': ['CURRENT', 'SUPPORTED',
+                                        'DEPRECATED']},
+                    'updated': {'type': 'string'},
+                    'media-types': {'type': 'array'},
+                    'links': {'type': 'array'},
+                },
+            },
+        },
+    },
+}
+
+HOME = {
+    'type': 'object',
+    'required': ['resources'],
+    'properties': {
+        'resources': {
+            'type': 'object',
+            'additionalProperties': {
+                'type': 'object',
+                'required': ['hints'],
+                'properties': {
+                    'href': {'type': 'string'},
+                    'href-template': {'type': 'string'},
+                    'href-vars': {'type': 'object'},
+                    'hints': {'type': 'object'},
+                },
+            },
+        },
+    },
+}
+
+SCHEMAS = {'HEALTH': HEALTH, 'VERSIONS': VERSIONS, 'HOME': HOME}

@@ -1,0 +1,84 @@
+"""Messages: the post document and the message representations."""
+
+from __future__ import annotations
+
+from zaqar.schemas import common
+from zaqar.schemas import queues
+
+# Defaults of [transport] max_messages_per_page / _per_claim_or_pop.
+MAX_PER_PAGE = 20
+
+POST = {
+    'type': 'object',
+    'required': ['messages'],
+    'properties': {
+        'messages': {
+            'type': 'array',
+            'minItems': 1,
+            'items': {
+                'type': 'object',
+                'required': ['body'],
+                'properties': {
+                    'body': {},
+                    'ttl': {'type': 'integer', 'minimum': queues.MIN_TTL,
+                            'maximum': queues.MAX_MESSAGE_TTL},
+                    # Honoured only on queues with a _default_message_delay.
+                    'delay': {'type': 'integer', 'minimum': 0,
+                              'maximum': queues.MAX_MESSAGE_DELAY},
+                },
+            },
+        },
+    },
+}
+
+POST_RESPONSE = {
+    'type': 'object',
+    'required': ['resources'],
+    'properties': {
+        'resources': {'type': 'array', 'items': common.HREF, 'minItems': 1},
+    },
+    'additionalProperties': False,
+}
+
+MESSAGE = {
+    'type': 'object',
+    'required': ['id', 'ttl', 'age', 'body'],
+    'properties': {
+        'id': {'type': 'string', 'minLength': 1},
+        'href': common.HREF,
+        'ttl': {'type': 'integer', 'minimum': 0},
+        'age': common.SECONDS,
+        'body': {},
+        'checksum': {'type': 'string'},
+    },
+}
+
+LIST = {
+    'type': 'object',
+    'required': ['messages', 'links'],
+    'properties': {
+        'messages': {'type': 'array', 'items': MESSAGE,
+                     'maxItems': MAX_PER_PAGE},
+        'links': common.LINKS,
+    },
+    'additionalProperties': False,
+}
+
+# Bulk get (?ids=) and pop (DELETE ?pop=): messages, no links.
+MANY = {
+    'type': 'object',
+    'required': ['messages'],
+    'properties': {
+        'messages': {'type': 'array', 'items': MESSAGE,
+                     'maxItems': MAX_PER_PAGE},
+    },
+    'additionalProperties': False,
+}
+
+SCHEMAS = {
+    'POST': POST,
+    'POST_RESPONSE': POST_RESPONSE,
+    'MESSAGE': MESSAGE,
+    'LIST': LIST,
+    'MANY': MANY,
+}
