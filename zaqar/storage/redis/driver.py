@@ -11,6 +11,7 @@ from zaqar.conf import stores
 from zaqar.storage import base
 from zaqar.storage.redis import claims
 from zaqar.storage.redis import connection
+from zaqar.storage.redis import delivery
 from zaqar.storage.redis import keys
 from zaqar.storage.redis import messages
 from zaqar.storage.redis import queues
@@ -32,7 +33,8 @@ def _defaults() -> dict[str, Any]:
 
 
 class DataDriver(base.DataDriver):
-    """Queues, messages, claims and subscriptions in one Redis database.
+    """Queues, messages, claims, subscriptions and the notification outbox
+    in one Redis database.
 
     Every multi-step operation is one Lua script (``scripts/``), so it is
     atomic and costs one round trip. ``options`` takes the redis option
@@ -65,6 +67,7 @@ class DataDriver(base.DataDriver):
         self._messages = messages.MessageController(self)
         self._claims = claims.ClaimController(self)
         self._subscriptions = subscriptions.SubscriptionController(self)
+        self._delivery = delivery.DeliveryController(self)
 
     @property
     def queue_controller(self) -> queues.QueueController:
@@ -82,6 +85,10 @@ class DataDriver(base.DataDriver):
     def subscription_controller(
             self) -> subscriptions.SubscriptionController:
         return self._subscriptions
+
+    @property
+    def delivery_controller(self) -> delivery.DeliveryController:
+        return self._delivery
 
     def is_alive(self) -> bool:
         """One PING, no retries."""
@@ -107,7 +114,8 @@ class DataDriver(base.DataDriver):
         return removed
 
     def _gc_queue(self, project: str, queue: str) -> int:
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = (*keys.queue_keys(project, queue),
+                 *keys.outbox_keys(project, queue))
         removed = 0
         while True:
             count = int(self.executor.call(lambda c, r: self.scripts.run(

@@ -6,11 +6,21 @@
     zq:{#<project>}:queues              ZSET  queue names, all scores 0
     zq:{#<project>}:q:<queue>:<suffix>  one key per suffix in QUEUE_SUFFIXES
     zq:{#<project>}:q:<queue>:t:<tok>   short-lived retry token of a call
+    zq:{outbox}:<suffix>                the notification outbox (lib.lua)
+    zq:{outbox}:pdue:<project>          one project's due deliveries
+    zq:{outbox}:pend:<project>:<queue>  one queue's unsettled deliveries
+    zq:{outbox}:state:<project>:<queue> delivery state per subscription
 
 The hash tag is the project, not the queue, because a message post creates
 the queue's entry in the project index and a claim may move messages to a
 dead-letter queue of the same project: both are single-slot scripts this
 way. ``scripts/lib.lua`` documents what each suffix holds.
+
+The outbox is shared by every project (workers lease from all of them in
+due order), so it has a hash tag of its own: a post to a queue with live
+subscriptions, a queue delete and a subscription delete touch both slots,
+which a single Redis server (or a Sentinel-managed master) allows; on
+Redis Cluster the outbox would have to be split per project.
 
 The project is escaped (``%``, ``{``, ``}``) so that it always forms the
 hash tag; queue names cannot contain ``:`` (the API validates them) and
@@ -30,7 +40,15 @@ QUEUE_SUFFIXES = ('rec', 'msgs', 'bodies', 'ids', 'exp', 'avail', 'delayed',
 SUBSCRIPTION_SUFFIXES = ('subs', 'suburi', 'subexp')
 
 
-def _escape(project: str) -> str:
+#: Every outbox key starts with this.
+OUTBOX_PREFIX = 'zq:{outbox}:'
+OUTBOX_DUE = OUTBOX_PREFIX + 'due'
+OUTBOX_RECORDS = OUTBOX_PREFIX + 'dlv'
+OUTBOX_PAYLOADS = OUTBOX_PREFIX + 'body'
+OUTBOX_SEQ = OUTBOX_PREFIX + 'seq'
+
+
+def escape(project: str) -> str:
     return (project.replace('%', '%25').replace('{', '%7B')
             .replace('}', '%7D'))
 
@@ -38,7 +56,7 @@ def _escape(project: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def project_prefix(project: str) -> str:
     """``zq:{#<project>}:``: the start of every key of the project."""
-    return f'zq:{{#{_escape(project)}}}:'
+    return f'zq:{{#{escape(project)}}}:'
 
 
 def queue_index(project: str) -> str:
@@ -68,3 +86,22 @@ def subscription_keys(project: str, queue: str) -> tuple[str, str, str]:
 def token_key(project: str, queue: str, token: str) -> str:
     """Where a call remembers it ran, so its retry does not run it twice."""
     return f'{queues_prefix(project)}{queue}:t:{token}'
+
+
+def project_due(project: str) -> str:
+    """The project's own due index in the outbox."""
+    return f'{OUTBOX_PREFIX}pdue:{escape(project)}'
+
+
+def outbox_state(project: str, queue: str) -> str:
+    """Delivery state (secret, trust, failures) per subscription."""
+    return f'{OUTBOX_PREFIX}state:{escape(project)}:{queue}'
+
+
+@functools.lru_cache(maxsize=4096)
+def outbox_keys(project: str, queue: str) -> tuple[str, ...]:
+    """The outbox KEYS of a queue script: pend, state, dlv, body, due,
+    pdue, seq (see scripts/lib.lua)."""
+    return (f'{OUTBOX_PREFIX}pend:{escape(project)}:{queue}',
+            outbox_state(project, queue), OUTBOX_RECORDS, OUTBOX_PAYLOADS,
+            OUTBOX_DUE, project_due(project), OUTBOX_SEQ)

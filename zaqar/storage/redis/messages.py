@@ -3,7 +3,8 @@
 Ids are UUID4 strings made here, so a retried post carries the same ids and
 its token (the first id) tells the script whether it already ran. A post is
 a single round trip: EVALSHA of ``message_post`` pipelined with the SADD
-that keeps the project in the gc index.
+that keeps the project in the gc index. The same script enqueues the
+notifications of queues with live subscriptions.
 """
 
 from __future__ import annotations
@@ -57,10 +58,11 @@ class MessageController(base.MessageController):
             return []
         ids = [str(uuid.uuid4()) for _ in messages]
         qkeys = (*keys.queue_keys(project, queue),
-                 keys.token_key(project, queue, ids[0]))
+                 keys.token_key(project, queue, ids[0]),
+                 *keys.outbox_keys(project, queue))
         at = records.now()
         args: list = [at, queue, client_uuid, '0', TOKEN_TTL_MS,
-                      len(messages)]
+                      len(messages), project, keys.escape(project)]
         for message_id, item in zip(ids, messages):
             args += (message_id, records.encode_body(item.get('body')),
                      int(item['ttl']), int(item.get('delay') or 0),
@@ -73,7 +75,9 @@ class MessageController(base.MessageController):
             pipe.sadd(keys.PROJECTS, project)
             return pipe.execute()
 
-        self._run(op)
+        (_, enqueued), _ = self._run(op)
+        if enqueued:
+            self._driver.delivery_controller.activity.set()
         return ids
 
     def list(self, queue: str, *, project: str, marker: str | None = None,

@@ -61,7 +61,8 @@ class QueueController(base.QueueController):
         return bool(self._run(lambda c, r: c.exists(rec)))
 
     def delete(self, name: str, *, project: str) -> None:
-        qkeys = keys.queue_keys(project, name)
+        qkeys = (*keys.queue_keys(project, name),
+                 *keys.outbox_keys(project, name))
         self._run(lambda c, r: self._scripts.run(c, 'queue_delete', qkeys,
                                                  (name,)))
 

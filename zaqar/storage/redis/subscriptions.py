@@ -99,4 +99,7 @@ class SubscriptionController(base.SubscriptionController):
 
     def delete(self, queue: str, subscription_id: str, *,
                project: str) -> None:
-        self._call('sub_delete', queue, project, (subscription_id,))
+        skeys = (*keys.subscription_keys(project, queue),
+                 keys.outbox_state(project, queue))
+        self._run(lambda c, r: self._scripts.run(c, 'sub_delete', skeys,
+                                                 (subscription_id,)))

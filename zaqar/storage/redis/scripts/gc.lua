@@ -2,11 +2,15 @@
 -- subscriptions, and settle ran-out delays and claims.
 --
 -- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[15..21] the outbox keys (lib.lua); only state is used (the delivery
+--              state of expired subscriptions goes with them)
 -- ARGV[1] now     ARGV[2] most items of each kind to remove in this call
 --
--- Touches: every message/claim/subscription key of the queue. Returns the
--- number of items removed; the caller repeats it while that is non-zero.
+-- Touches: every message/claim/subscription key of the queue and the
+-- queue's outbox state. Returns the number of items removed; the caller
+-- repeats the call while that is non-zero.
 local K = queue_keys(KEYS)
+local O = outbox_keys(KEYS, 15)
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
 local removed = purge_messages(K, now, max) + purge_claims(K, now, max)
@@ -22,6 +26,7 @@ for _, sid in ipairs(subs) do
   end
   redis.call('HDEL', K.subs, sid)
   redis.call('ZREM', K.subexp, sid)
+  redis.call('HDEL', O.state, sid)
 end
 settle(K, now)
 return removed + #subs

@@ -20,6 +20,19 @@
 --   suburi   HASH  subscriber URI -> subscription id
 --   subexp   ZSET  subscription id -> expires
 --
+-- The notification outbox (keys.py; hash tag {outbox}, shared by every
+-- project):
+--   pend     SET   delivery ids of one queue not yet settled
+--   state    HASH  subscription id -> [secret, trust_id, failed,
+--                                      last_error, last_failure_at]
+--   dlv      HASH  delivery id -> [project, queue, subscription id, kind,
+--                                  attempts, created, lease, last_error,
+--                                  escaped project]
+--   body     HASH  delivery id -> payload (JSON text)
+--   due      ZSET  delivery id -> due time (lease end while leased)
+--   pdue     ZSET  the same, for one project only
+--   seq      STRING counter; delivery ids are its values in fixed-width hex
+--
 -- "avail", "delayed" and "claimed" are settled lazily: a delay that ran out
 -- or a claim that expired moves its message to "avail" at the next write
 -- that needs it (settle()); readers decide from the record and `now`.
@@ -37,6 +50,13 @@ local function queue_keys(k)
           avail = k[6], delayed = k[7], claimed = k[8], claims = k[9],
           cexp = k[10], queues = k[11], subs = k[12], suburi = k[13],
           subexp = k[14]}
+end
+
+-- The outbox KEYS of a script, from position `at` on.
+local function outbox_keys(k, at)
+  return {pend = k[at], state = k[at + 1], dlv = k[at + 2],
+          body = k[at + 3], due = k[at + 4], pdue = k[at + 5],
+          seq = k[at + 6]}
 end
 
 -- The same layout for a queue named at run time (dead-letter target).
@@ -165,4 +185,36 @@ local function live_claim(K, cid, now)
     return nil
   end
   return claim
+end
+
+-- Enqueue a delivery per message and live subscription of the queue.
+-- `items` is a list of {id, body (JSON text), ttl (text), delay, checksum
+-- ('' = none)}; returns how many deliveries were added.
+local function fan_out(K, O, now, project, escaped, queue, items)
+  local subs = redis.call('ZRANGEBYSCORE', K.subexp, '(' .. now, '+inf')
+  if #subs == 0 or #items == 0 then
+    return 0
+  end
+  local total = #subs * #items
+  local seq = redis.call('INCRBY', O.seq, total) - total
+  for _, item in ipairs(items) do
+    local payload = '{"id":' .. cjson.encode(item[1]) .. ',"body":' ..
+                    item[2] .. ',"ttl":' .. item[3]
+    if item[5] ~= '' then
+      payload = payload .. ',"checksum":' .. cjson.encode(item[5])
+    end
+    payload = payload .. '}'
+    local due = now + item[4]
+    for _, sid in ipairs(subs) do
+      seq = seq + 1
+      local did = string.format('%016x', seq)
+      redis.call('HSET', O.dlv, did, cjson.encode(
+        {project, queue, sid, 'message', 0, now, '', '', escaped}))
+      redis.call('HSET', O.body, did, payload)
+      redis.call('ZADD', O.due, due, did)
+      redis.call('ZADD', O.pdue, due, did)
+      redis.call('SADD', O.pend, did)
+    end
+  end
+  return total
 end

@@ -1,25 +1,33 @@
--- message_post.lua: append messages, creating the queue if missing.
+-- message_post.lua: append messages, creating the queue if missing, and
+-- enqueue their notifications, all in one atomic step.
 --
 -- KEYS[1..14]  the queue's standard keys (lib.lua), KEYS[11] the project's
 --              queue index
 -- KEYS[15]     the batch token: set for a while after the batch is stored
 --              so that a retried call (ARGV[4] == '1') does not store it twice
+-- KEYS[16..22] the outbox keys (lib.lua: pend, state, dlv, body, due,
+--              pdue, seq) for this queue and project
 -- ARGV[1] now (epoch seconds)     ARGV[2] queue name
 -- ARGV[3] client uuid             ARGV[4] '1' on a retry, else '0'
 -- ARGV[5] token lifetime (ms)     ARGV[6] message count n
--- ARGV[7..] n groups of: id, body (JSON), ttl, delay, checksum ('' = none)
+-- ARGV[7] project                 ARGV[8] escaped project (keys.py)
+-- ARGV[9..] n groups of: id, body (JSON), ttl, delay, checksum ('' = none)
 --
 -- Touches: rec (created if missing; seq += n), msgs, bodies, ids, exp,
 -- avail or delayed, the project's queue index (when the queue is created),
--- the token key; removes a few expired messages of the queue on the way.
--- Returns 1 if the queue was created, 0 if it existed, -1 for a replay.
+-- the token key; removes a few expired messages of the queue on the way;
+-- when the queue has live subscriptions (subexp), the outbox's pend, dlv,
+-- body, due, pdue and seq.
+-- Returns {1 if the queue was created else 0 (-1 for a replay),
+--          number of deliveries enqueued}.
 local K = queue_keys(KEYS)
+local O = outbox_keys(KEYS, 16)
 local now = tonumber(ARGV[1])
 local name, client = ARGV[2], ARGV[3]
 local n = tonumber(ARGV[6])
 
 if ARGV[4] == '1' and redis.call('EXISTS', KEYS[15]) == 1 then
-  return -1
+  return {-1, 0}
 end
 
 local created = ensure_queue(K, name)
@@ -27,8 +35,9 @@ purge_messages(K, now, n + 10)
 
 local last = redis.call('HINCRBY', K.rec, 'seq', n)
 local records, bodies, ids, exps, avail, delayed = {}, {}, {}, {}, {}, {}
+local items = {}
 for i = 0, n - 1 do
-  local at = 7 + i * 5
+  local at = 9 + i * 5
   local id, ttl, delay = ARGV[at], tonumber(ARGV[at + 2]),
                          tonumber(ARGV[at + 3])
   local seq = last - n + 1 + i
@@ -50,6 +59,7 @@ for i = 0, n - 1 do
   ids[#ids + 1] = id
   exps[#exps + 1] = now + ttl
   exps[#exps + 1] = id
+  items[#items + 1] = {id, ARGV[at + 1], ARGV[at + 2], delay, ARGV[at + 4]}
 end
 
 variadic('HSET', K.msgs, records)
@@ -59,7 +69,8 @@ variadic('ZADD', K.exp, exps)
 variadic('ZADD', K.avail, avail)
 variadic('ZADD', K.delayed, delayed)
 redis.call('SET', KEYS[15], 1, 'PX', ARGV[5])
+local enqueued = fan_out(K, O, now, ARGV[7], ARGV[8], name, items)
 if created then
-  return 1
+  return {1, enqueued}
 end
-return 0
+return {0, enqueued}

@@ -1,16 +1,28 @@
--- queue_delete.lua: delete a queue with its messages, claims and
--- subscriptions.
+-- queue_delete.lua: delete a queue with its messages, claims,
+-- subscriptions and their pending notifications.
 --
 -- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[15..21] the outbox keys (lib.lua: pend, state, dlv, body, due,
+--              pdue, seq) for this queue and project
 -- ARGV[1] queue name
 --
 -- Touches: every key of the queue (UNLINK: big values are freed in the
--- background, so this is O(1) for the server's main thread) and the
--- project's queue index. Idempotent; returns 1 if the record existed.
+-- background, so the server's main thread spends O(1) on them), the
+-- project's queue index, and the queue's deliveries in the outbox (dlv,
+-- body, due, pdue, pend, state). Idempotent; returns 1 if the record
+-- existed.
 local K = queue_keys(KEYS)
+local O = outbox_keys(KEYS, 15)
 local existed = redis.call('EXISTS', K.rec)
 redis.call('UNLINK', K.rec, K.msgs, K.bodies, K.ids, K.exp, K.avail,
            K.delayed, K.claimed, K.claims, K.cexp, K.subs, K.suburi,
            K.subexp)
 redis.call('ZREM', K.queues, ARGV[1])
+for _, did in ipairs(redis.call('SMEMBERS', O.pend)) do
+  redis.call('HDEL', O.dlv, did)
+  redis.call('HDEL', O.body, did)
+  redis.call('ZREM', O.due, did)
+  redis.call('ZREM', O.pdue, did)
+end
+redis.call('UNLINK', O.pend, O.state)
 return existed

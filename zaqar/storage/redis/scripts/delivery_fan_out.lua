@@ -1,0 +1,21 @@
+-- delivery_fan_out.lua: enqueue given messages for every live
+-- subscription of a queue (message_post.lua does this itself).
+--
+-- KEYS[1..14]  the queue's standard keys (lib.lua); reads subexp only
+-- KEYS[15..21] the outbox keys (lib.lua: pend, state, dlv, body, due,
+--              pdue, seq) for this queue and project
+-- ARGV[1] now     ARGV[2] project     ARGV[3] escaped project (keys.py)
+-- ARGV[4] queue name     ARGV[5] message count n
+-- ARGV[6..] n groups of: id, body (JSON), ttl, delay, checksum ('' = none)
+--
+-- Touches: the outbox's pend, dlv, body, due, pdue, seq. Returns how many
+-- deliveries were enqueued.
+local K = queue_keys(KEYS)
+local O = outbox_keys(KEYS, 15)
+local items = {}
+for i = 0, tonumber(ARGV[5]) - 1 do
+  local at = 6 + i * 5
+  items[#items + 1] = {ARGV[at], ARGV[at + 1], ARGV[at + 2],
+                       tonumber(ARGV[at + 3]), ARGV[at + 4]}
+end
+return fan_out(K, O, tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], items)
