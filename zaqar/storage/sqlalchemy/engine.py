@@ -226,9 +226,15 @@ class Database:
                 raise errors.StorageUnavailable(
                     'The database is unavailable') from exc
             except sa.exc.SQLAlchemyError as exc:
-                LOG.error('Database %s failed: %s', self.kind, exc)
+                LOG.exception('Database %s failed', self.kind)
                 raise errors.StorageUnavailable(
                     'The database is unavailable') from exc
+            except (ValueError, OverflowError) as exc:
+                # DB-API modules raise these for values they cannot send
+                # (a NUL in a PostgreSQL string, an unencodable character).
+                LOG.exception('Database %s refused a value', self.kind)
+                raise errors.StorageUnavailable(
+                    'The database refused a value') from exc
         raise AssertionError('unreachable')
 
     def _attempt(self, fn, write: bool) -> Any:

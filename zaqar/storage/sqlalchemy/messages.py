@@ -33,6 +33,9 @@ _ID_RE = re.compile(
 
 _INSERT = M.insert()
 
+# Largest seq a marker may name (BIGINT).
+_SEQ_LIMIT = 2 ** 63 - 1
+
 _GET = sa.select(*sql.MESSAGE_COLUMNS).where(
     M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
     M.c.id == sa.bindparam('message_id'),
@@ -72,14 +75,14 @@ _BULK_DELETE_CLAIMED = _BULK_DELETE.where(
     M.c.claim_expires > sa.bindparam('now'))
 
 # Oldest messages that are live, unclaimed and not delayed, locked.
-CLAIMABLE = sa.select(*sql.MESSAGE_COLUMNS, M.c.delay_until,
-                      M.c.client_uuid).where(
+CLAIMABLE = sql.in_queue_order(sa.select(
+    *sql.MESSAGE_COLUMNS, M.c.delay_until, M.c.client_uuid).where(
     M.c.queue_id == sa.bindparam('queue_id'),
     M.c.expires > sa.bindparam('now'),
     sql.unclaimed(),
     M.c.delay_until <= sa.bindparam('now'),
 ).order_by(M.c.seq).limit(sa.bindparam('limit')).with_for_update(
-    skip_locked=True)
+    skip_locked=True))
 
 
 def valid_id(value: object) -> bool:
@@ -96,9 +99,11 @@ def _parse_marker(marker: str | None) -> int | None:
     if marker is None:
         return None
     try:
-        return int(str(marker), 10)
+        seq = int(str(marker), 10)
     except ValueError:
         return None
+    # Keep within BIGINT: SQLite cannot even bind a larger integer.
+    return max(-_SEQ_LIMIT, min(seq, _SEQ_LIMIT))
 
 
 @functools.lru_cache(maxsize=None)
@@ -116,7 +121,8 @@ def _list_statement(marker: bool, hide_client: bool, include_claimed: bool,
         stmt = stmt.where(sql.unclaimed())
     if not include_delayed:
         stmt = stmt.where(M.c.delay_until <= sa.bindparam('now'))
-    return stmt.order_by(M.c.seq).limit(sa.bindparam('limit'))
+    return sql.in_queue_order(
+        stmt.order_by(M.c.seq).limit(sa.bindparam('limit')))
 
 
 class MessageController(base.MessageController):

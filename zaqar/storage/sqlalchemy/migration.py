@@ -115,6 +115,14 @@ def upgrade(engine: sa.engine.Engine, revision: str = 'head') -> None:
         _upgrade(engine, revision)
 
 
+def downgrade(engine: sa.engine.Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` ('base' drops every table)."""
+    with _schema_lock(engine):
+        with _migration_connection(engine) as conn:
+            command.downgrade(make_config(conn), revision)
+            conn.commit()
+
+
 def version(engine: sa.engine.Engine) -> str | None:
     """The database's current revision."""
     with engine.connect() as conn:
@@ -144,6 +152,10 @@ def ensure_schema(engine: sa.engine.Engine) -> None:
                         engine.url.render_as_string(hide_password=True))
             _upgrade(engine, 'head')
             return
-    if rev != head():
+    if rev is None:
+        LOG.error('The database %s holds tables named like zaqar\'s but no '
+                  'zaqar schema version: leaving it alone.',
+                  engine.url.render_as_string(hide_password=True))
+    elif rev != head():
         LOG.warning('The database schema is at revision %s but this code '
                     'expects %s: run "zaqar-manage db sync".', rev, head())
