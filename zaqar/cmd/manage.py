@@ -9,6 +9,7 @@ database holds no zaqar schema yet).
 
 from __future__ import annotations
 
+import logging as std_logging
 import sys
 from typing import Callable
 
@@ -83,9 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     _register(conf)
     if 'debug' not in conf:
         logging.register_options(conf)
+    # Logs go to stderr: stdout carries the command's answer.
+    conf.set_default('use_stderr', True)
     conf(sys.argv[1:] if argv is None else argv, project='zaqar',
          prog='zaqar-manage')
     logging.setup(conf, 'zaqar')
+    if not conf.debug:
+        # Alembic narrates every plugin it loads at INFO.
+        std_logging.getLogger('alembic').setLevel(std_logging.WARNING)
 
     from zaqar.storage.sqlalchemy import engine as sql_engine
     uri = database_uri(conf)
