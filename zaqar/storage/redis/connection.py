@@ -121,17 +121,18 @@ def _parse(uri: str) -> Settings:
     db_values = query.get('dbid') or query.get('db')
     db = int(db_values[-1]) if db_values else None
     path = unquote(parts.path)
-    common: dict[str, Any] = dict(
-        username=username, password=password,
-        socket_timeout=_float(query, 'socket_timeout',
-                              DEFAULT_SOCKET_TIMEOUT),
-        socket_connect_timeout=_float(query, 'socket_connect_timeout',
-                                      DEFAULT_CONNECT_TIMEOUT),
-        max_connections=(int(query['max_connections'][-1])
-                         if query.get('max_connections') else None),
-        ssl_options=tuple((k, query[k][-1]) for k in _SSL_PARAMS
-                          if query.get(k)),
-    )
+    common: dict[str, Any] = {
+        'username': username,
+        'password': password,
+        'socket_timeout': _float(query, 'socket_timeout',
+                                 DEFAULT_SOCKET_TIMEOUT),
+        'socket_connect_timeout': _float(query, 'socket_connect_timeout',
+                                         DEFAULT_CONNECT_TIMEOUT),
+        'max_connections': (int(query['max_connections'][-1])
+                            if query.get('max_connections') else None),
+        'ssl_options': tuple((k, query[k][-1]) for k in _SSL_PARAMS
+                             if query.get(k)),
+    }
     master = query['master'][-1] if query.get('master') else None
 
     if scheme == 'unix' or (scheme == 'redis' and not hostlist):
@@ -170,16 +171,16 @@ def _parse(uri: str) -> Settings:
 
 def make_client(settings: Settings) -> redis.Redis:
     """A pooled redis-py client (never connects until first used)."""
-    kwargs: dict[str, Any] = dict(
-        db=settings.db,
-        username=settings.username,
-        password=settings.password,
-        socket_timeout=settings.socket_timeout,
-        socket_connect_timeout=settings.socket_connect_timeout,
-        socket_keepalive=True,
+    kwargs: dict[str, Any] = {
+        'db': settings.db,
+        'username': settings.username,
+        'password': settings.password,
+        'socket_timeout': settings.socket_timeout,
+        'socket_connect_timeout': settings.socket_connect_timeout,
+        'socket_keepalive': True,
         # One attempt per call: resilience.Executor decides about retries.
-        retry=redis_retry.Retry(redis_backoff.NoBackoff(), 0),
-    )
+        'retry': redis_retry.Retry(redis_backoff.NoBackoff(), 0),
+    }
     if settings.max_connections:
         kwargs['max_connections'] = settings.max_connections
     if settings.ssl:
@@ -189,11 +190,11 @@ def make_client(settings: Settings) -> redis.Redis:
         kwargs.pop('socket_connect_timeout')
         return redis.Redis(unix_socket_path=settings.path, **kwargs)
     if settings.kind == 'sentinel':
-        sentinel_kwargs = dict(
-            socket_timeout=settings.socket_timeout,
-            socket_connect_timeout=settings.socket_connect_timeout,
-            password=settings.sentinel_password,
-        )
+        sentinel_kwargs = {
+            'socket_timeout': settings.socket_timeout,
+            'socket_connect_timeout': settings.socket_connect_timeout,
+            'password': settings.sentinel_password,
+        }
         manager = redis_sentinel.Sentinel(list(settings.hosts),
                                           sentinel_kwargs=sentinel_kwargs,
                                           **kwargs)

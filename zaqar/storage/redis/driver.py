@@ -106,7 +106,7 @@ class DataDriver(base.DataDriver):
         for raw_project in projects:
             project = records.text(raw_project)
             index = keys.queue_index(project)
-            names = run(lambda c, r: c.zrange(index, 0, -1))
+            names = run(lambda c, r, index=index: c.zrange(index, 0, -1))
             for raw_name in names:
                 removed += self._gc_queue(project, records.text(raw_name))
             if not names:
@@ -141,5 +141,5 @@ class DataDriver(base.DataDriver):
         self.client.close()
         try:
             self.client.connection_pool.disconnect()
-        except Exception:  # noqa: BLE001 - best effort
+        except Exception:  # best effort
             LOG.debug('Error closing the Redis pool', exc_info=True)

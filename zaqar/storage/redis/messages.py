@@ -10,7 +10,8 @@ notifications of queues with live subscriptions.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from zaqar.storage import base
 from zaqar.storage import errors
@@ -63,7 +64,7 @@ class MessageController(base.MessageController):
         at = records.now()
         args: list = [at, queue, client_uuid, '0', TOKEN_TTL_MS,
                       len(messages), project, keys.escape(project)]
-        for message_id, item in zip(ids, messages):
+        for message_id, item in zip(ids, messages, strict=True):
             args += (message_id, records.encode_body(item.get('body')),
                      int(item['ttl']), int(item.get('delay') or 0),
                      item.get('checksum') or '')
@@ -110,8 +111,9 @@ class MessageController(base.MessageController):
 
         infos, bodies = self._run(op)
         at = records.now()
+        found = zip(message_ids, infos, bodies, strict=True)
         return [records.message(i, info, body, at)
-                for i, info, body in zip(message_ids, infos, bodies)
+                for i, info, body in found
                 if info is not None and records.is_live(info, at)]
 
     def get(self, queue: str, message_id: str, *,

@@ -14,8 +14,10 @@ record and never decoded by Redis. A subscription record is
 from __future__ import annotations
 
 import json
+import math
 import time
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from zaqar.storage import models
 
@@ -28,8 +30,13 @@ _loads = json.loads
 
 
 def now() -> float:
-    """Wall-clock epoch seconds at millisecond resolution."""
-    return round(time.time(), 3)
+    """Wall-clock epoch seconds at millisecond resolution, rounded up so
+    that it is never earlier than a time.time() read before the call."""
+    wall = time.time()
+    millis = math.ceil(wall * 1000)
+    if millis / 1000 < wall:  # the product was rounded down
+        millis += 1
+    return millis / 1000
 
 
 def text(value: bytes | str) -> str:

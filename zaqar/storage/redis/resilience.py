@@ -20,7 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from redis import exceptions as redis_errors
 
@@ -123,7 +124,7 @@ class Executor:
     def _drop_idle_connections(self) -> None:
         try:
             self.client.connection_pool.disconnect(inuse_connections=False)
-        except Exception:  # noqa: BLE001 - best effort cleanup
+        except Exception:  # best effort cleanup
             LOG.debug('Could not reset the Redis pool', exc_info=True)
 
     def _load_scripts(self) -> None:

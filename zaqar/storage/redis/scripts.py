@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 SCRIPT_DIR = os.path.join(os.path.dirname(__file__), 'scripts')
 
@@ -33,7 +34,7 @@ def script_names() -> list[str]:
 class Script:
     """One script's full source and SHA1."""
 
-    __slots__ = ('name', 'source', 'sha')
+    __slots__ = ('name', 'sha', 'source')
 
     def __init__(self, name: str, library: str):
         self.name = name
@@ -65,7 +66,7 @@ class ScriptSet:
         for script in self.scripts.values():
             pipe.script_load(script.source)
         shas = pipe.execute()
-        for script, sha in zip(self.scripts.values(), shas):
+        for script, sha in zip(self.scripts.values(), shas, strict=True):
             if isinstance(sha, bytes):
                 sha = sha.decode()
             if sha != script.sha:  # pragma: no cover - a server bug

@@ -2,6 +2,7 @@
 -- record (metadata, seq) and subscriptions.
 --
 -- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- ARGV: none
 --
 -- Touches: msgs, bodies, ids, exp, avail, delayed, claimed, claims, cexp
 -- (UNLINK). Returns the number of messages that were stored.
