@@ -35,13 +35,9 @@ class WebSocketServer:
         self.configs = [config]
         self.ws_config = os.path.join(self.dir, f'ws-{self.port}.conf')
         with open(self.ws_config, 'w') as f:
-            f.write(textwrap.dedent(f"""\
-                [DEFAULT]
-                log_file = {self.dir}/zaqar-ws-{self.port}.log
-
-                [drivers:transport:websocket]
-                {textwrap.dedent(extra).strip()}
-                """))
+            f.write(f'[DEFAULT]\nlog_file = {self.dir}/zaqar-ws-'
+                    f'{self.port}.log\n\n[drivers:transport:websocket]\n'
+                    f'{textwrap.dedent(extra).strip()}\n')
         self.configs.append(self.ws_config)
         self.process: subprocess.Popen | None = None
 

@@ -66,12 +66,12 @@ class Connection:
                 try:
                     frame = await self._receive()
                 except TimeoutError:
-                    await self.ws.close(NORMAL, 'Idle timeout.')
+                    await self._close(NORMAL, 'Idle timeout.')
                     return
                 allowed = self.limiter.allow()
                 if not allowed and self.limiter.exhausted:
-                    await self.ws.close(POLICY_VIOLATION,
-                                        'Rate limit exceeded.')
+                    await self._close(POLICY_VIOLATION,
+                                      'Rate limit exceeded.')
                     return
                 await self.ws.send(await self.handle(frame, allowed))
         except ConnectionClosed:
@@ -80,6 +80,20 @@ class Connection:
             if self._expiry is not None:
                 self._expiry.cancel()
             await self.subs.close()
+
+    async def _close(self, code: int, reason: str) -> None:
+        """Close, discarding frames the client sent meanwhile.
+
+        Frames left unread can hold reading paused (flow control), and then
+        the client's close frame would never be read: drain them.
+        """
+        closing = asyncio.ensure_future(self.ws.close(code, reason))
+        try:
+            while not closing.done():
+                await self.ws.recv()
+        except ConnectionClosed:
+            pass
+        await closing
 
     async def _receive(self) -> str | bytes:
         timeout = self.settings.idle_timeout
