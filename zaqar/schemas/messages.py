@@ -22,9 +22,12 @@ POST = {
                     'body': {},
                     'ttl': {'type': 'integer', 'minimum': queues.MIN_TTL,
                             'maximum': queues.MAX_MESSAGE_TTL},
-                    # Honoured only on queues with a _default_message_delay.
-                    'delay': {'type': 'integer', 'minimum': 0,
-                              'maximum': queues.MAX_MESSAGE_DELAY},
+                    # Read (and checked) only on queues that have a
+                    # _default_message_delay; elsewhere dropped unread.
+                    'delay': {'description': (
+                        'Seconds before the message becomes visible, '
+                        f'0..{queues.MAX_MESSAGE_DELAY}; honoured only on '
+                        'queues with a _default_message_delay.')},
                 },
             },
         },

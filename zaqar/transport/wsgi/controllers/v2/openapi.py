@@ -60,10 +60,10 @@ PARAMETERS = {
                         'UUID naming the client instance (echo semantics).',
                         True),
     'project_id': _param('X-Project-ID', 'header',
-                         {'type': 'string', 'minLength': 1,
-                          'maxLength': 256},
+                         {'type': 'string', 'minLength': 1},
                          'Project the call is scoped to (from the token '
-                         'when authentication is on).', True),
+                         'when authentication is on); at most 256 '
+                         'characters on routes naming a queue.', True),
     'queue_name': _param(_Q, 'path', common.NAME, 'Queue name.'),
     'message_id': _param('message_id', 'path', {'type': 'string'},
                          'Message id.'),
@@ -142,6 +142,7 @@ _COMMON_ERRORS = {
 
 def _errors(*extra: int) -> dict:
     found = dict(_COMMON_ERRORS)
+    # 404 also covers admin routes advertised while pooling is off.
     for status in extra:
         found[status] = _ok({404: 'Not found.', 409: 'Conflict.',
                              415: 'Wrong Content-Type.'}[status],
@@ -279,10 +280,11 @@ OPERATIONS = (
                          **_errors()}),
     Operation('pools', 'get', '/v2/pools', 'pool_list', 'List pools.',
               'pools', {200: _ok('A page of pools.', 'pools.LIST'),
-                        **_errors()}, _PAGE + ('detailed',)),
+                        **_errors(404)}, _PAGE + ('detailed',)),
     Operation('pool', 'put', '/v2/pools/{pool_name}', 'pool_create',
               'Register (or replace) a pool.', 'pools',
-              {201: _ok('Registered.'), **_errors(409)}, ('pool_name',),
+              {201: _ok('Registered.'), **_errors(404, 409)},
+              ('pool_name',),
               'pools.CREATE', True),
     Operation('pool', 'get', '/v2/pools/{pool_name}', 'pool_get',
               'Get a pool.', 'pools',
@@ -297,11 +299,12 @@ OPERATIONS = (
                                           **_errors(404)}, ('pool_name',)),
     Operation('flavors', 'get', '/v2/flavors', 'flavor_list',
               'List flavors.', 'flavors',
-              {200: _ok('A page of flavors.', 'flavors.LIST'), **_errors()},
+              {200: _ok('A page of flavors.', 'flavors.LIST'),
+               **_errors(404)},
               _PAGE + ('detailed',)),
     Operation('flavor', 'put', '/v2/flavors/{flavor_name}', 'flavor_create',
               'Create (or replace) a flavor.', 'flavors',
-              {201: _ok('Created.'), **_errors()}, ('flavor_name',),
+              {201: _ok('Created.'), **_errors(404)}, ('flavor_name',),
               'flavors.CREATE', True),
     Operation('flavor', 'get', '/v2/flavors/{flavor_name}', 'flavor_get',
               'Get a flavor.', 'flavors',
