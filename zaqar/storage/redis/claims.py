@@ -25,7 +25,6 @@ class ClaimController(base.ClaimController):
     def __init__(self, driver: DataDriver):
         self._driver = driver
         self._run = driver.executor.call
-        self._scripts = driver.scripts
 
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
                limit: int = 10
@@ -34,9 +33,8 @@ class ClaimController(base.ClaimController):
         qkeys = keys.queue_keys(project, queue)
         at = records.now()
         args = (at, claim_id, int(ttl), int(grace), int(limit), queue,
-                keys.queues_prefix(project))
-        flat = self._run(lambda c, r: self._scripts.run(
-            c, 'claim_create', qkeys, args))
+                keys.queues_prefix(project), project)
+        flat = self._run(lambda w, r: w.script('claim_create', qkeys, args))
         claimed = records.messages(flat, at)
         if not claimed:
             return None, []
@@ -46,8 +44,8 @@ class ClaimController(base.ClaimController):
             project: str) -> models.Claim:
         qkeys = keys.queue_keys(project, queue)
         at = records.now()
-        flat = self._run(lambda c, r: self._scripts.run(
-            c, 'claim_get', qkeys, (at, claim_id)))
+        flat = self._run(
+            lambda w, r: w.script('claim_get', qkeys, (at, claim_id)))
         if not flat:
             raise errors.ClaimDoesNotExist(claim_id, queue, project)
         renewed = float(flat[1])
@@ -59,12 +57,11 @@ class ClaimController(base.ClaimController):
                grace: int) -> None:
         qkeys = keys.queue_keys(project, queue)
         args = (records.now(), claim_id, int(ttl), int(grace))
-        if not self._run(lambda c, r: self._scripts.run(
-                c, 'claim_update', qkeys, args)):
+        if not self._run(
+                lambda w, r: w.script('claim_update', qkeys, args)):
             raise errors.ClaimDoesNotExist(claim_id, queue, project)
 
     def delete(self, queue: str, claim_id: str, *, project: str) -> None:
         qkeys = keys.queue_keys(project, queue)
         args = (records.now(), claim_id)
-        self._run(lambda c, r: self._scripts.run(
-            c, 'claim_delete', qkeys, args))
+        self._run(lambda w, r: w.script('claim_delete', qkeys, args))

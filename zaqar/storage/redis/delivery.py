@@ -57,11 +57,9 @@ class DeliveryController(base.DeliveryController):
     def __init__(self, driver: DataDriver):
         self._driver = driver
         self._run = driver.executor.call
-        self._scripts = driver.scripts
 
     def _script(self, name: str, keys_: Sequence[str], args: Sequence):
-        return self._run(lambda c, r: self._scripts.run(c, name, keys_,
-                                                        args))
+        return self._run(lambda w, r: w.script(name, keys_, args))
 
     def enqueue(self, queue: str, subscription_id: str, kind: str,
                 payload: dict, *, project: str, delay: float = 0) -> str:
@@ -125,12 +123,12 @@ class DeliveryController(base.DeliveryController):
 
     def pending(self, queue: str, *, project: str) -> int:
         pend = keys.outbox_keys(project, queue)[0]
-        return int(self._run(lambda c, r: c.scard(pend)))
+        return int(self._run(lambda w, r: w.call('SCARD', pend)))
 
     def state(self, queue: str, subscription_id: str, *,
               project: str) -> base.SubscriberState:
         key = keys.outbox_state(project, queue)
-        raw = self._run(lambda c, r: c.hget(key, subscription_id))
+        raw = self._run(lambda w, r: w.call('HGET', key, subscription_id))
         if raw is None:
             return base.SubscriberState()
         secret, trust_id, failed, last_error, last_failure_at = \

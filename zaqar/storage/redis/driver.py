@@ -19,6 +19,7 @@ from zaqar.storage.redis import records
 from zaqar.storage.redis import resilience
 from zaqar.storage.redis import scripts
 from zaqar.storage.redis import subscriptions
+from zaqar.storage.redis import wire
 
 LOG = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ class DataDriver(base.DataDriver):
         self.settings = connection.parse_uri(uri)
         self.client = connection.make_client(self.settings)
         self.scripts = scripts.ScriptSet()
+        self.wire = wire.Wire(self.client.connection_pool, self.scripts)
         self.executor = resilience.Executor(
-            self.client, self.scripts,
+            self.wire,
             max_attempts=int(conf['max_reconnect_attempts']),
             reconnect_sleep=float(conf['reconnect_sleep']),
             retry_deadline=float(conf.get('retry_deadline', 1.5)))
@@ -102,11 +104,12 @@ class DataDriver(base.DataDriver):
         in the project index; forget projects that have no queue left."""
         run = self.executor.call
         removed = 0
-        projects = run(lambda c, r: c.smembers(keys.PROJECTS))
+        projects = run(lambda w, r: w.call('SMEMBERS', keys.PROJECTS))
         for raw_project in projects:
             project = records.text(raw_project)
             index = keys.queue_index(project)
-            names = run(lambda c, r, index=index: c.zrange(index, 0, -1))
+            names = run(lambda w, r, index=index: w.call('ZRANGE', index,
+                                                         0, -1))
             for raw_name in names:
                 removed += self._gc_queue(project, records.text(raw_name))
             if not names:
@@ -118,24 +121,18 @@ class DataDriver(base.DataDriver):
                  *keys.outbox_keys(project, queue))
         removed = 0
         while True:
-            count = int(self.executor.call(lambda c, r: self.scripts.run(
-                c, 'gc', qkeys, (records.now(), GC_BATCH))))
+            count = int(self.executor.call(lambda w, r: w.script(
+                'gc', qkeys, (records.now(), GC_BATCH))))
             removed += count
             if count == 0:
                 return removed
 
     def _forget_project(self, project: str) -> None:
-        """Drop an empty project from the index. A concurrent post adds the
-        project back after creating its queue, so checking again after the
-        SREM (and re-adding) never loses a project that has queues."""
-        index = keys.queue_index(project)
-
-        def op(client, retrying):
-            client.srem(keys.PROJECTS, project)
-            if client.zcard(index):
-                client.sadd(keys.PROJECTS, project)
-
-        self.executor.call(op)
+        """Drop a project without queues from the index (atomically: a
+        concurrent post that creates a queue keeps it there)."""
+        pkeys = (keys.PROJECTS, keys.queue_index(project))
+        self.executor.call(
+            lambda w, r: w.script('project_forget', pkeys, (project,)))
 
     def close(self) -> None:
         self.client.close()

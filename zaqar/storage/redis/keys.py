@@ -11,6 +11,9 @@
     zq:{outbox}:pend:<project>:<queue>  one queue's unsettled deliveries
     zq:{outbox}:state:<project>:<queue> delivery state per subscription
 
+Besides the outbox (below), the only key outside a project's slot is
+``zq:projects``, which a script touches when it creates a queue.
+
 The hash tag is the project, not the queue, because a message post creates
 the queue's entry in the project index and a claim may move messages to a
 dead-letter queue of the same project: both are single-slot scripts this
@@ -74,7 +77,7 @@ def queue_keys(project: str, queue: str) -> tuple[str, ...]:
     """The standard KEYS of a queue script (see scripts/lib.lua)."""
     base = f'{queues_prefix(project)}{queue}:'
     return (*(base + s for s in QUEUE_SUFFIXES), queue_index(project),
-            *(base + s for s in SUBSCRIPTION_SUFFIXES))
+            *(base + s for s in SUBSCRIPTION_SUFFIXES), PROJECTS)
 
 
 def subscription_keys(project: str, queue: str) -> tuple[str, str, str]:

@@ -2,9 +2,9 @@
 
 Ids are UUID4 strings made here, so a retried post carries the same ids and
 its token (the first id) tells the script whether it already ran. A post is
-a single round trip: EVALSHA of ``message_post`` pipelined with the SADD
-that keeps the project in the gc index. The same script enqueues the
-notifications of queues with live subscriptions.
+a single round trip: one EVALSHA of ``message_post``, which also creates a
+missing queue and enqueues the notifications of queues with live
+subscriptions.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ class MessageController(base.MessageController):
     def __init__(self, driver: DataDriver):
         self._driver = driver
         self._run = driver.executor.call
-        self._scripts = driver.scripts
 
     def post(self, queue: str, messages: Sequence[dict], *, project: str,
              client_uuid: str) -> list[str]:
@@ -69,14 +68,11 @@ class MessageController(base.MessageController):
                      int(item['ttl']), int(item.get('delay') or 0),
                      item.get('checksum') or '')
 
-        def op(client, retrying):
+        def op(wire, retrying):
             args[3] = '1' if retrying else '0'
-            pipe = client.pipeline(transaction=False)
-            self._scripts.run(pipe, 'message_post', qkeys, args)
-            pipe.sadd(keys.PROJECTS, project)
-            return pipe.execute()
+            return wire.script('message_post', qkeys, args)
 
-        (_, enqueued), _ = self._run(op)
+        _, enqueued = self._run(op)
         if enqueued:
             self._driver.delivery_controller.activity.set()
         return ids
@@ -91,8 +87,7 @@ class MessageController(base.MessageController):
         args = (at, _marker_seq(marker), limit, '1' if echo else '0',
                 client_uuid or '', '1' if include_claimed else '0',
                 '1' if include_delayed else '0')
-        flat = self._run(lambda c, r: self._scripts.run(
-            c, 'message_list', qkeys, args))
+        flat = self._run(lambda w, r: w.script('message_list', qkeys, args))
         found = records.messages(flat, at, start=1)
         return found, (records.text(flat[0]) if found else None)
 
@@ -103,13 +98,9 @@ class MessageController(base.MessageController):
             return []
         qkeys = keys.queue_keys(project, queue)
 
-        def op(client, retrying):
-            pipe = client.pipeline(transaction=False)
-            pipe.hmget(qkeys[1], message_ids)
-            pipe.hmget(qkeys[2], message_ids)
-            return pipe.execute()
-
-        infos, bodies = self._run(op)
+        commands = (('HMGET', qkeys[1], *message_ids),
+                    ('HMGET', qkeys[2], *message_ids))
+        infos, bodies = self._run(lambda w, r: w.batch(commands))
         at = records.now()
         found = zip(message_ids, infos, bodies, strict=True)
         return [records.message(i, info, body, at)
@@ -132,8 +123,8 @@ class MessageController(base.MessageController):
                claim_id: str | None = None) -> None:
         qkeys = keys.queue_keys(project, queue)
         args = (records.now(), message_id, claim_id or '')
-        code = self._run(lambda c, r: self._scripts.run(
-            c, 'message_delete', qkeys, args))
+        code = self._run(
+            lambda w, r: w.script('message_delete', qkeys, args))
         if code in _DELETED_OR_MISSING:
             return
         if code == _CLAIM_MISSING:
@@ -154,8 +145,7 @@ class MessageController(base.MessageController):
         claims = [] if claim_ids is None else [str(c) for c in claim_ids]
         args = (records.now(), '0' if claim_ids is None else '1', len(ids),
                 *ids, *claims)
-        self._run(lambda c, r: self._scripts.run(
-            c, 'message_bulk_delete', qkeys, args))
+        self._run(lambda w, r: w.script('message_bulk_delete', qkeys, args))
 
     def pop(self, queue: str, limit: int, *,
             project: str) -> list[models.Message]:
@@ -164,9 +154,9 @@ class MessageController(base.MessageController):
                  keys.token_key(project, queue, token))
         at = records.now()
 
-        def op(client, retrying):
-            return self._scripts.run(
-                client, 'message_pop', qkeys,
-                (at, limit, '1' if retrying else '0', TOKEN_TTL_MS))
+        def op(wire, retrying):
+            return wire.script('message_pop', qkeys,
+                               (at, limit, '1' if retrying else '0',
+                                TOKEN_TTL_MS))
 
         return records.messages(self._run(op), at)

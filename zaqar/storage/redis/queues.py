@@ -21,27 +21,20 @@ class QueueController(base.QueueController):
     def __init__(self, driver: DataDriver):
         self._driver = driver
         self._run = driver.executor.call
-        self._scripts = driver.scripts
 
     def create(self, name: str, *, project: str,
                metadata: dict | None = None) -> bool:
         metadata = metadata or {}
         args = (name, records.encode_metadata(metadata),
-                *records.dead_letter_fields(metadata))
+                *records.dead_letter_fields(metadata), project)
         rec = keys.queue_keys(project, name)[0]
-
-        def op(client, retrying):
-            pipe = client.pipeline(transaction=False)
-            self._scripts.run(pipe, 'queue_create',
-                              (rec, keys.queue_index(project)), args)
-            pipe.sadd(keys.PROJECTS, project)
-            return pipe.execute()[0]
-
-        return self._run(op) == 1
+        qkeys = (rec, keys.queue_index(project), keys.PROJECTS)
+        return self._run(
+            lambda w, r: w.script('queue_create', qkeys, args)) == 1
 
     def get_metadata(self, name: str, *, project: str) -> dict:
         rec = keys.queue_keys(project, name)[0]
-        raw = self._run(lambda c, r: c.hget(rec, 'm'))
+        raw = self._run(lambda w, r: w.call('HGET', rec, 'm'))
         if raw is None:
             raise errors.QueueDoesNotExist(name, project)
         return records.decode_json(raw)
@@ -51,36 +44,34 @@ class QueueController(base.QueueController):
         rec = keys.queue_keys(project, name)[0]
         args = (records.encode_metadata(metadata),
                 *records.dead_letter_fields(metadata))
-        done = self._run(lambda c, r: self._scripts.run(
-            c, 'queue_set_metadata', (rec,), args))
+        done = self._run(
+            lambda w, r: w.script('queue_set_metadata', (rec,), args))
         if not done:
             raise errors.QueueDoesNotExist(name, project)
 
     def exists(self, name: str, *, project: str) -> bool:
         rec = keys.queue_keys(project, name)[0]
-        return bool(self._run(lambda c, r: c.exists(rec)))
+        return bool(self._run(lambda w, r: w.call('EXISTS', rec)))
 
     def delete(self, name: str, *, project: str) -> None:
         qkeys = (*keys.queue_keys(project, name),
                  *keys.outbox_keys(project, name))
-        self._run(lambda c, r: self._scripts.run(c, 'queue_delete', qkeys,
-                                                 (name,)))
+        self._run(lambda w, r: w.script('queue_delete', qkeys, (name,)))
 
     def purge(self, name: str, *, project: str) -> int:
         """Delete every message and claim, keeping the queue and its
         subscriptions (not part of the base contract); returns how many
         messages were stored."""
         qkeys = keys.queue_keys(project, name)
-        return int(self._run(lambda c, r: self._scripts.run(
-            c, 'queue_purge', qkeys, ())))
+        return int(self._run(lambda w, r: w.script('queue_purge', qkeys,
+                                                   ())))
 
     def _select(self, project: str, marker: str | None, limit: int,
                 name: str | None, detailed: bool, counting: bool) -> list:
         args = (marker or '', limit, name or '', '1' if detailed else '0',
                 '1' if counting else '0', keys.queues_prefix(project))
-        index = keys.queue_index(project)
-        return self._run(lambda c, r: self._scripts.run(
-            c, 'queue_list', (index,), args))
+        index = (keys.queue_index(project),)
+        return self._run(lambda w, r: w.script('queue_list', index, args))
 
     def list(self, *, project: str, marker: str | None = None,
              limit: int = 10, detailed: bool = False,
@@ -101,7 +92,7 @@ class QueueController(base.QueueController):
         at = records.now()
         qkeys = keys.queue_keys(project, name)
         total, claimed, oldest, oldest_at, newest, newest_at = self._run(
-            lambda c, r: self._scripts.run(c, 'queue_stats', qkeys, (at,)))
+            lambda w, r: w.script('queue_stats', qkeys, (at,)))
         return models.QueueStats(
             claimed=int(claimed), free=int(total) - int(claimed),
             oldest=_stamp(oldest, oldest_at, at),

@@ -45,14 +45,13 @@ _FIRST_PAUSE = 0.02
 
 
 class Executor:
-    """Runs ``fn(client, retrying)`` with retries and error mapping."""
+    """Runs ``fn(wire, retrying)`` with retries and error mapping."""
 
-    def __init__(self, client: Any, scripts: Any, *,
+    def __init__(self, wire: Any, *,
                  max_attempts: int = 10, reconnect_sleep: float = 1.0,
                  retry_deadline: float = 1.5,
                  degraded_deadline: float = 0.25):
-        self.client = client
-        self.scripts = scripts
+        self.wire = wire
         self.max_attempts = max(1, int(max_attempts))
         self.reconnect_sleep = max(0.0, float(reconnect_sleep))
         self.retry_deadline = float(retry_deadline)
@@ -72,7 +71,7 @@ class Executor:
             try:
                 if noscript:
                     self._load_scripts()
-                result = fn(self.client, attempt > 0 or noscript > 0)
+                result = fn(self.wire, attempt > 0 or noscript > 0)
             except redis_errors.NoScriptError as exc:
                 noscript += 1
                 if noscript > _NOSCRIPT_ATTEMPTS:
@@ -123,10 +122,10 @@ class Executor:
 
     def _drop_idle_connections(self) -> None:
         try:
-            self.client.connection_pool.disconnect(inuse_connections=False)
+            self.wire.pool.disconnect(inuse_connections=False)
         except Exception:  # best effort cleanup
             LOG.debug('Could not reset the Redis pool', exc_info=True)
 
     def _load_scripts(self) -> None:
         with self._lock:
-            self.scripts.load_all(self.client)
+            self.wire.scripts.load_all(self.wire)

@@ -43,29 +43,27 @@ class Script:
 
 
 class ScriptSet:
-    """Every script by name; ``run`` issues EVALSHA on a client or pipe."""
+    """Every script by name, as EVALSHA commands."""
 
     def __init__(self) -> None:
         library = _read(LIBRARY)
         self.scripts = {name: Script(name, library)
                         for name in script_names()}
 
-    def run(self, client: Any, name: str, keys: Sequence[str],
-            args: Sequence[Any]) -> Any:
-        """EVALSHA ``name``; on a pipeline this only queues the command.
+    def command(self, name: str, keys: Sequence[str],
+                args: Sequence[Any]) -> tuple:
+        """The EVALSHA command of script ``name``.
 
-        A missing script raises ``redis.exceptions.NoScriptError``: the
-        caller's retry loop loads them all and runs the call again.
+        A server without the script answers NOSCRIPT
+        (``redis.exceptions.NoScriptError``): the caller's retry loop then
+        loads them all and runs the call again.
         """
-        return client.evalsha(self.scripts[name].sha, len(keys), *keys,
-                              *args)
+        return ('EVALSHA', self.scripts[name].sha, len(keys), *keys, *args)
 
-    def load_all(self, client: Any) -> None:
+    def load_all(self, wire: Any) -> None:
         """SCRIPT LOAD every script in one round trip."""
-        pipe = client.pipeline(transaction=False)
-        for script in self.scripts.values():
-            pipe.script_load(script.source)
-        shas = pipe.execute()
+        shas = wire.batch([('SCRIPT', 'LOAD', script.source)
+                           for script in self.scripts.values()])
         for script, sha in zip(self.scripts.values(), shas, strict=True):
             if isinstance(sha, bytes):
                 sha = sha.decode()

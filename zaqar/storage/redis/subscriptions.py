@@ -21,12 +21,10 @@ class SubscriptionController(base.SubscriptionController):
     def __init__(self, driver: DataDriver):
         self._driver = driver
         self._run = driver.executor.call
-        self._scripts = driver.scripts
 
     def _call(self, name: str, queue: str, project: str, args: tuple):
         skeys = keys.subscription_keys(project, queue)
-        return self._run(lambda c, r: self._scripts.run(c, name, skeys,
-                                                        args))
+        return self._run(lambda w, r: w.script(name, skeys, args))
 
     def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
                project: str) -> str:
@@ -45,15 +43,11 @@ class SubscriptionController(base.SubscriptionController):
             project: str) -> models.Subscription:
         subs, _, subexp = keys.subscription_keys(project, queue)
 
-        def op(client, retrying):
-            pipe = client.pipeline(transaction=False)
-            pipe.hget(subs, subscription_id)
-            pipe.zscore(subexp, subscription_id)
-            return pipe.execute()
-
-        raw, expires = self._run(op)
+        commands = (('HGET', subs, subscription_id),
+                    ('ZSCORE', subexp, subscription_id))
+        raw, expires = self._run(lambda w, r: w.batch(commands))
         at = records.now()
-        if raw is None or expires is None or expires <= at:
+        if raw is None or expires is None or float(expires) <= at:
             raise errors.SubscriptionDoesNotExist(subscription_id)
         return records.subscription(subscription_id, queue, raw, at)
 
@@ -101,5 +95,5 @@ class SubscriptionController(base.SubscriptionController):
                project: str) -> None:
         skeys = (*keys.subscription_keys(project, queue),
                  keys.outbox_state(project, queue))
-        self._run(lambda c, r: self._scripts.run(c, 'sub_delete', skeys,
-                                                 (subscription_id,)))
+        self._run(lambda w, r: w.script('sub_delete', skeys,
+                                        (subscription_id,)))

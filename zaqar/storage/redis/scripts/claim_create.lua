@@ -1,15 +1,16 @@
 -- claim_create.lua: claim up to `limit` oldest free messages.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
 -- ARGV[1] now         ARGV[2] claim id     ARGV[3] claim ttl
 -- ARGV[4] grace       ARGV[5] limit        ARGV[6] queue name
 -- ARGV[7] the project's queue key prefix ("zq:{#project}:q:"), used to
 --         derive the dead-letter queue's keys (same project, same slot)
+-- ARGV[8] project
 --
 -- Touches: msgs, bodies, avail, delayed, claimed, exp, claims, cexp of the
 -- queue (and drops expired messages/claims met on the way); when the queue
 -- dead-letters (rec fields mcc and dlq), the target queue's rec, msgs,
--- bodies, ids, exp, avail and the project's queue index.
+-- bodies, ids, exp, avail and the project and queue indexes.
 -- A claim id that already exists answers with that claim's messages (the
 -- call is a retry of one that succeeded).
 -- Returns a flat list of {id, record, body} of the claimed messages.
@@ -18,7 +19,7 @@ local now = tonumber(ARGV[1])
 local cid = ARGV[2]
 local ttl, grace, limit = tonumber(ARGV[3]), tonumber(ARGV[4]),
                           tonumber(ARGV[5])
-local name, prefix = ARGV[6], ARGV[7]
+local name, prefix, project = ARGV[6], ARGV[7], ARGV[8]
 
 local existing = redis.call('HGET', K.claims, cid)
 if existing then
@@ -44,9 +45,9 @@ local function bury(id, info)
   local body = redis.call('HGET', K.bodies, id)
   drop(K, id)
   if D == nil then
-    D = derived_keys(prefix .. dlq .. ':', K.queues)
+    D = derived_keys(prefix .. dlq .. ':', K.queues, K.projects)
   end
-  ensure_queue(D, dlq)
+  ensure_queue(D, dlq, project)
   local seq = redis.call('HINCRBY', D.rec, 'seq', 1)
   info[SEQ], info[DELAY] = seq, 0
   info[CLAIM], info[CLAIM_EXP] = '', 0

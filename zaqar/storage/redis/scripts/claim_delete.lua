@@ -1,6 +1,6 @@
 -- claim_delete.lua: release a claim; its messages are free at once.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
 -- ARGV[1] now     ARGV[2] claim id
 --
 -- Touches: claims, cexp, msgs, claimed, avail of the queue. Lifetimes the

@@ -1,6 +1,6 @@
 -- claim_get.lua: a live claim and the live messages it still holds.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua); reads claims, msgs,
+-- KEYS[1..15]  the queue's standard keys (lib.lua); reads claims, msgs,
 --              bodies only (read-only script)
 -- ARGV[1] now     ARGV[2] claim id
 --

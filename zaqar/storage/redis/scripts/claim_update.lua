@@ -1,7 +1,7 @@
 -- claim_update.lua: renew a live claim (age 0, new ttl) and raise the
 -- lifetimes of the messages it holds to now + ttl + grace.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
 -- ARGV[1] now     ARGV[2] claim id     ARGV[3] ttl     ARGV[4] grace
 --
 -- Touches: claims, cexp, msgs, claimed, exp of the queue.

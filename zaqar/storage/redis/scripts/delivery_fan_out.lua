@@ -1,8 +1,8 @@
 -- delivery_fan_out.lua: enqueue given messages for every live
 -- subscription of a queue (message_post.lua does this itself).
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua); reads subexp only
--- KEYS[15..21] the outbox keys (lib.lua: pend, state, dlv, body, due,
+-- KEYS[1..15]  the queue's standard keys (lib.lua); reads subexp only
+-- KEYS[16..22] the outbox keys (lib.lua: pend, state, dlv, body, due,
 --              pdue, seq) for this queue and project
 -- ARGV[1] now     ARGV[2] project     ARGV[3] escaped project (keys.py)
 -- ARGV[4] queue name     ARGV[5] message count n
@@ -11,7 +11,7 @@
 -- Touches: the outbox's pend, dlv, body, due, pdue, seq. Returns how many
 -- deliveries were enqueued.
 local K = queue_keys(KEYS)
-local O = outbox_keys(KEYS, 15)
+local O = outbox_keys(KEYS, 16)
 local items = {}
 for i = 0, tonumber(ARGV[5]) - 1 do
   local at = 6 + i * 5

@@ -1,8 +1,8 @@
 -- gc.lua: physically remove a queue's expired messages, claims and
 -- subscriptions, and settle ran-out delays and claims.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
--- KEYS[15..21] the outbox keys (lib.lua); only state is used (the delivery
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
+-- KEYS[16..22] the outbox keys (lib.lua); only state is used (the delivery
 --              state of expired subscriptions goes with them)
 -- ARGV[1] now     ARGV[2] most items of each kind to remove in this call
 --
@@ -10,7 +10,7 @@
 -- queue's outbox state. Returns the number of items removed; the caller
 -- repeats the call while that is non-zero.
 local K = queue_keys(KEYS)
-local O = outbox_keys(KEYS, 15)
+local O = outbox_keys(KEYS, 16)
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
 local removed = purge_messages(K, now, max) + purge_claims(K, now, max)

@@ -19,6 +19,10 @@
 --                                      created]
 --   suburi   HASH  subscriber URI -> subscription id
 --   subexp   ZSET  subscription id -> expires
+-- followed by the project's queue index (KEYS[11]) and, as KEYS[15], the
+-- driver's project index (zq:projects, the gc index): a script that
+-- creates a queue adds the project to it, the only key of another slot it
+-- touches besides the outbox.
 --
 -- The notification outbox (keys.py; hash tag {outbox}, shared by every
 -- project):
@@ -49,7 +53,7 @@ local function queue_keys(k)
   return {rec = k[1], msgs = k[2], bodies = k[3], ids = k[4], exp = k[5],
           avail = k[6], delayed = k[7], claimed = k[8], claims = k[9],
           cexp = k[10], queues = k[11], subs = k[12], suburi = k[13],
-          subexp = k[14]}
+          subexp = k[14], projects = k[15]}
 end
 
 -- The outbox KEYS of a script, from position `at` on.
@@ -60,7 +64,7 @@ local function outbox_keys(k, at)
 end
 
 -- The same layout for a queue named at run time (dead-letter target).
-local function derived_keys(prefix, queues)
+local function derived_keys(prefix, queues, projects)
   local k = {}
   for i, suffix in ipairs({'rec', 'msgs', 'bodies', 'ids', 'exp', 'avail',
                            'delayed', 'claimed', 'claims', 'cexp'}) do
@@ -70,6 +74,7 @@ local function derived_keys(prefix, queues)
   for i, suffix in ipairs({'subs', 'suburi', 'subexp'}) do
     k[11 + i] = prefix .. suffix
   end
+  k[15] = projects
   return queue_keys(k)
 end
 
@@ -102,12 +107,13 @@ local function raise_lifetime(info, need)
 end
 
 -- Create the queue record (empty metadata) if missing; true if created.
-local function ensure_queue(K, name)
+local function ensure_queue(K, name, project)
   if redis.call('EXISTS', K.rec) == 1 then
     return false
   end
   redis.call('HSET', K.rec, 'm', '{}')
   redis.call('ZADD', K.queues, 0, name)
+  redis.call('SADD', K.projects, project)
   return true
 end
 

@@ -1,7 +1,7 @@
 -- message_bulk_delete.lua: delete many messages whatever their claim, or
 -- only those held by one of the given live claims.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
 -- ARGV[1] now     ARGV[2] '1' to filter by claims, else '0'
 -- ARGV[3] number of message ids n     ARGV[4..3+n] message ids
 -- ARGV[4+n..] claim ids (when filtering)

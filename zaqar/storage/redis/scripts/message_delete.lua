@@ -1,6 +1,6 @@
 -- message_delete.lua: delete one message, honouring its claim.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
 -- ARGV[1] now     ARGV[2] message id     ARGV[3] claim id ('' = none)
 --
 -- Touches: msgs, bodies, ids, exp, avail, delayed, claimed of the queue

@@ -1,6 +1,6 @@
 -- message_list.lua: one page of live messages in post order.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua); reads msgs, bodies
+-- KEYS[1..15]  the queue's standard keys (lib.lua); reads msgs, bodies
 --              and ids only (read-only script)
 -- ARGV[1] now     ARGV[2] marker seq ('' = from the start)     ARGV[3] limit
 -- ARGV[4] '1' = echo (show the caller's own messages)

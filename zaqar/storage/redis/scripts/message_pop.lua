@@ -1,7 +1,7 @@
 -- message_pop.lua: remove and return up to `limit` oldest free messages.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
--- KEYS[15]     the call's token: holds the popped messages for a while, so
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
+-- KEYS[16]     the call's token: holds the popped messages for a while, so
 --              a retried call (ARGV[3] == '1') gets the same answer
 -- ARGV[1] now     ARGV[2] limit     ARGV[3] '1' on a retry, else '0'
 -- ARGV[4] token lifetime (ms)
@@ -12,7 +12,7 @@ local K = queue_keys(KEYS)
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 if ARGV[3] == '1' then
-  local saved = redis.call('GET', KEYS[15])
+  local saved = redis.call('GET', KEYS[16])
   if saved then
     return cjson.decode(saved)
   end
@@ -47,6 +47,6 @@ while taken < limit do
   end
 end
 if taken > 0 then
-  redis.call('SET', KEYS[15], cjson.encode(out), 'PX', ARGV[4])
+  redis.call('SET', KEYS[16], cjson.encode(out), 'PX', ARGV[4])
 end
 return out

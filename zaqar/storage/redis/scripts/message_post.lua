@@ -1,11 +1,11 @@
 -- message_post.lua: append messages, creating the queue if missing, and
 -- enqueue their notifications, all in one atomic step.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua), KEYS[11] the project's
---              queue index
--- KEYS[15]     the batch token: set for a while after the batch is stored
+-- KEYS[1..15]  the queue's standard keys (lib.lua), KEYS[11] the project's
+--              queue index, KEYS[15] the driver's project index
+-- KEYS[16]     the batch token: set for a while after the batch is stored
 --              so that a retried call (ARGV[4] == '1') does not store it twice
--- KEYS[16..22] the outbox keys (lib.lua: pend, state, dlv, body, due,
+-- KEYS[17..23] the outbox keys (lib.lua: pend, state, dlv, body, due,
 --              pdue, seq) for this queue and project
 -- ARGV[1] now (epoch seconds)     ARGV[2] queue name
 -- ARGV[3] client uuid             ARGV[4] '1' on a retry, else '0'
@@ -14,23 +14,23 @@
 -- ARGV[9..] n groups of: id, body (JSON), ttl, delay, checksum ('' = none)
 --
 -- Touches: rec (created if missing; seq += n), msgs, bodies, ids, exp,
--- avail or delayed, the project's queue index (when the queue is created),
+-- avail or delayed, the project and queue indexes (when the queue is new),
 -- the token key; removes a few expired messages of the queue on the way;
 -- when the queue has live subscriptions (subexp), the outbox's pend, dlv,
 -- body, due, pdue and seq.
 -- Returns {1 if the queue was created else 0 (-1 for a replay),
 --          number of deliveries enqueued}.
 local K = queue_keys(KEYS)
-local O = outbox_keys(KEYS, 16)
+local O = outbox_keys(KEYS, 17)
 local now = tonumber(ARGV[1])
 local name, client = ARGV[2], ARGV[3]
 local n = tonumber(ARGV[6])
 
-if ARGV[4] == '1' and redis.call('EXISTS', KEYS[15]) == 1 then
+if ARGV[4] == '1' and redis.call('EXISTS', KEYS[16]) == 1 then
   return {-1, 0}
 end
 
-local created = ensure_queue(K, name)
+local created = ensure_queue(K, name, ARGV[7])
 purge_messages(K, now, n + 10)
 
 local last = redis.call('HINCRBY', K.rec, 'seq', n)
@@ -68,7 +68,7 @@ variadic('ZADD', K.ids, ids)
 variadic('ZADD', K.exp, exps)
 variadic('ZADD', K.avail, avail)
 variadic('ZADD', K.delayed, delayed)
-redis.call('SET', KEYS[15], 1, 'PX', ARGV[5])
+redis.call('SET', KEYS[16], 1, 'PX', ARGV[5])
 local enqueued = fan_out(K, O, now, ARGV[7], ARGV[8], name, items)
 if created then
   return {1, enqueued}

@@ -1,11 +1,14 @@
 -- queue_create.lua: create a queue record unless it exists.
 --
 -- KEYS[1] the queue's rec     KEYS[2] the project's queue index
+-- KEYS[3] the driver's project index (zq:projects)
 -- ARGV[1] queue name          ARGV[2] metadata (JSON object text)
 -- ARGV[3] _max_claim_count    ARGV[4] _dead_letter_queue
 -- ARGV[5] _dead_letter_queue_messages_ttl   ('' = not set, for 3..5)
+-- ARGV[6] project
 --
--- Touches: rec, the queue index. Returns 1 if created, 0 if it existed.
+-- Touches: rec, the queue index, the project index. Returns 1 if created,
+-- 0 if it existed.
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
 end
@@ -17,4 +20,5 @@ for i = 1, 3 do
   end
 end
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[6])
 return 1

@@ -1,8 +1,8 @@
 -- queue_delete.lua: delete a queue with its messages, claims,
 -- subscriptions and their pending notifications.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
--- KEYS[15..21] the outbox keys (lib.lua: pend, state, dlv, body, due,
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
+-- KEYS[16..22] the outbox keys (lib.lua: pend, state, dlv, body, due,
 --              pdue, seq) for this queue and project
 -- ARGV[1] queue name
 --
@@ -12,7 +12,7 @@
 -- body, due, pdue, pend, state). Idempotent; returns 1 if the record
 -- existed.
 local K = queue_keys(KEYS)
-local O = outbox_keys(KEYS, 15)
+local O = outbox_keys(KEYS, 16)
 local existed = redis.call('EXISTS', K.rec)
 redis.call('UNLINK', K.rec, K.msgs, K.bodies, K.ids, K.exp, K.avail,
            K.delayed, K.claimed, K.claims, K.cexp, K.subs, K.suburi,

@@ -1,7 +1,7 @@
 -- queue_purge.lua: delete every message and claim of a queue, keeping its
 -- record (metadata, seq) and subscriptions.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua)
+-- KEYS[1..15]  the queue's standard keys (lib.lua)
 -- ARGV: none
 --
 -- Touches: msgs, bodies, ids, exp, avail, delayed, claimed, claims, cexp

@@ -1,6 +1,6 @@
 -- queue_stats.lua: live message counts and the oldest/newest live message.
 --
--- KEYS[1..14]  the queue's standard keys (lib.lua); reads ids, exp,
+-- KEYS[1..15]  the queue's standard keys (lib.lua); reads ids, exp,
 --              claimed and msgs only (read-only script)
 -- ARGV[1] now
 --
