@@ -87,7 +87,8 @@ def _row(cells: list[str]) -> str:
     widths = [width for _, width in COLUMNS]
     return '  '.join(cell.ljust(w) if i < 2 else cell.rjust(w)
                      for i, (w, cell) in enumerate(zip(widths, cells,
-                                                       strict=True)))
+                                                       strict=True))
+                     ).rstrip()
 
 
 def table(rows: list[dict]) -> str:
