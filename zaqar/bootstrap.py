@@ -46,8 +46,12 @@ def storage_from_conf(conf):
 
 def service_from_conf(conf, *, background: bool = True
                       ) -> api_service.Service:
-    """The Service; ``background`` starts the expired-data sweep."""
+    """The Service; ``background`` starts the expired-data sweep and,
+    with ``[notification] notifier_in_api``, the notification workers."""
     service = api_service.Service(conf, storage_from_conf(conf))
     if background:
         gc.Collector(service.storage, conf.storage.gc_interval).start()
+        if conf.notification.notifier_in_api:
+            from zaqar.notification import pipeline
+            service.notifier = pipeline.Notifier(service).start()
     return service

@@ -10,6 +10,7 @@ from zaqar.api import claims
 from zaqar.api import health
 from zaqar.api import messages
 from zaqar.api import queues
+from zaqar.api import subscriptions
 from zaqar.api import validation
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
@@ -65,6 +66,24 @@ ACTIONS: dict[str, Action] = {
                            'Claim could not be updated'),
     'claim_delete': Action(claims.claim_delete, 'claims:delete',
                            'Claim could not be deleted'),
+    'subscription_create': Action(subscriptions.subscription_create,
+                                  'subscription:create',
+                                  'Subscription could not be created'),
+    'subscription_list': Action(subscriptions.subscription_list,
+                                'subscription:get_all',
+                                'Subscriptions could not be listed'),
+    'subscription_get': Action(subscriptions.subscription_get,
+                               'subscription:get',
+                               'Subscription could not be retrieved'),
+    'subscription_update': Action(subscriptions.subscription_update,
+                                  'subscription:update',
+                                  'Subscription could not be updated'),
+    'subscription_delete': Action(subscriptions.subscription_delete,
+                                  'subscription:delete',
+                                  'Subscription could not be deleted'),
+    'subscription_confirm': Action(subscriptions.subscription_confirm,
+                                   'subscription:confirm',
+                                   'Subscription could not be confirmed'),
     'ping': Action(health.ping, 'ping:get', 'Storage could not be reached'),
     'health': Action(health.health, 'health:get',
                      'Health could not be checked'),
@@ -79,7 +98,7 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
         validation.queue_identification(queue_name, ctx.project_id)
     svc.authorize(spec.rule, ctx)
     try:
-        return spec.func(svc, ctx, **params)
+        result = spec.func(svc, ctx, **params)
     except storage_errors.StorageUnavailable as exc:
         LOG.warning('%s: storage unavailable: %s', action, exc)
         raise errors.ServiceUnavailable(spec.failure)
@@ -89,4 +108,7 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
             storage_errors.ClaimDoesNotExist,
             storage_errors.SubscriptionDoesNotExist) as exc:
         raise errors.NotFound(str(exc))
+    # OpenStack lifecycle notification (queued; never blocks).
+    svc.events.action_done(action, ctx, params, result)
+    return result
 

@@ -6,6 +6,7 @@ from zaqar.api import metadata as meta
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
+from zaqar.notification import retry
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
 
@@ -23,8 +24,17 @@ def queue_create(svc, ctx, queue_name: str, payload: Payload) -> bool:
     metadata = payload.parse_optional(default={})
     meta.validate(metadata, svc.limits,
                   encryption_ready=svc.cipher is not None)
+    _check_retry_policy(metadata, errors.BadRequest)
     return svc.queues.create(queue_name, project=ctx.project_id,
                              metadata=metadata)
+
+
+def _check_retry_policy(metadata: dict, error: type[errors.APIError]) -> None:
+    """``_retry_policy`` follows the subscription option's rules."""
+    try:
+        retry.validate(metadata.get('_retry_policy'))
+    except ValueError as exc:
+        raise error(str(exc))
 
 
 def stored_metadata(svc, ctx, queue_name: str) -> dict:
@@ -61,6 +71,7 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload) -> dict:
     meta.validate(updated, svc.limits,
                   encryption_ready=svc.cipher is not None,
                   error=errors.InvalidBody)
+    _check_retry_policy(updated, errors.InvalidBody)
     svc.queues.set_metadata(queue_name, updated, project=ctx.project_id)
     return meta.with_defaults(updated, svc.limits)
 

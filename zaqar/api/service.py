@@ -10,6 +10,7 @@ from zaqar import policies
 from zaqar.api import crypto
 from zaqar.api import validation
 from zaqar.common import errors
+from zaqar.notification import events
 from zaqar.storage import base as storage_base
 
 LOG = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ class Service:
         self.messages = storage.message_controller
         self.claims = storage.claim_controller
         self.subscriptions = storage.subscription_controller
+        # The notification outbox and the OpenStack lifecycle events.
+        self.outbox = storage.delivery_controller
+        self.events = events.Emitter.from_conf(conf)
         self.enable_checksum = conf.enable_checksum
         self.cipher = crypto.MessageCipher.from_conf(conf)
         self.enforcer = oslo_policy.Enforcer(conf)

@@ -55,6 +55,25 @@ OPTS = [
                 help='Mail telling a mailto: subscriber the subscription '
                      'was removed: same keys and placeholders as the '
                      'confirmation template.'),
+    cfg.BoolOpt('notifier_in_api', default=True,
+                help='Deliver notifications from threads inside each API '
+                     'worker process. Turn off when zaqar-notifier '
+                     'processes do the delivering.'),
+    cfg.IntOpt('delivery_lease', default=60, min=1,
+               help='Seconds a notifier holds a delivery it took from the '
+                    'outbox; one it did not finish (say, it was killed) is '
+                    'delivered again after this. Keep it well above '
+                    'webhook_timeout.'),
+    cfg.IntOpt('delivery_batch', default=50, min=1,
+               help='Deliveries a notifier takes from the outbox at once.'),
+    cfg.FloatOpt('delivery_poll_interval', default=1.0, min=0.01,
+                 help='Seconds an idle notifier waits before looking at '
+                      'the outbox again (posts handled by its own process '
+                      'wake it at once).'),
+    cfg.FloatOpt('webhook_timeout', default=10.0, min=0.1,
+                 help='Seconds a webhook subscriber has to answer one '
+                      'delivery before it counts as failed (and is '
+                      'retried).'),
 ]
 
 

@@ -417,14 +417,9 @@ class DataDriver(abc.ABC):
         ...
 
     @property
+    @abc.abstractmethod
     def delivery_controller(self) -> DeliveryController:
-        """The notification outbox.
-
-        Not abstract while drivers are being brought to the contract: a
-        driver without one cannot notify (subscriptions still work).
-        """
-        raise NotImplementedError(f'The {self.name} driver has no '
-                                  'notification outbox yet.')
+        """The notification outbox."""
 
     @abc.abstractmethod
     def is_alive(self) -> bool:

@@ -11,6 +11,7 @@ from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import claims
 from zaqar.transport.wsgi.controllers.v2 import messages
+from zaqar.transport.wsgi.controllers.v2 import subscriptions
 
 
 class QueueCollection(base.Resource):
@@ -59,6 +60,7 @@ class Queue(base.Resource):
         self.purge = QueuePurge(name)
         self.messages = messages.MessageCollection(name)
         self.claims = claims.ClaimCollection(name)
+        self.subscriptions = subscriptions.SubscriptionCollection(name)
 
     def on_put(self):
         created = self.call('queue_create', queue_name=self.name,

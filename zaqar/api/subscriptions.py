@@ -1,0 +1,257 @@
+"""Subscription operations: create, list, get, update, delete, confirm.
+
+Beyond the reference API: every subscription has a webhook signing secret,
+returned once by the create that made it and replaced (and returned) by an
+update with ``{"rotate_secret": true}``; and ``get`` shows the deliveries
+that exhausted their retries (``failed``, ``last_error``,
+``last_failure_at``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from zaqar.api import validation
+from zaqar.api.payload import Payload
+from zaqar.common import errors
+from zaqar.notification import confirm
+from zaqar.notification import retry
+from zaqar.notification.tasks import trust
+from zaqar.storage import base as storage_base
+from zaqar.storage import errors as storage_errors
+from zaqar.storage import models
+
+LOG = logging.getLogger(__name__)
+
+# Latest expiry a subscription may have (the reference's datetime bound).
+_MAX_EXPIRY = datetime.datetime.max.replace(
+    tzinfo=datetime.timezone.utc).timestamp()
+# Largest ttl every store keeps (a signed 32-bit column in SQL).
+MAX_TTL = 2 ** 31 - 1
+# Bytes of randomness in a webhook signing secret.
+_SECRET_BYTES = 32
+
+UPDATABLE = ('subscriber', 'ttl', 'options', 'rotate_secret')
+CONFLICT_ON_CREATE = ('Such subscription already exists.Subscriptions are '
+                      'unique by project + queue + subscriber URI.')
+CONFLICT_ON_UPDATE = ('Such subscription already exists. Subscriptions are '
+                      'unique by project + queue + subscriber URI.')
+
+
+@dataclasses.dataclass(frozen=True)
+class Created:
+    """What a create answers: the id, and the secret if it made one."""
+
+    subscription_id: str
+    secret: str | None
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(_SECRET_BYTES)
+
+
+def scheme(subscriber: str) -> str:
+    return urlsplit(subscriber).scheme.lower()
+
+
+# -- validation ---------------------------------------------------------------
+
+def _subscriber(value: Any, svc) -> str:
+    allowed = svc.limits.subscriber_types
+    if not isinstance(value, str) or scheme(value) not in allowed:
+        raise errors.BadRequest(f'The subscriber type of subscription must '
+                                f'be supported in the list {allowed!r}.')
+    parts = urlsplit(value)
+    if parts.scheme.lower() == 'mailto':
+        if not parts.path or '@' not in parts.path:
+            raise errors.BadRequest('A mailto: subscriber needs an address.')
+    elif not parts.hostname:
+        raise errors.BadRequest('The subscriber URL needs a host.')
+    return value
+
+
+def _ttl(value: Any, svc) -> int | None:
+    """A ttl to store; None (falsy input) means "the default"."""
+    if not value:
+        return None
+    if not validation.is_int(value):
+        raise errors.BadRequest('TTL must be an integer.')
+    if value < validation.MIN_SUBSCRIPTION_TTL:
+        raise errors.BadRequest(
+            f'The TTL for a subscription must be at least '
+            f'{validation.MIN_SUBSCRIPTION_TTL} seconds long.')
+    if time.time() + value >= _MAX_EXPIRY:
+        raise errors.BadRequest(
+            'The TTL seconds for a subscription plus current time must be '
+            'less than 9999-12-31 23:59:59.999999.')
+    if value > MAX_TTL:
+        raise errors.BadRequest(f'The TTL for a subscription may not exceed '
+                                f'{MAX_TTL} seconds.')
+    return value
+
+
+def _options(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise errors.BadRequest('Options must be a dict.')
+    try:
+        retry.validate(value.get('_retry_policy'))
+    except ValueError as exc:
+        raise errors.BadRequest(str(exc))
+    headers = value.get('post_headers')
+    if headers is not None and (not isinstance(headers, dict) or not all(
+            isinstance(v, str) for v in headers.values())):
+        raise errors.BadRequest('Options post_headers must be an object of '
+                                'strings.')
+    for key in ('from', 'subject'):
+        if key in value and not isinstance(value[key], str):
+            raise errors.BadRequest(f'Options {key} must be a string.')
+    return value
+
+
+def _document(payload: Payload) -> dict:
+    document = payload.parse_optional(default={})
+    if not isinstance(document, dict):
+        raise errors.InvalidBody('Document type not supported.')
+    return document
+
+
+# -- operations ---------------------------------------------------------------
+
+def subscription_create(svc, ctx, queue_name: str,
+                        payload: Payload) -> Created:
+    """Subscribe; an unconfirmed existing subscriber gets its id back."""
+    document = _document(payload)
+    if 'subscriber' not in document:
+        raise errors.BadRequest('Missing parameter subscriber in body.')
+    subscriber = _subscriber(document['subscriber'], svc)
+    ttl = _ttl(document.get('ttl'), svc) or svc.limits.default_subscription_ttl
+    options = _options(document.get('options', {}))
+    project = ctx.project_id
+    trust_id = None
+    if scheme(subscriber).startswith('trust+'):
+        trust_id = trust.create_trust(svc.conf, ctx, ttl)
+    svc.queues.create(queue_name, project=project, metadata={})
+    for _ in range(3):
+        try:
+            sub_id = svc.subscriptions.create(queue_name, subscriber, ttl,
+                                              options, project=project)
+        except storage_errors.SubscriptionAlreadyExists:
+            existing = svc.subscriptions.get_with_subscriber(
+                queue_name, subscriber, project=project)
+            if existing is None:
+                continue  # it expired or went meanwhile: try again
+            if existing.confirmed:
+                raise errors.Conflict(CONFLICT_ON_CREATE, headers={
+                    'Location': f'/v2/queues/{queue_name}/subscriptions'})
+            confirm.request(svc, ctx, existing)
+            return Created(existing.id, None)
+        break
+    else:
+        raise errors.ServiceUnavailable('Subscription could not be created')
+    secret = new_secret()
+    try:
+        if svc.outbox is not None:
+            svc.outbox.set_secret(queue_name, sub_id, secret,
+                                  project=project)
+            if trust_id:
+                svc.outbox.set_trust(queue_name, sub_id, trust_id,
+                                     project=project)
+    except storage_errors.StorageUnavailable:
+        # Without its secret the subscription is no use: take it back.
+        svc.subscriptions.delete(queue_name, sub_id, project=project)
+        raise
+    created = models.Subscription(sub_id, queue_name, subscriber, ttl, 0,
+                                  options, False)
+    confirm.request(svc, ctx, created)
+    return Created(sub_id, secret if svc.outbox is not None else None)
+
+
+def subscription_list(svc, ctx, queue_name: str, marker: str | None = None,
+                      limit: int = 10
+                      ) -> tuple[list[models.Subscription], str | None]:
+    validation.page_limit(limit, svc.limits.max_subscriptions_per_page)
+    return svc.subscriptions.list(queue_name, project=ctx.project_id,
+                                  marker=marker, limit=limit)
+
+
+def subscription_get(svc, ctx, queue_name: str, subscription_id: str
+                     ) -> tuple[models.Subscription,
+                                storage_base.SubscriberState | None]:
+    """The subscription and its delivery record (None: no outbox)."""
+    sub = svc.subscriptions.get(queue_name, subscription_id,
+                                project=ctx.project_id)
+    state = None
+    if svc.outbox is not None:
+        state = svc.outbox.state(queue_name, subscription_id,
+                                 project=ctx.project_id)
+    return sub, state
+
+
+def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
+                        payload: Payload) -> str | None:
+    """Change fields; returns the new secret when one was asked for."""
+    document = payload.parse_optional(default={})
+    if not isinstance(document, dict):
+        raise errors.InvalidBody('Document type not supported.')
+    if not document:
+        raise errors.BadRequest('No subscription to create.')
+    if any(key not in UPDATABLE for key in document):
+        raise errors.BadRequest(
+            f'Subscription {subscription_id} could not be updated.',
+            title='Unable to update subscription')
+    changes: dict = {}
+    if 'subscriber' in document:
+        changes['subscriber'] = _subscriber(document['subscriber'], svc)
+    if 'ttl' in document:
+        changes['ttl'] = _ttl(document['ttl'], svc) or \
+            svc.limits.default_subscription_ttl
+    if 'options' in document:
+        changes['options'] = _options(document['options'])
+    rotate = document.get('rotate_secret', False)
+    if not isinstance(rotate, bool):
+        raise errors.BadRequest('rotate_secret must be a boolean.')
+    project = ctx.project_id
+    try:
+        if changes:
+            svc.subscriptions.update(queue_name, subscription_id,
+                                     project=project, **changes)
+        else:
+            svc.subscriptions.get(queue_name, subscription_id,
+                                  project=project)
+    except storage_errors.SubscriptionAlreadyExists:
+        raise errors.Conflict(CONFLICT_ON_UPDATE)
+    if not rotate or svc.outbox is None:
+        return None
+    secret = new_secret()
+    svc.outbox.set_secret(queue_name, subscription_id, secret,
+                          project=project)
+    return secret
+
+
+def subscription_delete(svc, ctx, queue_name: str,
+                        subscription_id: str) -> None:
+    """Idempotent; pending deliveries to it are dropped by the notifier."""
+    svc.subscriptions.delete(queue_name, subscription_id,
+                             project=ctx.project_id)
+
+
+def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
+                         payload: Payload) -> None:
+    document = payload.parse_optional(default={})
+    confirmed = document.get('confirmed') if isinstance(document,
+                                                        dict) else None
+    if not isinstance(confirmed, bool):
+        raise errors.BadRequest("The 'confirmed' should be boolean.")
+    project = ctx.project_id
+    svc.subscriptions.confirm(queue_name, subscription_id, confirmed,
+                              project=project)
+    if not confirmed:
+        sub = svc.subscriptions.get(queue_name, subscription_id,
+                                    project=project)
+        confirm.request(svc, ctx, sub, unsubscribe=True)

@@ -1,0 +1,1 @@
+"""Notification delivery: the outbox worker, its tasks and lifecycle events."""

@@ -1,0 +1,1 @@
+"""One module per subscriber scheme: how a delivery reaches its subscriber."""
