@@ -21,6 +21,7 @@ import asyncio
 import collections
 import logging
 import time
+import uuid
 from typing import Any, Protocol
 
 from zaqar.api import messages as message_ops
@@ -42,9 +43,9 @@ class PushTarget(Protocol):
 
 
 def push_document(queue_name: str, msg: models.Message) -> dict:
-    """What a subscriber receives for one message (like a webhook body)."""
-    doc = {'queue_name': queue_name, 'id': msg.id, 'ttl': msg.ttl,
-           'age': msg.age, 'body': msg.body}
+    """What a subscriber receives for one message (a webhook's body)."""
+    doc = {'id': msg.id, 'body': msg.body, 'ttl': msg.ttl,
+           'queue_name': queue_name}
     if msg.checksum:
         doc['checksum'] = msg.checksum
     return doc
@@ -53,16 +54,27 @@ def push_document(queue_name: str, msg: models.Message) -> dict:
 class PushSource(abc.ABC):
     """Tells subscribed targets about messages posted to their queues."""
 
-    @abc.abstractmethod
-    async def subscribe(self, project: str, queue: str,
-                        target: PushTarget) -> None:
-        """From when this returns, every message posted to the queue
-        reaches ``target`` until it unsubscribes."""
+    #: Whether subscriptions are stored (and so listed and read through
+    #: the subscription operations) rather than held by this process.
+    stored = False
 
     @abc.abstractmethod
-    def unsubscribe(self, project: str, queue: str,
-                    target: PushTarget) -> None:
+    async def subscribe(self, ctx, queue: str, target: PushTarget, ttl: int,
+                        options: dict) -> str:
+        """From when this returns, every message posted to the queue in
+        ``ctx``'s project reaches ``target`` until it unsubscribes.
+
+        :returns: the subscription id.
+        """
+
+    @abc.abstractmethod
+    async def unsubscribe(self, ctx, queue: str, subscription_id: str,
+                          target: PushTarget) -> None:
         """Stop delivering to ``target`` (idempotent)."""
+
+    def subscriber(self, subscription_id: str) -> str:
+        """The subscriber URI shown for a connection's subscription."""
+        return f'websocket:{subscription_id}'
 
     def nudge(self, project: str, queue: str) -> None:
         """A hint that the queue just received messages (optional)."""
@@ -121,8 +133,9 @@ class PollingPushSource(PushSource):
         return await asyncio.get_running_loop().run_in_executor(
             self.executor, func, *args)
 
-    async def subscribe(self, project: str, queue: str,
-                        target: PushTarget) -> None:
+    async def subscribe(self, ctx, queue: str, target: PushTarget, ttl: int,
+                        options: dict) -> str:
+        project = ctx.project_id
         key = (project, queue)
         watch = self._watches.get(key)
         if watch is None:
@@ -133,10 +146,11 @@ class PollingPushSource(PushSource):
                 self._watches[key] = watch
                 self._wakeup.set()
         watch.targets.add(target)
+        return str(uuid.uuid4())
 
-    def unsubscribe(self, project: str, queue: str,
-                    target: PushTarget) -> None:
-        key = (project, queue)
+    async def unsubscribe(self, ctx, queue: str, subscription_id: str,
+                          target: PushTarget) -> None:
+        key = (ctx.project_id, queue)
         watch = self._watches.get(key)
         if watch is None:
             return

@@ -1,10 +1,12 @@
-"""Subscriptions of one connection: push frames to its own socket.
+"""Subscriptions over WebSocket; without ``subscriber``, push to this socket.
 
 ``subscription_create`` without a ``subscriber`` subscribes the connection
-itself. Such a subscription lives as long as the socket (or until
-``subscription_delete``); it is held here, not in storage, and new
-messages reach it through the server's PushSource. Pushed frames use the
-framing (JSON text or MessagePack binary) of the request that subscribed.
+itself: the subscription lasts as long as the socket (or until
+``subscription_delete``), and new messages reach it through the server's
+PushSource, in the framing (JSON text or MessagePack binary) of the
+request that subscribed. With a ``subscriber`` URL, and for the other
+subscription actions on stored subscriptions, the WebSocket calls the same
+``zaqar.api`` operations as HTTP.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import asyncio
 import dataclasses
 import logging
 import time
-import uuid
 
 from websockets.exceptions import ConnectionClosed
 
+from zaqar.api import actions
 from zaqar.api import validation
+from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
 from zaqar.transport.websocket import codec
@@ -33,14 +36,18 @@ TRY_AGAIN_LATER = 1013
 class Subscription:
     """One push subscription of a connection; the PushSource's target."""
 
-    id: str
-    project: str
+    ctx: object
     queue: str
     binary: bool
     ttl: int
     options: dict
     owner: 'ConnectionSubscriptions'
+    id: str = ''
     created: float = dataclasses.field(default_factory=time.monotonic)
+
+    @property
+    def project(self) -> str:
+        return self.ctx.project_id
 
     def deliver(self, queue_name: str, messages: list[dict]) -> None:
         self.owner.enqueue(self.binary, messages)
@@ -48,7 +55,7 @@ class Subscription:
     def document(self) -> dict:
         """As subscription_get/list show it."""
         return {'id': self.id, 'source': self.queue,
-                'subscriber': f'websocket:{self.owner.connection_id}',
+                'subscriber': self.owner.source.subscriber(self.id),
                 'ttl': self.ttl, 'age': int(time.monotonic() - self.created),
                 'options': self.options, 'confirmed': True}
 
@@ -69,14 +76,13 @@ class ConnectionSubscriptions:
     def __bool__(self) -> bool:
         return bool(self._subs)
 
-    async def add(self, project: str, queue: str, binary: bool, ttl: int,
+    async def add(self, ctx, queue: str, binary: bool, ttl: int,
                   options: dict) -> Subscription:
-        sub = Subscription(str(uuid.uuid4()), project, queue, binary, ttl,
-                           options, self)
+        sub = Subscription(ctx, queue, binary, ttl, options, self)
         if self._writer is None:
             self._writer = asyncio.create_task(self._write())
+        sub.id = await self.source.subscribe(ctx, queue, sub, ttl, options)
         self._subs[sub.id] = sub
-        await self.source.subscribe(project, queue, sub)
         return sub
 
     def get(self, project: str, queue: str, sub_id: str
@@ -91,13 +97,9 @@ class ConnectionSubscriptions:
                        if s.project == project and s.queue == queue),
                       key=lambda s: s.id)
 
-    def remove(self, project: str, queue: str, sub_id: str) -> bool:
-        sub = self.get(project, queue, sub_id)
-        if sub is None:
-            return False
-        del self._subs[sub_id]
-        self.source.unsubscribe(project, queue, sub)
-        return True
+    async def remove(self, sub: Subscription) -> None:
+        self._subs.pop(sub.id, None)
+        await self.source.unsubscribe(sub.ctx, sub.queue, sub.id, sub)
 
     def enqueue(self, binary: bool, messages: list[dict]) -> None:
         """Queue frames for the writer; close a client that fell behind."""
@@ -126,8 +128,12 @@ class ConnectionSubscriptions:
         """Unsubscribe everything and stop the writer."""
         self._closing = True
         for sub in list(self._subs.values()):
-            self.source.unsubscribe(sub.project, sub.queue, sub)
-        self._subs.clear()
+            try:
+                await self.remove(sub)
+            except Exception:
+                LOG.warning('Subscription %s of a closed connection could '
+                            'not be removed; it expires with its ttl',
+                            sub.id, exc_info=True)
         if self._writer is not None:
             self._writer.cancel()
             try:
@@ -138,6 +144,11 @@ class ConnectionSubscriptions:
 
 
 # -- The subscription actions (they need the connection, so they run here) --
+
+def _stored_operations() -> bool:
+    """Whether zaqar.api serves stored (URL) subscriptions."""
+    return 'subscription_create' in actions.ACTIONS
+
 
 def _checked(conn, ctx, body: dict, rule: str) -> str:
     """Validate the queue name and authorize; the queue name."""
@@ -154,8 +165,14 @@ def _not_found(sub_id: str) -> errors.NotFound:
     return exc
 
 
+def _int(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _ttl(body: dict, limits: validation.Limits) -> int:
-    ttl = body.get('ttl')
+    ttl = _int(body.get('ttl'))
     if not ttl:
         # Absent (or a falsy 0, which upstream skips too): the default.
         return limits.default_subscription_ttl
@@ -168,48 +185,88 @@ def _ttl(body: dict, limits: validation.Limits) -> int:
     return ttl
 
 
+def stored_document(sub, state) -> dict:
+    """A stored subscription as subscription_get/list show it."""
+    doc = {'id': sub.id, 'source': sub.source, 'subscriber': sub.subscriber,
+           'ttl': sub.ttl, 'age': sub.age, 'options': sub.options,
+           'confirmed': sub.confirmed}
+    if state is not None:
+        doc.update(failed=state.failed, last_error=state.last_error,
+                   last_failure_at=state.last_failure_at)
+    return doc
+
+
 async def subscription_create(conn, ctx, body: dict, binary: bool):
     queue = _checked(conn, ctx, body, 'subscription:create')
+    svc = conn.server.svc
     if 'subscriber' in body:
-        raise errors.BadRequest(
-            'This WebSocket server does not register URL subscribers; '
-            'omit "subscriber" to subscribe this connection, or use the '
-            'HTTP API.')
+        if not _stored_operations():
+            raise errors.BadRequest(
+                'This server does not register URL subscribers; omit '
+                '"subscriber" to subscribe this connection.')
+        created = await conn.in_thread(
+            actions.dispatch, svc, ctx, 'subscription_create',
+            queue_name=queue, payload=Payload.from_document(
+                {k: _int(body[k]) for k in ('subscriber', 'ttl', 'options')
+                 if k in body}))
+        result = {'subscription_id': created.subscription_id,
+                  'message': f'Subscription {queue} created.'}
+        if created.secret:
+            result['secret'] = created.secret
+        return 201, result
     options = body.get('options', {})
     if not isinstance(options, dict):
         raise errors.BadRequest('Options must be a dict.')
-    ttl = _ttl(body, conn.server.svc.limits)
-    sub = await conn.subs.add(ctx.project_id, queue, binary, ttl, options)
+    ttl = _ttl(body, svc.limits)
+    sub = await conn.subs.add(ctx, queue, binary, ttl, options)
     return 201, {'subscription_id': sub.id,
                  'message': f'Subscription {queue} created.'}
 
 
 async def subscription_list(conn, ctx, body: dict, binary: bool):
     queue = _checked(conn, ctx, body, 'subscription:get_all')
-    limit = body.get('limit', 10)
-    if isinstance(limit, float) and limit.is_integer():
-        limit = int(limit)
+    limit = _int(body.get('limit', 10))
+    marker = body.get('marker')
     validation.page_limit(limit,
                           conn.server.svc.limits.max_subscriptions_per_page)
-    subs = conn.subs.listed(ctx.project_id, queue)
-    marker = body.get('marker')
-    if marker is not None:
-        subs = [s for s in subs if s.id > marker]
-    return 200, {'subscriptions': [s.document() for s in subs[:limit]]}
+    docs = []
+    if _stored_operations():
+        stored, _ = await conn.in_thread(
+            actions.dispatch, conn.server.svc, ctx, 'subscription_list',
+            queue_name=queue, marker=marker, limit=limit)
+        docs = [stored_document(s, None) for s in stored]
+    if not conn.subs.source.stored:
+        local = conn.subs.listed(ctx.project_id, queue)
+        docs += [s.document() for s in local
+                 if marker is None or s.id > marker]
+        docs = sorted(docs, key=lambda d: d['id'])[:limit]
+    return 200, {'subscriptions': docs}
 
 
 async def subscription_get(conn, ctx, body: dict, binary: bool):
     queue = _checked(conn, ctx, body, 'subscription:get')
-    sub = conn.subs.get(ctx.project_id, queue, body['subscription_id'])
-    if sub is None:
-        raise _not_found(body['subscription_id'])
-    return 200, sub.document()
+    sub_id = body['subscription_id']
+    sub = conn.subs.get(ctx.project_id, queue, sub_id)
+    if sub is not None and not conn.subs.source.stored:
+        return 200, sub.document()
+    if not _stored_operations():
+        raise _not_found(sub_id)
+    stored, state = await conn.in_thread(
+        actions.dispatch, conn.server.svc, ctx, 'subscription_get',
+        queue_name=queue, subscription_id=sub_id)
+    return 200, stored_document(stored, state)
 
 
 async def subscription_delete(conn, ctx, body: dict, binary: bool):
     queue = _checked(conn, ctx, body, 'subscription:delete')
     sub_id = body['subscription_id']
-    conn.subs.remove(ctx.project_id, queue, sub_id)
+    sub = conn.subs.get(ctx.project_id, queue, sub_id)
+    if sub is not None:
+        await conn.subs.remove(sub)
+    elif _stored_operations():
+        await conn.in_thread(actions.dispatch, conn.server.svc, ctx,
+                             'subscription_delete', queue_name=queue,
+                             subscription_id=sub_id)
     return 204, f'Subscription {sub_id} removed.'
 
 

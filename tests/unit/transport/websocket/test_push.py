@@ -17,6 +17,13 @@ from zaqar.storage import loader
 from zaqar.transport.websocket import push
 
 
+class Ctx:
+    """The part of a request context a push source reads."""
+
+    def __init__(self, project: str = 'p'):
+        self.project_id = project
+
+
 class Target:
     """A PushTarget that remembers what it was given."""
 
@@ -57,7 +64,7 @@ class PollingPushSourceTest(unittest.TestCase):
                                             interval=0.01, lookback=5)
             target = Target()
             self.post('q', 'old')
-            await source.subscribe('p', 'q', target)
+            await source.subscribe(Ctx(), 'q', target, 3600, {})
             watch = source._watches[('p', 'q')]
             ids = self.post('q', 1, 2)
             await source._poll(watch)
@@ -77,7 +84,7 @@ class PollingPushSourceTest(unittest.TestCase):
             source = push.PollingPushSource(self.svc, self.pool,
                                             lookback=0)
             target = Target()
-            await source.subscribe('p', 'q', target)
+            await source.subscribe(Ctx(), 'q', target, 3600, {})
             self.post('q', 'theirs', project='other')
             await source._poll(source._watches[('p', 'q')])
             return target.got
@@ -87,12 +94,12 @@ class PollingPushSourceTest(unittest.TestCase):
         async def scenario():
             source = push.PollingPushSource(self.svc, self.pool)
             first, second = Target(), Target()
-            await source.subscribe('p', 'q', first)
-            await source.subscribe('p', 'q', second)
-            source.unsubscribe('p', 'q', first)
+            await source.subscribe(Ctx(), 'q', first, 3600, {})
+            await source.subscribe(Ctx(), 'q', second, 3600, {})
+            await source.unsubscribe(Ctx(), 'q', 'id', first)
             watched = ('p', 'q') in source._watches
-            source.unsubscribe('p', 'q', second)
-            source.unsubscribe('p', 'q', second)
+            await source.unsubscribe(Ctx(), 'q', 'id', second)
+            await source.unsubscribe(Ctx(), 'q', 'id', second)
             return watched, ('p', 'q') in source._watches
         self.assertEqual((True, False), self.run_async(scenario()))
 
@@ -102,7 +109,7 @@ class PollingPushSourceTest(unittest.TestCase):
                                             interval=0.01, max_interval=0.05)
             target = Target()
             await source.start()
-            await source.subscribe('p', 'q', target)
+            await source.subscribe(Ctx(), 'q', target, 3600, {})
             ids = await asyncio.get_running_loop().run_in_executor(
                 self.pool, self.post, 'q', 'a', 'b')
             for _ in range(200):
@@ -118,7 +125,7 @@ class PollingPushSourceTest(unittest.TestCase):
         async def scenario():
             source = push.PollingPushSource(self.svc, self.pool, lookback=0)
             target = Target()
-            await source.subscribe('p', 'q', target)
+            await source.subscribe(Ctx(), 'q', target, 3600, {})
             ids = self.post('q', *range(push._PAGE + 5))
             await source._poll(source._watches[('p', 'q')])
             return ids, [m['id'] for m in target.got]
