@@ -1,0 +1,1 @@
+"""Request/response samples of the API reference, captured from a server."""
