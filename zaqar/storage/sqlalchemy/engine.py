@@ -9,7 +9,10 @@ other processes wait through ``busy_timeout``.
 
 PostgreSQL and MariaDB/MySQL use READ COMMITTED with pre-pinged pools;
 deadlocks, serialization failures and lock timeouts are retried a few
-times. Everything else the database raises becomes ``StorageUnavailable``.
+times. Reads go through a second pool in autocommit mode: under READ
+COMMITTED every statement sees its own snapshot anyway, and skipping
+BEGIN/COMMIT saves two round trips per read. Everything else the database
+raises becomes ``StorageUnavailable``.
 """
 
 from __future__ import annotations
@@ -99,7 +102,8 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
     return engine
 
 
-def _server_engine(url: sa.engine.URL, kind: str) -> sa.engine.Engine:
+def _server_engine(url: sa.engine.URL, kind: str,
+                   reads: bool) -> sa.engine.Engine:
     kwargs: dict[str, Any] = {
         'pool_pre_ping': True,
         'pool_recycle': 3600,
@@ -108,6 +112,9 @@ def _server_engine(url: sa.engine.URL, kind: str) -> sa.engine.Engine:
         'pool_timeout': 10,
         'isolation_level': 'READ COMMITTED',
     }
+    if reads:
+        kwargs.update(isolation_level='AUTOCOMMIT',
+                      skip_autocommit_rollback=True)
     if kind == 'mysql':
         if 'charset' not in url.query:
             url = url.update_query_dict({'charset': 'utf8mb4'})
@@ -137,14 +144,18 @@ def resolve_url(uri: str) -> sa.engine.URL:
     return url
 
 
-def create_engine(uri: str) -> sa.engine.Engine:
-    """An engine configured for the database family of ``uri``."""
+def create_engine(uri: str, *, reads: bool = False) -> sa.engine.Engine:
+    """An engine configured for the database family of ``uri``.
+
+    :param reads: for a database server, an autocommit engine for
+        read-only statements (SQLite ignores it).
+    """
     url = resolve_url(uri)
     kind = family(url)
     if kind == 'sqlite':
         return _sqlite_engine(url)
     if kind in ('postgresql', 'mysql'):
-        return _server_engine(url, kind)
+        return _server_engine(url, kind, reads)
     raise ValueError(f'Unsupported database URL scheme: {url.drivername}')
 
 
@@ -175,6 +186,8 @@ class Database:
         self.url = resolve_url(uri)
         self.kind = family(self.url)
         self.engine = create_engine(uri)
+        self.read_engine = (self.engine if self.kind == 'sqlite'
+                            else create_engine(uri, reads=True))
         self._prepare = prepare
         self._prepared = prepare is None
         self._prepare_lock = threading.Lock()
@@ -238,6 +251,9 @@ class Database:
         raise AssertionError('unreachable')
 
     def _attempt(self, fn, write: bool) -> Any:
+        if not write and not self.sqlite:
+            with self.read_engine.connect() as conn:
+                return fn(conn)
         if write and self._sqlite_lock is not None:
             with self._sqlite_lock:
                 return self._transaction(fn, 'IMMEDIATE')
@@ -261,3 +277,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()

@@ -81,8 +81,7 @@ CLAIMABLE = sql.in_queue_order(sa.select(
     M.c.expires > sa.bindparam('now'),
     sql.unclaimed(),
     M.c.delay_until <= sa.bindparam('now'),
-).order_by(M.c.seq).limit(sa.bindparam('limit')).with_for_update(
-    skip_locked=True))
+)).limit(sa.bindparam('limit')).with_for_update(skip_locked=True)
 
 
 def valid_id(value: object) -> bool:
@@ -109,8 +108,11 @@ def _parse_marker(marker: str | None) -> int | None:
 @functools.lru_cache(maxsize=None)
 def _list_statement(marker: bool, hide_client: bool, include_claimed: bool,
                     include_delayed: bool) -> sa.Select:
+    # The queue id is looked up first and bound as a value: given a
+    # subquery instead, PostgreSQL cannot tell a small queue from a big one
+    # and may scan the whole table in seq order to find a small queue's page.
     stmt = sa.select(*sql.MESSAGE_COLUMNS).where(
-        M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
+        M.c.queue_id == sa.bindparam('queue_id'),
         M.c.expires > sa.bindparam('now'))
     if marker:
         stmt = stmt.where(M.c.seq > sa.bindparam('marker'))
@@ -121,8 +123,7 @@ def _list_statement(marker: bool, hide_client: bool, include_claimed: bool,
         stmt = stmt.where(sql.unclaimed())
     if not include_delayed:
         stmt = stmt.where(M.c.delay_until <= sa.bindparam('now'))
-    return sql.in_queue_order(
-        stmt.order_by(M.c.seq).limit(sa.bindparam('limit')))
+    return sql.in_queue_order(stmt).limit(sa.bindparam('limit'))
 
 
 class MessageController(base.MessageController):
@@ -177,10 +178,17 @@ class MessageController(base.MessageController):
         hide_client = not echo and client_uuid is not None
         stmt = _list_statement(seq is not None, hide_client,
                                bool(include_claimed), bool(include_delayed))
-        params = {'b_project': sql.project_key(project), 'b_queue': queue,
-                  'now': when, 'marker': seq, 'limit': limit,
+        params = {'now': when, 'marker': seq, 'limit': limit,
                   'client': None if client_uuid is None else str(client_uuid)}
-        rows = self._db.read(lambda conn: conn.execute(stmt, params).all())
+        project = sql.project_key(project)
+
+        def run(conn: sa.Connection) -> list:
+            params['queue_id'] = sql.queue_id(conn, project, queue)
+            if params['queue_id'] is None:
+                return []
+            return conn.execute(stmt, params).all()
+
+        rows = self._db.read(run)
         if not rows:
             return [], None
         return [sql.message(row, when) for row in rows], str(rows[-1].seq)

@@ -30,16 +30,17 @@ _DELETE_SUBSCRIPTIONS = S.delete().where(
     S.c.project == sa.bindparam('b_project'),
     S.c.queue == sa.bindparam('b_queue'))
 
-_LIVE = sa.and_(M.c.queue_id == sql.QUEUE_ID_SUBQUERY,
+# By queue id value, not subquery: see messages._list_statement.
+_LIVE = sa.and_(M.c.queue_id == sa.bindparam('queue_id'),
                 M.c.expires > sa.bindparam('now'))
 _CLAIMED = sa.and_(M.c.claim_id.is_not(None),
                    M.c.claim_expires > sa.bindparam('now'))
-_STATS = sa.select(
+_STATS = sql.by_queue_index(sa.select(
     sa.func.count(),
     sa.func.coalesce(sa.func.sum(sa.case((_CLAIMED, 1), else_=0)), 0),
     sa.func.min(M.c.seq),
     sa.func.max(M.c.seq),
-).where(_LIVE)
+).select_from(M).where(_LIVE))
 _STAMPS = sa.select(M.c.seq, M.c.id, M.c.created).where(
     M.c.seq.in_(sa.bindparam('seqs', expanding=True)))
 
@@ -151,6 +152,10 @@ class QueueController(base.QueueController):
                   'now': when}
 
         def run(conn: sa.Connection):
+            params['queue_id'] = sql.queue_id(conn, params['b_project'],
+                                              name)
+            if params['queue_id'] is None:
+                return 0, 0, None, None
             total, claimed, first, last = conn.execute(_STATS, params).one()
             stamps = {}
             if total:

@@ -35,13 +35,21 @@ MESSAGE_COLUMNS = (M.c.seq, M.c.id, M.c.body, M.c.created, M.c.expires,
 
 
 def in_queue_order(stmt: sa.Select) -> sa.Select:
-    """Make MariaDB/MySQL walk ``(queue_id, seq)`` for a queue's messages.
+    """Page through one queue's messages along ``(queue_id, seq)``.
 
-    Left to itself MariaDB may pick the ``expires`` index and sort: slow
-    for long queues, and under ``FOR UPDATE`` it then locks every live
-    message of the queue rather than the page it returns, so concurrent
-    claimers find nothing to claim.
+    Ordering by ``queue_id, seq`` (the same order, queue_id being fixed)
+    lets only that index deliver rows presorted: PostgreSQL otherwise may
+    walk the primary key of the whole table when it cannot tell how big
+    the queue is. MariaDB/MySQL get a hint: left to itself MariaDB may pick
+    the ``expires`` index and sort, which under ``FOR UPDATE`` locks every
+    live message of the queue rather than the page it returns, so
+    concurrent claimers find nothing to claim.
     """
+    return by_queue_index(stmt.order_by(M.c.queue_id, M.c.seq))
+
+
+def by_queue_index(stmt: sa.Select) -> sa.Select:
+    """Hint MariaDB/MySQL to read a queue's messages by ``(queue_id, seq)``."""
     for dialect in tables.MYSQL_DIALECTS:
         stmt = stmt.with_hint(M, 'FORCE INDEX (ix_messages_queue_seq)',
                               dialect)
