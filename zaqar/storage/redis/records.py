@@ -1,12 +1,12 @@
 """Stored record formats and their conversion to ``storage.models``.
 
-Message record (JSON array, written by the scripts)::
+Message record (a MessagePack array, written by the scripts)::
 
     [seq, created, ttl, delay_until, client_uuid, checksum, claim_id,
      claim_expires, claim_count]
 
 Times are epoch seconds rounded to the millisecond, so they survive Lua's
-14-digit number formatting exactly. Bodies are JSON text stored beside the
+14-digit number formatting exactly wherever they are printed. Bodies are JSON text stored beside the
 record and never decoded by Redis. A subscription record is
 ``[subscriber, ttl, options (JSON text), confirmed, created]``.
 """
@@ -18,6 +18,8 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
+
+import msgpack
 
 from zaqar.storage import models
 
@@ -50,7 +52,7 @@ def encode_body(body: Any) -> str:
 def message(message_id: bytes | str, record: bytes | str,
             body: bytes | str | None, at: float) -> models.Message:
     """A Message from its stored record and body, as seen at ``at``."""
-    info = _loads(record)
+    info = decode_record(record)
     created = info[CREATED]
     claim_id = None
     if info[CLAIM] and info[CLAIM_EXP] > at:
@@ -67,8 +69,13 @@ def message(message_id: bytes | str, record: bytes | str,
     )
 
 
-def is_live(record: bytes | str, at: float) -> bool:
-    info = _loads(record)
+def decode_record(record: bytes) -> list:
+    """A message record as a list (see the module docstring)."""
+    return msgpack.unpackb(record, raw=False)
+
+
+def is_live(record: bytes, at: float) -> bool:
+    info = decode_record(record)
     return info[CREATED] + info[TTL] > at
 
 

@@ -38,7 +38,7 @@ local D = nil
 
 local expires = now + ttl
 local need = expires + grace
-local out, held = {}, {}
+local held, raws = {}, {}
 
 -- Move one message (already read) to the dead-letter queue, same id.
 local function bury(id, info)
@@ -54,7 +54,7 @@ local function bury(id, info)
   if dlq_ttl then
     info[TTL] = math.ceil(now + dlq_ttl - info[CREATED] - 1e-6)
   end
-  redis.call('HSET', D.msgs, id, cjson.encode(info))
+  redis.call('HSET', D.msgs, id, encode(info))
   redis.call('HSET', D.bodies, id, body)
   redis.call('ZADD', D.ids, seq, id)
   redis.call('ZADD', D.exp, expires_at(info), id)
@@ -66,16 +66,18 @@ while #held < limit do
   if #batch == 0 then
     break
   end
-  for _, id in ipairs(batch) do
-    local raw = redis.call('HGET', K.msgs, id)
-    if not raw then
-      redis.call('ZREM', K.avail, id)
-    else
-      local info = cjson.decode(raw)
+  -- Every id of the batch leaves "avail": claimed, buried, dropped or
+  -- found delayed.
+  redis.call('ZREM', K.avail, unpack(batch))
+  local records = redis.call('HMGET', K.msgs, unpack(batch))
+  local updates, claimed, lifetimes = {}, {}, {}
+  for i, id in ipairs(batch) do
+    local raw = records[i]
+    if raw then
+      local info = decode(raw)
       if not is_live(info, now) then
         drop(K, id)
       elseif info[DELAY] > now then
-        redis.call('ZREM', K.avail, id)
         redis.call('ZADD', K.delayed, info[DELAY], id)
       elseif dead and info[CLAIM_COUNT] >= max_claims then
         bury(id, info)
@@ -83,19 +85,22 @@ while #held < limit do
         info[CLAIM], info[CLAIM_EXP] = cid, expires
         info[CLAIM_COUNT] = info[CLAIM_COUNT] + 1
         if raise_lifetime(info, need) then
-          redis.call('ZADD', K.exp, expires_at(info), id)
+          lifetimes[#lifetimes + 1] = expires_at(info)
+          lifetimes[#lifetimes + 1] = id
         end
-        raw = cjson.encode(info)
-        redis.call('HSET', K.msgs, id, raw)
-        redis.call('ZREM', K.avail, id)
-        redis.call('ZADD', K.claimed, expires, id)
+        raw = encode(info)
+        updates[#updates + 1] = id
+        updates[#updates + 1] = raw
+        claimed[#claimed + 1] = expires
+        claimed[#claimed + 1] = id
         held[#held + 1] = id
-        out[#out + 1] = id
-        out[#out + 1] = raw
-        out[#out + 1] = redis.call('HGET', K.bodies, id)
+        raws[#raws + 1] = raw
       end
     end
   end
+  variadic('HSET', K.msgs, updates)
+  variadic('ZADD', K.claimed, claimed)
+  variadic('ZADD', K.exp, lifetimes)
 end
 
 if #held > 0 then
@@ -103,4 +108,4 @@ if #held > 0 then
              cjson.encode({ttl, now, expires, grace, held}))
   redis.call('ZADD', K.cexp, expires, cid)
 end
-return out
+return emit(K, held, raws, {})

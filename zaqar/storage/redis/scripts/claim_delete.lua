@@ -6,26 +6,33 @@
 -- Touches: claims, cexp, msgs, claimed, avail of the queue. Lifetimes the
 -- claim raised stay raised. Idempotent; returns the number released.
 local K = queue_keys(KEYS)
-local now = tonumber(ARGV[1])
 local cid = ARGV[2]
 local raw_claim = redis.call('HGET', K.claims, cid)
 if not raw_claim then
   return 0
 end
-local released = 0
-for _, id in ipairs(cjson.decode(raw_claim)[5]) do
-  local raw = redis.call('HGET', K.msgs, id)
-  if raw then
-    local info = cjson.decode(raw)
-    if info[CLAIM] == cid then
-      info[CLAIM], info[CLAIM_EXP] = '', 0
-      redis.call('HSET', K.msgs, id, cjson.encode(info))
-      redis.call('ZREM', K.claimed, id)
-      redis.call('ZADD', K.avail, info[SEQ], id)
-      released = released + 1
+local ids = cjson.decode(raw_claim)[5]
+local updates, freed, back = {}, {}, {}
+if #ids > 0 then
+  local records = fetch(K.msgs, ids)
+  for i, id in ipairs(ids) do
+    local raw = records[i]
+    if raw then
+      local info = decode(raw)
+      if info[CLAIM] == cid then
+        info[CLAIM], info[CLAIM_EXP] = '', 0
+        updates[#updates + 1] = id
+        updates[#updates + 1] = encode(info)
+        freed[#freed + 1] = id
+        back[#back + 1] = info[SEQ]
+        back[#back + 1] = id
+      end
     end
   end
 end
+variadic('HSET', K.msgs, updates)
+variadic('ZREM', K.claimed, freed)
+variadic('ZADD', K.avail, back)
 redis.call('HDEL', K.claims, cid)
 redis.call('ZREM', K.cexp, cid)
-return released
+return #freed

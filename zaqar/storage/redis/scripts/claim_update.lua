@@ -15,26 +15,32 @@ if not claim then
   return 0
 end
 local expires = now + ttl
-local held = {}
-for _, id in ipairs(claim[5]) do
-  local raw = redis.call('HGET', K.msgs, id)
-  if raw then
-    local info = cjson.decode(raw)
-    if info[CLAIM] == cid and is_claimed(info, now)
-        and is_live(info, now) then
-      info[CLAIM_EXP] = expires
-      if raise_lifetime(info, expires + grace) then
-        redis.call('ZADD', K.exp, expires_at(info), id)
+local held, updates, claimed, lifetimes = {}, {}, {}, {}
+if #claim[5] > 0 then
+  local records = fetch(K.msgs, claim[5])
+  for i, id in ipairs(claim[5]) do
+    local raw = records[i]
+    if raw then
+      local info = decode(raw)
+      if info[CLAIM] == cid and is_claimed(info, now)
+          and is_live(info, now) then
+        info[CLAIM_EXP] = expires
+        if raise_lifetime(info, expires + grace) then
+          lifetimes[#lifetimes + 1] = expires_at(info)
+          lifetimes[#lifetimes + 1] = id
+        end
+        updates[#updates + 1] = id
+        updates[#updates + 1] = encode(info)
+        claimed[#claimed + 1] = expires
+        claimed[#claimed + 1] = id
+        held[#held + 1] = id
       end
-      redis.call('HSET', K.msgs, id, cjson.encode(info))
-      redis.call('ZADD', K.claimed, expires, id)
-      held[#held + 1] = id
     end
   end
 end
-if #held == 0 then
-  held = claim[5]
-end
+variadic('HSET', K.msgs, updates)
+variadic('ZADD', K.claimed, claimed)
+variadic('ZADD', K.exp, lifetimes)
 redis.call('HSET', K.claims, cid,
            cjson.encode({ttl, now, expires, grace, held}))
 redis.call('ZADD', K.cexp, expires, cid)

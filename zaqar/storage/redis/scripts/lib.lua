@@ -6,7 +6,7 @@
 --
 -- Per-queue keys (see keys.py; all share the project's hash tag):
 --   rec      HASH  m (metadata JSON), seq (counter), mcc, dlq, dlttl
---   msgs     HASH  message id -> record (JSON array, fields below)
+--   msgs     HASH  message id -> record (MessagePack array, fields below)
 --   bodies   HASH  message id -> body (JSON text, never decoded here)
 --   ids      ZSET  message id -> seq          every stored message
 --   exp      ZSET  message id -> expires      every stored message
@@ -78,11 +78,34 @@ local function derived_keys(prefix, queues, projects)
   return queue_keys(k)
 end
 
--- Run `cmd key a1 a2 ...` in slices so huge batches never overflow unpack.
+-- Run `cmd key a1 a2 ...` in slices so huge batches never overflow unpack;
+-- returns the reply of the last slice (HMGET: use fetch() instead).
 local function variadic(cmd, key, args)
   for i = 1, #args, CHUNK do
     redis.call(cmd, key, unpack(args, i, math.min(i + CHUNK - 1, #args)))
   end
+end
+
+-- HMGET of any number of fields, in slices; missing ones are false.
+local function fetch(key, fields)
+  local out = {}
+  for i = 1, #fields, CHUNK do
+    local part = redis.call('HMGET', key,
+                            unpack(fields, i, math.min(i + CHUNK - 1,
+                                                       #fields)))
+    for j = 1, #part do
+      out[#out + 1] = part[j]
+    end
+  end
+  return out
+end
+
+local function decode(raw)
+  return cmsgpack.unpack(raw)
+end
+
+local function encode(info)
+  return cmsgpack.pack(info)
 end
 
 local function expires_at(info)
@@ -117,24 +140,27 @@ local function ensure_queue(K, name, project)
   return true
 end
 
--- Remove one message from every structure of its queue.
+-- Remove messages from every structure of their queue.
+local function drop_many(K, ids)
+  if #ids == 0 then
+    return
+  end
+  variadic('HDEL', K.msgs, ids)
+  variadic('HDEL', K.bodies, ids)
+  for _, set in ipairs({K.ids, K.exp, K.avail, K.delayed, K.claimed}) do
+    variadic('ZREM', set, ids)
+  end
+end
+
 local function drop(K, id)
-  redis.call('HDEL', K.msgs, id)
-  redis.call('HDEL', K.bodies, id)
-  redis.call('ZREM', K.ids, id)
-  redis.call('ZREM', K.exp, id)
-  redis.call('ZREM', K.avail, id)
-  redis.call('ZREM', K.delayed, id)
-  redis.call('ZREM', K.claimed, id)
+  drop_many(K, {id})
 end
 
 -- Remove up to `max` expired messages; returns how many went.
 local function purge_messages(K, now, max)
   local ids = redis.call('ZRANGEBYSCORE', K.exp, '-inf', now,
                          'LIMIT', 0, max)
-  for _, id in ipairs(ids) do
-    drop(K, id)
-  end
+  drop_many(K, ids)
   return #ids
 end
 
@@ -142,9 +168,9 @@ end
 local function purge_claims(K, now, max)
   local ids = redis.call('ZRANGEBYSCORE', K.cexp, '-inf', now,
                          'LIMIT', 0, max)
-  for _, id in ipairs(ids) do
-    redis.call('HDEL', K.claims, id)
-    redis.call('ZREM', K.cexp, id)
+  if #ids > 0 then
+    variadic('HDEL', K.claims, ids)
+    variadic('ZREM', K.cexp, ids)
   end
   return #ids
 end
@@ -153,31 +179,53 @@ end
 local function settle(K, now)
   for _, set in ipairs({K.delayed, K.claimed}) do
     local due = redis.call('ZRANGEBYSCORE', set, '-inf', now)
-    for _, id in ipairs(due) do
-      redis.call('ZREM', set, id)
-      local seq = redis.call('ZSCORE', K.ids, id)
-      if seq then
-        redis.call('ZADD', K.avail, seq, id)
+    if #due > 0 then
+      local back = {}
+      for _, id in ipairs(due) do
+        local seq = redis.call('ZSCORE', K.ids, id)
+        if seq then
+          back[#back + 1] = seq
+          back[#back + 1] = id
+        end
       end
+      variadic('ZREM', set, due)
+      variadic('ZADD', K.avail, back)
     end
   end
 end
 
+-- Append {id, record, body} of each of `ids` (with their `raws`) to `out`.
+local function emit(K, ids, raws, out)
+  if #ids == 0 then
+    return out
+  end
+  local bodies = fetch(K.bodies, ids)
+  for i, id in ipairs(ids) do
+    out[#out + 1] = id
+    out[#out + 1] = raws[i]
+    out[#out + 1] = bodies[i]
+  end
+  return out
+end
+
 -- {id, record, body} of each message of claim `cid` still held by it.
 local function claim_messages(K, claim, cid, now, out)
-  for _, id in ipairs(claim[5]) do
-    local raw = redis.call('HGET', K.msgs, id)
-    if raw then
-      local info = cjson.decode(raw)
-      if info[CLAIM] == cid and is_claimed(info, now)
-          and is_live(info, now) then
-        out[#out + 1] = id
-        out[#out + 1] = raw
-        out[#out + 1] = redis.call('HGET', K.bodies, id)
+  local ids, raws = {}, {}
+  if #claim[5] > 0 then
+    local records = fetch(K.msgs, claim[5])
+    for i, id in ipairs(claim[5]) do
+      local raw = records[i]
+      if raw then
+        local info = decode(raw)
+        if info[CLAIM] == cid and is_claimed(info, now)
+            and is_live(info, now) then
+          ids[#ids + 1] = id
+          raws[#raws + 1] = raw
+        end
       end
     end
   end
-  return out
+  return emit(K, ids, raws, out)
 end
 
 -- A live claim record, or nil when missing or expired.

@@ -20,20 +20,27 @@ if filter then
     end
   end
 end
-local removed = 0
+local ids = {}
 for i = 4, 3 + n do
-  local id = ARGV[i]
-  local raw = redis.call('HGET', K.msgs, id)
+  ids[#ids + 1] = ARGV[i]
+end
+if #ids == 0 then
+  return 0
+end
+local records = fetch(K.msgs, ids)
+local doomed = {}
+for i, id in ipairs(ids) do
+  local raw = records[i]
   if raw then
     local ok = true
     if filter then
-      local info = cjson.decode(raw)
+      local info = decode(raw)
       ok = allowed[info[CLAIM]] == true and is_claimed(info, now)
     end
     if ok then
-      drop(K, id)
-      removed = removed + 1
+      doomed[#doomed + 1] = id
     end
   end
 end
-return removed
+drop_many(K, doomed)
+return #doomed

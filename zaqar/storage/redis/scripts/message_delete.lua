@@ -15,7 +15,7 @@ local raw = redis.call('HGET', K.msgs, id)
 if not raw then
   return 0
 end
-local info = cjson.decode(raw)
+local info = decode(raw)
 if not is_live(info, now) then
   return 0
 end

@@ -20,7 +20,7 @@ if ARGV[2] ~= '' then
 end
 local out = {''}
 local found = 0
-local chunk = math.max(limit * 2, 50)
+local chunk = limit
 while found < limit do
   local batch = redis.call('ZRANGEBYSCORE', K.ids, low, '+inf',
                            'WITHSCORES', 'LIMIT', 0, chunk)
@@ -32,19 +32,19 @@ while found < limit do
     ids[#ids + 1] = batch[i]
   end
   local records = redis.call('HMGET', K.msgs, unpack(ids))
+  local picked, raws = {}, {}
   for j, id in ipairs(ids) do
     local seq = batch[j * 2]
     low = '(' .. seq
     local raw = records[j]
     if raw then
-      local info = cjson.decode(raw)
+      local info = decode(raw)
       if is_live(info, now)
           and (with_claimed or not is_claimed(info, now))
           and (with_delayed or info[DELAY] <= now)
           and (echo or info[CLIENT] ~= client) then
-        out[#out + 1] = id
-        out[#out + 1] = raw
-        out[#out + 1] = redis.call('HGET', K.bodies, id)
+        picked[#picked + 1] = id
+        raws[#raws + 1] = raw
         out[1] = seq
         found = found + 1
         if found == limit then
@@ -53,11 +53,11 @@ while found < limit do
       end
     end
   end
+  emit(K, picked, raws, out)
   if #ids < chunk then
     break
   end
-end
-if found == 0 then
-  out[1] = ''
+  -- Filtered out more than expected: read further ahead next time.
+  chunk = math.min(chunk * 2, 500)
 end
 return out

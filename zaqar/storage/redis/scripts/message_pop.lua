@@ -14,39 +14,39 @@ local limit = tonumber(ARGV[2])
 if ARGV[3] == '1' then
   local saved = redis.call('GET', KEYS[16])
   if saved then
-    return cjson.decode(saved)
+    return cmsgpack.unpack(saved)
   end
 end
 purge_messages(K, now, 100)
 settle(K, now)
-local out, taken = {}, 0
-while taken < limit do
-  local batch = redis.call('ZRANGE', K.avail, 0, limit - taken - 1)
+local taken, raws = {}, {}
+while #taken < limit do
+  local batch = redis.call('ZRANGE', K.avail, 0, limit - #taken - 1)
   if #batch == 0 then
     break
   end
-  for _, id in ipairs(batch) do
-    local raw = redis.call('HGET', K.msgs, id)
-    if not raw then
-      redis.call('ZREM', K.avail, id)
-    else
-      local info = cjson.decode(raw)
+  redis.call('ZREM', K.avail, unpack(batch))
+  local records = redis.call('HMGET', K.msgs, unpack(batch))
+  local gone = {}
+  for i, id in ipairs(batch) do
+    local raw = records[i]
+    if raw then
+      local info = decode(raw)
       if not is_live(info, now) then
-        drop(K, id)
+        gone[#gone + 1] = id
       elseif info[DELAY] > now then
-        redis.call('ZREM', K.avail, id)
         redis.call('ZADD', K.delayed, info[DELAY], id)
       else
-        out[#out + 1] = id
-        out[#out + 1] = raw
-        out[#out + 1] = redis.call('HGET', K.bodies, id)
-        drop(K, id)
-        taken = taken + 1
+        taken[#taken + 1] = id
+        raws[#raws + 1] = raw
       end
     end
   end
+  drop_many(K, gone)
 end
-if taken > 0 then
-  redis.call('SET', KEYS[16], cjson.encode(out), 'PX', ARGV[4])
+local out = emit(K, taken, raws, {})
+drop_many(K, taken)
+if #taken > 0 then
+  redis.call('SET', KEYS[16], cmsgpack.pack(out), 'PX', ARGV[4])
 end
 return out

@@ -51,8 +51,8 @@ for i = 0, n - 1 do
     avail[#avail + 1] = id
   end
   records[#records + 1] = id
-  records[#records + 1] = cjson.encode({seq, now, ttl, delay_until, client,
-                                        ARGV[at + 4], '', 0, 0})
+  records[#records + 1] = encode({seq, now, ttl, delay_until, client,
+                                  ARGV[at + 4], '', 0, 0})
   bodies[#bodies + 1] = id
   bodies[#bodies + 1] = ARGV[at + 1]
   ids[#ids + 1] = seq

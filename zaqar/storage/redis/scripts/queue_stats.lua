@@ -25,7 +25,7 @@ local function first_live(cmd)
     for _, id in ipairs(batch) do
       local score = redis.call('ZSCORE', K.exp, id)
       if score and tonumber(score) > now then
-        local info = cjson.decode(redis.call('HGET', K.msgs, id))
+        local info = decode(redis.call('HGET', K.msgs, id))
         return id, tostring(info[CREATED])
       end
     end
