@@ -375,6 +375,39 @@ class BehaviourTest(RedisDriverTestCase):
         self.assertLess(time.monotonic() - started, 0.5)
 
 
+class WireTest(RedisDriverTestCase):
+    """The lean command path never leaves a connection out of step."""
+
+    def test_batch_reads_every_reply_before_raising(self):
+        wire = self.driver.wire
+        key = keys.project_prefix(self.project) + 'w'
+        self.addCleanup(self.raw.delete, key)
+        wire.call('SET', key, 'v')
+        self.assertRaises(redis.exceptions.ResponseError, wire.batch,
+                          [('GET', key), ('HGET', key, 'f'), ('GET', key)])
+        self.assertEqual(b'v', wire.call('GET', key))
+        self.assertEqual([b'v', b'PONG'], wire.batch([('GET', key),
+                                                      ('PING',)]))
+
+    def test_error_reply_keeps_the_connection(self):
+        wire = self.driver.wire
+        before = wire.call('CLIENT', 'ID')
+        self.assertRaises(redis.exceptions.ResponseError, wire.call,
+                          'NOSUCHCOMMAND')
+        self.assertEqual(before, wire.call('CLIENT', 'ID'))
+
+    def test_a_timed_out_reply_is_never_read_by_the_next_call(self):
+        impatient = redis_driver.DataDriver(
+            self.uri + '&socket_timeout=0.2', {})
+        self.addCleanup(impatient.close)
+        key = keys.project_prefix(self.project) + 'empty'
+        self.assertRaises(redis.exceptions.TimeoutError,
+                          impatient.wire.call, 'BLPOP', key, 1)
+        self.assertEqual(b'PONG', impatient.wire.call('PING'))
+        time.sleep(1.0)
+        self.assertEqual(b'PONG', impatient.wire.call('PING'))
+
+
 class ScriptFilesTest(testtools.TestCase):
     """The .lua files ship beside the module and document themselves."""
 

@@ -10,6 +10,7 @@ one round trip.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,10 +23,19 @@ class Wire:
     def __init__(self, pool: Any, scripts: Any):
         self.pool = pool
         self.scripts = scripts
+        # redis-py < 5.3 wants a command name (any will do).
+        parameter = inspect.signature(pool.get_connection).parameters.get(
+            'command_name')
+        self._acquire_args: tuple = (
+            ('EVALSHA',) if parameter is not None
+            and parameter.default is inspect.Parameter.empty else ())
+
+    def _acquire(self) -> Any:
+        return self.pool.get_connection(*self._acquire_args)
 
     def call(self, *args: Any) -> Any:
         """One command, one reply (an error reply raises)."""
-        conn = self.pool.get_connection()
+        conn = self._acquire()
         try:
             conn.send_packed_command(conn.pack_command(*args),
                                      check_health=False)
@@ -45,7 +55,7 @@ class Wire:
         Every reply is read even when some are errors; the first error is
         raised afterwards.
         """
-        conn = self.pool.get_connection()
+        conn = self._acquire()
         try:
             conn.send_packed_command(conn.pack_commands(commands),
                                      check_health=False)
