@@ -6,8 +6,8 @@ Message record (a MessagePack array, written by the scripts)::
      claim_expires, claim_count]
 
 Times are epoch seconds rounded to the millisecond, so they survive Lua's
-14-digit number formatting exactly wherever they are printed. Bodies are JSON text stored beside the
-record and never decoded by Redis. A subscription record is
+14-digit number formatting exactly wherever they are printed. Bodies are
+JSON text stored beside the record and never decoded by Redis. A subscription record is
 ``[subscriber, ttl, options (JSON text), confirmed, created]``.
 """
 
