@@ -7,8 +7,9 @@ Message record (a MessagePack array, written by the scripts)::
 
 Times are epoch seconds rounded to the millisecond, so they survive Lua's
 14-digit number formatting exactly wherever they are printed. Bodies are
-JSON text stored beside the record and never decoded by Redis. A subscription record is
-``[subscriber, ttl, options (JSON text), confirmed, created]``.
+JSON text stored beside the record and never decoded by Redis. A
+subscription record is the JSON array ``[subscriber, ttl, options (JSON
+text), confirmed, created]``.
 """
 
 from __future__ import annotations
