@@ -26,6 +26,8 @@ LOG = logging.getLogger(__name__)
 # Items of each kind one gc script call removes from a queue (keeps every
 # call short; gc repeats it until the queue is clean).
 GC_BATCH = 500
+# Queues swept per round trip.
+GC_QUEUES = 100
 
 
 def _defaults() -> dict[str, Any]:
@@ -104,28 +106,31 @@ class DataDriver(base.DataDriver):
         in the project index; forget projects that have no queue left."""
         run = self.executor.call
         removed = 0
-        projects = run(lambda w, r: w.call('SMEMBERS', keys.PROJECTS))
-        for raw_project in projects:
+        for raw_project in run(lambda w, r: w.call('SMEMBERS',
+                                                   keys.PROJECTS)):
             project = records.text(raw_project)
             index = keys.queue_index(project)
-            names = run(lambda w, r, index=index: w.call('ZRANGE', index,
-                                                         0, -1))
-            for raw_name in names:
-                removed += self._gc_queue(project, records.text(raw_name))
+            names = [records.text(n) for n in run(
+                lambda w, r, index=index: w.call('ZRANGE', index, 0, -1))]
             if not names:
                 self._forget_project(project)
+            removed += self._gc_queues(project, names)
         return removed
 
-    def _gc_queue(self, project: str, queue: str) -> int:
-        qkeys = (*keys.queue_keys(project, queue),
-                 *keys.outbox_keys(project, queue))
+    def _gc_queues(self, project: str, names: list[str]) -> int:
+        """Run gc.lua on the queues, GC_QUEUES per round trip, again on
+        those that still had something to remove."""
         removed = 0
-        while True:
-            count = int(self.executor.call(lambda w, r: w.script(
-                'gc', qkeys, (records.now(), GC_BATCH))))
-            removed += count
-            if count == 0:
-                return removed
+        while names:
+            batch, names = names[:GC_QUEUES], names[GC_QUEUES:]
+            commands = [self.scripts.command(
+                'gc', (*keys.queue_keys(project, name),
+                       *keys.outbox_keys(project, name)),
+                (records.now(), GC_BATCH)) for name in batch]
+            counts = self.executor.call(lambda w, r, c=commands: w.batch(c))
+            removed += sum(int(c) for c in counts)
+            names += [n for n, c in zip(batch, counts, strict=True) if c]
+        return removed
 
     def _forget_project(self, project: str) -> None:
         """Drop a project without queues from the index (atomically: a
