@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import logging as std_logging
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from oslo_config import cfg
 from oslo_log import log as logging
 
 from zaqar import conf as zconf
-from zaqar.conf import paths
-from zaqar.conf import stores
+from zaqar.conf import paths, stores
 
 LOG = logging.getLogger(__name__)
 

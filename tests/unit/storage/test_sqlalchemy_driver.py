@@ -104,7 +104,7 @@ class DriverMixin:
     def test_like_wildcards_in_the_name_filter_match_literally(self):
         for name in ('a_b', 'axb', 'a%b', 'a.b', 'A_B'):
             self.queues.create(name, project='p')
-        names = lambda f: [q.name for q in self.queues.list(  # noqa: E731
+        names = lambda f: [q.name for q in self.queues.list(
             project='p', name=f, limit=20)[0]]
         self.assertEqual(['A_B', 'a_b'], names('_'))
         self.assertEqual(['a%b'], names('%'))
@@ -117,7 +117,7 @@ class DriverMixin:
         mid = self.messages.post('q', [{'body': body, 'ttl': 60}],
                                  project='p', client_uuid='c')[0]
         self.assertEqual(body, self.messages.get('q', mid, project='p').body)
-        meta = {'k%d' % i: 'v' * 100 for i in range(1000)}
+        meta = {f'k{i}': 'v' * 100 for i in range(1000)}
         self.queues.set_metadata('q', meta, project='p')
         self.assertEqual(meta, self.queues.get_metadata('q', project='p'))
 
@@ -135,6 +135,17 @@ class DriverMixin:
         self.assertEqual(earlier + moved, [m.id for m in listed])
         self.assertEqual(120, listed[1].ttl)
         self.assertEqual(1, listed[1].claim_count)
+
+    def test_an_impossible_dead_letter_queue_name_disables_it(self):
+        self.queues.create('q', project='p', metadata={
+            '_max_claim_count': 1, '_dead_letter_queue': 'x' * 65})
+        mid = self.post('q', 1)[0]
+        for expected in (1, 2):
+            cid, claimed = self.claims.create('q', project='p', ttl=60,
+                                              grace=60)
+            self.assertEqual([(mid, expected)],
+                             [(m.id, m.claim_count) for m in claimed])
+            self.claims.delete('q', cid, project='p')
 
     def test_two_drivers_on_one_database_see_each_other(self):
         other = self.make_driver(self.kind, self.driver.uri)

@@ -7,9 +7,7 @@ import time
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import mysql
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from tests.unit.storage import test_sqlalchemy_base as sql_base
 from zaqar.storage import errors
@@ -95,19 +93,18 @@ class ServerLockingMixin:
             client_uuid='c')
         qid = driver.queue_controller  # first call created the schema
         self.assertTrue(qid.exists('q', project='p'))
-        with driver.db.engine.connect() as other:
-            with other.begin():
-                queue_id = other.execute(sa.text(
-                    "SELECT id FROM queues WHERE name = 'q'")).scalar()
-                held = other.execute(sql_messages.CLAIMABLE, {
-                    'queue_id': queue_id, 'now': time.time(),
-                    'limit': 2}).all()
-                self.assertEqual(ids[:2], [row.id for row in held])
-                started = time.monotonic()
-                _, claimed = driver.claim_controller.create(
-                    'q', project='p', ttl=60, grace=60, limit=10)
-                self.assertLess(time.monotonic() - started, 5)
-                self.assertEqual(ids[2:], [m.id for m in claimed])
+        with driver.db.engine.connect() as other, other.begin():
+            queue_id = other.execute(sa.text(
+                "SELECT id FROM queues WHERE name = 'q'")).scalar()
+            held = other.execute(sql_messages.CLAIMABLE, {
+                'queue_id': queue_id, 'now': time.time(),
+                'limit': 2}).all()
+            self.assertEqual(ids[:2], [row.id for row in held])
+            started = time.monotonic()
+            _, claimed = driver.claim_controller.create(
+                'q', project='p', ttl=60, grace=60, limit=10)
+            self.assertLess(time.monotonic() - started, 5)
+            self.assertEqual(ids[2:], [m.id for m in claimed])
 
 
 class PostgreSQLLockingTest(ServerLockingMixin, sql_base.SQLTestCase):
@@ -124,7 +121,7 @@ class SQLiteTransactionsTest(sql_base.SQLTestCase):
         driver = self.make_driver('sqlite')
         driver.queue_controller.create('q', project='p')
         with driver.db.engine.connect() as conn:
-            pragma = lambda name: conn.exec_driver_sql(  # noqa: E731
+            pragma = lambda name: conn.exec_driver_sql(
                 f'PRAGMA {name}').scalar()
             self.assertEqual('wal', pragma('journal_mode'))
             self.assertEqual(1, pragma('foreign_keys'))

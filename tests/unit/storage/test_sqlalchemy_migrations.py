@@ -11,8 +11,7 @@ from alembic.runtime import migration as alembic_migration
 
 from tests.unit.storage import test_sqlalchemy_base as sql_base
 from zaqar.storage.sqlalchemy import engine as sql_engine
-from zaqar.storage.sqlalchemy import migration
-from zaqar.storage.sqlalchemy import tables
+from zaqar.storage.sqlalchemy import migration, tables
 
 
 class MigrationsMixin:

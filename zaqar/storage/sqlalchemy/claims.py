@@ -9,15 +9,13 @@ claim and stamp the rest.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.sqlalchemy import engine
+from zaqar.storage import base, errors, models
+from zaqar.storage.sqlalchemy import engine, sql, tables
 from zaqar.storage.sqlalchemy import messages as messages_mod
-from zaqar.storage.sqlalchemy import sql
-from zaqar.storage.sqlalchemy import tables
 
 Q = tables.queues
 M = tables.messages
@@ -28,6 +26,9 @@ _QUEUE = sa.select(Q.c.id, Q.c.metadata).where(
     Q.c.name == sa.bindparam('b_queue'))
 
 _INSERT = C.insert()
+
+# What a queue name may be (the API's rule).
+_QUEUE_NAME = re.compile(r'^[a-zA-Z0-9_.-]{1,64}$')
 
 
 def _raised(column: sa.ColumnElement) -> sa.ColumnElement:
@@ -78,10 +79,15 @@ _DELETE_SEQS = M.delete().where(
 
 
 def _dead_letter_policy(metadata: dict) -> tuple[int, str, int | None] | None:
-    """(max claim count, target queue, moved ttl) when dead-lettering is on."""
+    """(max claim count, target queue, moved ttl) when dead-lettering is on.
+
+    The API does not validate the target's name; one that could not name a
+    queue turns dead-lettering off rather than failing every claim.
+    """
     limit = metadata.get('_max_claim_count')
     target = metadata.get('_dead_letter_queue')
-    if limit is None or not target:
+    if (limit is None or not isinstance(target, str)
+            or not _QUEUE_NAME.match(target)):
         return None
     try:
         limit = int(limit)
@@ -89,7 +95,7 @@ def _dead_letter_policy(metadata: dict) -> tuple[int, str, int | None] | None:
         ttl = None if ttl is None else int(ttl)
     except (TypeError, ValueError):
         return None
-    return limit, str(target), ttl
+    return limit, target, ttl
 
 
 def _move(conn: sa.Connection, project: str, target: str, ttl: int | None,

@@ -10,15 +10,17 @@ import sqlalchemy as sa
 
 from zaqar.conf import paths
 from zaqar.storage import base
-from zaqar.storage.sqlalchemy import claims
-from zaqar.storage.sqlalchemy import delivery
-from zaqar.storage.sqlalchemy import engine
-from zaqar.storage.sqlalchemy import messages
-from zaqar.storage.sqlalchemy import migration
-from zaqar.storage.sqlalchemy import queues
-from zaqar.storage.sqlalchemy import sql
-from zaqar.storage.sqlalchemy import subscriptions
-from zaqar.storage.sqlalchemy import tables
+from zaqar.storage.sqlalchemy import (
+    claims,
+    delivery,
+    engine,
+    messages,
+    migration,
+    queues,
+    sql,
+    subscriptions,
+    tables,
+)
 
 LOG = logging.getLogger(__name__)
 

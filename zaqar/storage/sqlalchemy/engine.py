@@ -23,7 +23,8 @@ import os
 import random
 import threading
 import time
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -272,7 +273,7 @@ class Database:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql('SELECT 1')
             return True
-        except Exception:  # any failure means "not alive"
+        except Exception:  # noqa: BLE001 - any failure means "not alive"
             return False
 
     def dispose(self) -> None:

@@ -11,17 +11,12 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.sqlalchemy import delivery
-from zaqar.storage.sqlalchemy import engine
-from zaqar.storage.sqlalchemy import sql
-from zaqar.storage.sqlalchemy import tables
+from zaqar.storage import base, errors, models
+from zaqar.storage.sqlalchemy import delivery, engine, sql, tables
 
 M = tables.messages
 C = tables.claims
@@ -105,7 +100,7 @@ def _parse_marker(marker: str | None) -> int | None:
     return max(-_SEQ_LIMIT, min(seq, _SEQ_LIMIT))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _list_statement(marker: bool, hide_client: bool, include_claimed: bool,
                     include_delayed: bool) -> sa.Select:
     # The queue id is looked up first and bound as a value: given a

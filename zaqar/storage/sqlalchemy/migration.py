@@ -16,7 +16,7 @@ import contextlib
 import logging
 import os
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from alembic import command
@@ -117,10 +117,9 @@ def upgrade(engine: sa.engine.Engine, revision: str = 'head') -> None:
 
 def downgrade(engine: sa.engine.Engine, revision: str) -> None:
     """Take the schema back to ``revision`` ('base' drops every table)."""
-    with _schema_lock(engine):
-        with _migration_connection(engine) as conn:
-            command.downgrade(make_config(conn), revision)
-            conn.commit()
+    with _schema_lock(engine), _migration_connection(engine) as conn:
+        command.downgrade(make_config(conn), revision)
+        conn.commit()
 
 
 def version(engine: sa.engine.Engine) -> str | None:

@@ -6,12 +6,8 @@ import functools
 
 import sqlalchemy as sa
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.sqlalchemy import engine
-from zaqar.storage.sqlalchemy import sql
-from zaqar.storage.sqlalchemy import tables
+from zaqar.storage import base, errors, models
+from zaqar.storage.sqlalchemy import engine, sql, tables
 
 Q = tables.queues
 M = tables.messages
@@ -67,7 +63,7 @@ def _filtered(stmt: sa.Select, dialect: str, marker: bool,
     return stmt
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _list_statement(dialect: str, detailed: bool, marker: bool,
                     name: bool) -> sa.Select:
     columns = (Q.c.name, Q.c.metadata) if detailed else (Q.c.name,)
@@ -75,7 +71,7 @@ def _list_statement(dialect: str, detailed: bool, marker: bool,
     return stmt.order_by(Q.c.name).limit(sa.bindparam('limit'))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _count_statement(dialect: str, name: bool) -> sa.Select:
     return _filtered(sa.select(sa.func.count()), dialect, False, name)
 

@@ -11,8 +11,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 
 from zaqar.storage import models
 from zaqar.storage.sqlalchemy import tables

@@ -11,13 +11,9 @@ import hashlib
 
 import sqlalchemy as sa
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.sqlalchemy import engine
+from zaqar.storage import base, errors, models
+from zaqar.storage.sqlalchemy import engine, sql, tables
 from zaqar.storage.sqlalchemy import messages as messages_mod
-from zaqar.storage.sqlalchemy import sql
-from zaqar.storage.sqlalchemy import tables
 
 S = tables.subscriptions
 

@@ -7,8 +7,7 @@ puts an open connection in ``config.attributes['connection']``; offline mode
 
 from alembic import context
 
-from zaqar.storage.sqlalchemy import migration
-from zaqar.storage.sqlalchemy import tables
+from zaqar.storage.sqlalchemy import migration, tables
 
 config = context.config
 

@@ -8,8 +8,8 @@ The types are spelled out here rather than imported from ``tables`` so this
 revision keeps describing the schema it created when ``tables`` moves on.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision = '0001'
