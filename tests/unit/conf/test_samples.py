@@ -99,17 +99,3 @@ class ConfigSampleTest(unittest.TestCase):
         conf([], default_config_files=[os.path.join(ETC,
                                                     'zaqar.conf.sample')])
         self.assertEqual(8888, conf['drivers:transport:wsgi'].port)
-
-
-class PolicySampleTest(unittest.TestCase):
-
-    def test_policy_sample_is_current(self):
-        self.assertEqual(generate_policy(), read('policy.yaml.sample'),
-                         REGENERATE.format('policy.yaml.sample',
-                                           'genpolicy'))
-
-    def test_policy_sample_lists_every_rule(self):
-        from zaqar import policies
-        sample = read('policy.yaml.sample')
-        for rule in policies.list_rules():
-            self.assertIn(f'#"{rule.name}": ', sample)
