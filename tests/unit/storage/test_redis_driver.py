@@ -18,6 +18,7 @@ from zaqar.storage.redis import driver as redis_driver
 from zaqar.storage.redis import keys
 from zaqar.storage.redis import messages as redis_messages
 from zaqar.storage.redis import records
+from zaqar.storage.redis import resilience
 from zaqar.storage.redis import scripts
 
 
@@ -367,7 +368,7 @@ class BehaviourTest(RedisDriverTestCase):
             'redis://127.0.0.1:1', {'max_reconnect_attempts': 1,
                                     'reconnect_sleep': 0.01})
         self.addCleanup(d.close)
-        self.assertEqual((1, 0.01), (d.executor.max_attempts,
+        self.assertEqual((1, 0.01), (d.executor.max_retries,
                                      d.executor.reconnect_sleep))
         started = time.monotonic()
         self.assertRaises(errors.StorageUnavailable, d.queue_controller.exists,
@@ -406,6 +407,86 @@ class WireTest(RedisDriverTestCase):
         self.assertEqual(b'PONG', impatient.wire.call('PING'))
         time.sleep(1.0)
         self.assertEqual(b'PONG', impatient.wire.call('PING'))
+
+
+class _Pool:
+    """Stands in for a connection pool: the retry policy only resets it."""
+
+    def __init__(self) -> None:
+        self.resets = 0
+
+    def disconnect(self, inuse_connections: bool = True) -> None:
+        self.resets += 1
+
+
+class _Wire:
+    def __init__(self) -> None:
+        self.pool = _Pool()
+
+
+class RetryPolicyTest(testtools.TestCase):
+    """resilience.Executor: bounded retries, fast failure while degraded."""
+
+    def executor(self, **kwargs) -> resilience.Executor:
+        return resilience.Executor(_Wire(), **kwargs)
+
+    def failing(self, failures: int, result='ok'):
+        calls = []
+
+        def fn(wire, retrying):
+            calls.append(retrying)
+            if len(calls) <= failures:
+                raise redis.exceptions.ConnectionError('refused')
+            return result
+        return fn, calls
+
+    def test_transient_failures_are_retried_flagged_as_retries(self):
+        fn, calls = self.failing(2)
+        self.assertEqual('ok', self.executor().call(fn))
+        self.assertEqual([False, True, True], calls)
+
+    def test_retries_stop_at_max_reconnect_attempts(self):
+        fn, calls = self.failing(100)
+        ex = self.executor(max_retries=3, reconnect_sleep=0)
+        self.assertRaises(errors.StorageUnavailable, ex.call, fn)
+        self.assertEqual(4, len(calls))
+
+    def test_retries_stop_when_the_time_budget_is_spent(self):
+        fn, _ = self.failing(10 ** 6)
+        ex = self.executor(max_retries=10 ** 6, reconnect_sleep=0.05,
+                           retry_deadline=0.3)
+        started = time.monotonic()
+        self.assertRaises(errors.StorageUnavailable, ex.call, fn)
+        self.assertLess(time.monotonic() - started, 0.6)
+        self.assertTrue(ex.degraded)
+
+    def test_degraded_calls_give_up_sooner_and_success_heals(self):
+        ex = self.executor(max_retries=10 ** 6, reconnect_sleep=0.02,
+                           retry_deadline=1.0, degraded_deadline=0.1)
+        self.assertRaises(errors.StorageUnavailable, ex.call,
+                          self.failing(10 ** 6)[0])
+        started = time.monotonic()
+        self.assertRaises(errors.StorageUnavailable, ex.call,
+                          self.failing(10 ** 6)[0])
+        self.assertLess(time.monotonic() - started, 0.4)
+        self.assertEqual('ok', ex.call(self.failing(0)[0]))
+        self.assertFalse(ex.degraded)
+
+    def test_other_redis_errors_are_unavailable_at_once(self):
+        calls = []
+
+        def fn(wire, retrying):
+            calls.append(1)
+            raise redis.exceptions.ResponseError('WRONGTYPE')
+        self.assertRaises(errors.StorageUnavailable, self.executor().call,
+                          fn)
+        self.assertEqual(1, len(calls))
+
+    def test_contract_errors_pass_through(self):
+        def fn(wire, retrying):
+            raise errors.QueueDoesNotExist('q', 'p')
+        self.assertRaises(errors.QueueDoesNotExist, self.executor().call,
+                          fn)
 
 
 class ScriptFilesTest(testtools.TestCase):

@@ -64,7 +64,7 @@ class DataDriver(base.DataDriver):
         self.wire = wire.Wire(self.client.connection_pool, self.scripts)
         self.executor = resilience.Executor(
             self.wire,
-            max_attempts=int(conf['max_reconnect_attempts']),
+            max_retries=int(conf['max_reconnect_attempts']),
             reconnect_sleep=float(conf['reconnect_sleep']),
             retry_deadline=float(conf.get('retry_deadline', 1.5)))
         self._queues = queues.QueueController(self)

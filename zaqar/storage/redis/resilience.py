@@ -2,8 +2,8 @@
 
 Every driver call goes through :meth:`Executor.call`. A connection error or
 timeout is retried (after dropping the pool's idle connections, which are
-likely stale after a server restart) until ``max_reconnect_attempts`` or a
-time budget runs out; then the call raises ``StorageUnavailable``. The
+likely stale after a server restart) up to ``max_reconnect_attempts`` times
+while a time budget lasts; then the call raises ``StorageUnavailable``. The
 budget is short (``retry_deadline``, 1.5 s by default) so that the API
 answers 503 within 2 s while Redis is down. Once a call has failed that
 way the driver is *degraded*: later calls get a much shorter budget
@@ -48,11 +48,12 @@ class Executor:
     """Runs ``fn(wire, retrying)`` with retries and error mapping."""
 
     def __init__(self, wire: Any, *,
-                 max_attempts: int = 10, reconnect_sleep: float = 1.0,
+                 max_retries: int = 10, reconnect_sleep: float = 1.0,
                  retry_deadline: float = 1.5,
                  degraded_deadline: float = 0.25):
         self.wire = wire
-        self.max_attempts = max(1, int(max_attempts))
+        # Retries after the first attempt (max_reconnect_attempts).
+        self.max_retries = max(0, int(max_retries))
         self.reconnect_sleep = max(0.0, float(reconnect_sleep))
         self.retry_deadline = float(retry_deadline)
         self.degraded_deadline = float(degraded_deadline)
@@ -88,7 +89,7 @@ class Executor:
                 pause = self._pause(attempt)
                 # Another attempt likely lasts as long as this one did (a
                 # refused connection: nothing; a silent host: the timeout).
-                if (attempt >= self.max_attempts
+                if (attempt > self.max_retries
                         or now - start + pause + (now - began) > budget):
                     self._mark_down(exc)
                     raise errors.StorageUnavailable(
