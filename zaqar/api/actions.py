@@ -10,6 +10,7 @@ from zaqar.api import claims
 from zaqar.api import health
 from zaqar.api import messages
 from zaqar.api import queues
+from zaqar.api import share
 from zaqar.api import subscriptions
 from zaqar.api import validation
 from zaqar.common import errors
@@ -45,6 +46,8 @@ ACTIONS: dict[str, Action] = {
                               'Queue stats could not be read'),
     'queue_purge': Action(queues.queue_purge, 'queues:purge',
                           'Queue could not be purged'),
+    'queue_share': Action(share.queue_share, 'queues:share',
+                          'Signed URL could not be created'),
     'message_post': Action(messages.message_post, 'messages:create',
                            'Messages could not be enqueued'),
     'message_list': Action(messages.message_list, 'messages:get_all',

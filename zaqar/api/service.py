@@ -10,6 +10,7 @@ from zaqar import policies
 from zaqar.api import crypto
 from zaqar.api import validation
 from zaqar.common import errors
+from zaqar.common import signing_key
 from zaqar.notification import events
 from zaqar.storage import base as storage_base
 
@@ -34,6 +35,7 @@ class Service:
         self.cipher = crypto.MessageCipher.from_conf(conf)
         self.enforcer = oslo_policy.Enforcer(conf)
         self.enforcer.register_defaults(policies.list_rules())
+        self.signing_key = _signing_key(conf)
 
     def authorize(self, rule: str, ctx) -> None:
         """Raise Forbidden unless ``ctx`` may perform ``rule``."""
@@ -43,8 +45,20 @@ class Service:
         except oslo_policy.PolicyNotRegistered:
             LOG.error('Policy rule %s is not registered', rule)
             allowed = False
+        except oslo_policy.InvalidScope:
+            # [oslo_policy] enforce_scope: a token of the wrong scope.
+            allowed = False
         if not allowed:
             raise errors.Forbidden()
+
+
+def _signing_key(conf) -> str | None:
+    """The signed-URL key (None: off); a bad setup refuses to start."""
+    try:
+        return signing_key.resolve(conf)
+    except signing_key.KeyConfigError as exc:
+        from zaqar import bootstrap
+        raise bootstrap.ConfigError(str(exc)) from None
 
 
 def policy_enforcer():

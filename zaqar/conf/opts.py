@@ -1,5 +1,7 @@
 """Every option group of the service, for registration and the generator."""
 
+from oslo_middleware import cors
+
 from zaqar.conf import default
 from zaqar.conf import drivers
 from zaqar.conf import notification
@@ -39,5 +41,18 @@ def list_opts():
     return [(group, options) for group, options in groups.items()]
 
 
+# [cors] (oslo.middleware's group): what a browser may send and read.
+# Origins stay closed until [cors] allowed_origin is set.
+CORS_ALLOW_HEADERS = ['X-Auth-Token', 'X-Project-ID', 'Client-ID',
+                      'URL-Signature', 'URL-Expires', 'URL-Methods',
+                      'URL-Paths', 'Content-Type', 'Accept']
+CORS_EXPOSE_HEADERS = ['X-OpenStack-Request-ID', 'Location',
+                       'Content-Location', 'Allow']
+CORS_ALLOW_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE']
+
+
 def set_defaults():
-    """Nothing to override in the libraries' defaults yet."""
+    """Our defaults for options that libraries own (oslo.middleware CORS)."""
+    cors.set_defaults(allow_headers=CORS_ALLOW_HEADERS,
+                      expose_headers=CORS_EXPOSE_HEADERS,
+                      allow_methods=CORS_ALLOW_METHODS)

@@ -8,6 +8,7 @@ from zaqar.policies import claims
 from zaqar.policies import messages
 from zaqar.policies import queues
 from zaqar.policies import subscriptions
+from zaqar.policies import topics
 
 
 def list_rules():
@@ -17,5 +18,6 @@ def list_rules():
         messages.list_rules(),
         claims.list_rules(),
         subscriptions.list_rules(),
+        topics.list_rules(),
         admin.list_rules(),
     ))

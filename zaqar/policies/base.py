@@ -30,10 +30,27 @@ def list_rules():
     return rules
 
 
+# The reference release left project operations open to any authenticated
+# user; ``[oslo_policy] enforce_new_defaults = false`` accepts that again
+# (alongside the secure-RBAC default) while a deployment migrates.
+LEGACY_OPEN = ''
+_LEGACY_REASON = ('Project operations now follow the reader/member/admin '
+                  'personas instead of being open to any user.')
+
+
 def documented(name: str, check: str, description: str,
-               operations: list[tuple[str, str]]):
-    """A DocumentedRuleDefault for project-scoped API operations."""
+               operations: list[tuple[str, str]],
+               legacy: str | None = LEGACY_OPEN):
+    """A DocumentedRuleDefault for project-scoped API operations.
+
+    ``legacy`` is the reference's default when it differed (None: same).
+    """
+    deprecated = None
+    if legacy is not None and legacy != check:
+        deprecated = policy.DeprecatedRule(
+            name=name, check_str=legacy, deprecated_reason=_LEGACY_REASON,
+            deprecated_since='2025.1')
     return policy.DocumentedRuleDefault(
         name=name, check_str=check, description=description,
         operations=[{'method': m, 'path': p} for m, p in operations],
-        scope_types=['project'])
+        scope_types=['project'], deprecated_rule=deprecated)

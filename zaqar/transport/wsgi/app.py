@@ -6,10 +6,12 @@ import logging
 
 import pecan
 from oslo_middleware import healthcheck
-from oslo_middleware import http_proxy_to_wsgi
 
+from zaqar.conf import opts as conf_opts
+from zaqar.transport.wsgi import filters
 from zaqar.transport.wsgi import hooks
 from zaqar.transport.wsgi import request_id
+from zaqar.transport.wsgi import signed
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)
@@ -65,15 +67,21 @@ def make_app(service):
     app = _ServiceInjector(app, service)
     if auth_enabled:
         from zaqar.transport.wsgi import auth
-        app = auth.wrap(app, conf)
+        authenticated = auth.wrap(app, conf)
     else:
         LOG.warning('Authentication is OFF (development mode): the project '
                     'comes from the X-Project-ID header.')
-    # Outermost last: a load balancer's /healthcheck needs no headers;
-    # proxy headers fix scheme/host before anything reads them; every
-    # response (errors included) carries x-openstack-request-id.
+        authenticated = app
+    # Outermost last: a signed request is checked first and skips auth;
+    # a load balancer's /healthcheck needs no headers; proxy headers fix
+    # scheme/host before anything reads them; CORS answers preflights
+    # before any check; every response (errors included) carries
+    # x-openstack-request-id.
+    app = signed.SignedURLCheck(app, authenticated, service.signing_key)
     app = _HealthcheckMount(app, conf)
     if _proxy_headers_enabled(conf):
-        app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+        app = filters.HTTPProxyToWSGI(app, conf)
+    conf_opts.set_defaults()
+    app = filters.CORS(app, conf)
     app = request_id.RequestId(app)
     return app

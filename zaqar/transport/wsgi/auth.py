@@ -1,10 +1,77 @@
-"""Keystone token validation (keystonemiddleware auth_token)."""
+"""Keystone token validation (keystonemiddleware auth_token).
+
+auth_token validates ``X-Auth-Token``, strips any identity headers the
+client sent and sets the token's own (X-Project-Id, X-User-Id, X-Roles):
+the API reads identity only from those. Its own refusals (401, or 503 when
+Keystone cannot be reached) are re-rendered as the API's JSON error body.
+"""
 
 from __future__ import annotations
 
+import json
+
 from keystonemiddleware import auth_token
+
+# Set in the environ once a request got past auth_token to the API.
+_REACHED = 'zaqar.auth.passed'
+_DESCRIPTIONS = {
+    401: 'This request needs a valid Keystone token in the X-Auth-Token '
+         'header.',
+    503: 'The identity service cannot be reached to validate the token. '
+         'Please try again in a few seconds.',
+}
+
+
+class _Marker:
+    """Records that auth_token let the request through."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        environ[_REACHED] = True
+        return self.app(environ, start_response)
+
+
+class _JSONRefusals:
+    """Gives auth_token's own error answers the API's error body."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        captured = {}
+
+        def start(status, headers, exc_info=None):
+            captured['status'] = status
+            captured['headers'] = headers
+            if environ.get(_REACHED) or int(status[:3]) < 400:
+                return start_response(status, headers, exc_info)
+            captured['rewrite'] = True
+            return lambda data: None
+
+        body = self.app(environ, start)
+        if not captured.get('rewrite'):
+            return body
+        for _ in body:
+            pass
+        if hasattr(body, 'close'):
+            body.close()
+        code = int(captured['status'][:3])
+        doc = {'title': captured['status'][4:] or str(code)}
+        if code in _DESCRIPTIONS:
+            doc['description'] = _DESCRIPTIONS[code]
+        data = json.dumps(doc).encode()
+        headers = [(k, v) for k, v in captured['headers']
+                   if k.lower() not in ('content-type', 'content-length')]
+        headers += [('Content-Type', 'application/json'),
+                    ('Content-Length', str(len(data)))]
+        start_response(captured['status'], headers)
+        return [data]
 
 
 def wrap(app, conf):
     """Put auth_token in front of ``app``; it reads [keystone_authtoken]."""
-    return auth_token.AuthProtocol(app, {'oslo_config_config': conf})
+    protected = auth_token.AuthProtocol(_Marker(app),
+                                        {'oslo_config_config': conf})
+    return _JSONRefusals(protected)

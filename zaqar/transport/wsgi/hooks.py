@@ -12,6 +12,7 @@ from zaqar.api import context as zcontext
 from zaqar.api import validation
 from zaqar.common import errors
 from zaqar.transport.wsgi import render
+from zaqar.transport.wsgi import signed
 
 LOG = logging.getLogger(__name__)
 
@@ -62,7 +63,11 @@ class ContextHook(hooks.PecanHook):
                 'header X-PROJECT-ID and retry.',
                 title='Empty project header not allowed')
         roles = headers.get('X-Roles')
-        if roles is not None:
+        grant = req.environ.get(signed.ENV_KEY)
+        if grant is not None:
+            # A verified signed URL acts with only what its methods need.
+            role_list = grant.roles
+        elif roles is not None:
             role_list = [r.strip() for r in roles.split(',') if r.strip()]
         elif self.auth_enabled:
             role_list = []

@@ -11,6 +11,7 @@ from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import claims
 from zaqar.transport.wsgi.controllers.v2 import messages
+from zaqar.transport.wsgi.controllers.v2 import share
 from zaqar.transport.wsgi.controllers.v2 import subscriptions
 
 
@@ -58,6 +59,7 @@ class Queue(base.Resource):
         self.href = f'/v2/queues/{name}'
         self.stats = QueueStats(name)
         self.purge = QueuePurge(name)
+        self.share = share.QueueShare(name)
         self.messages = messages.MessageCollection(name)
         self.claims = claims.ClaimCollection(name)
         self.subscriptions = subscriptions.SubscriptionCollection(name)

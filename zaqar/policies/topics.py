@@ -1,0 +1,29 @@
+"""Rules for topic operations (queues with fan-out to subscriptions)."""
+
+from zaqar.policies import base
+
+T = '/v2/topics/{topic_name}'
+
+rules = [
+    base.documented('topics:get_all', base.READER_OR_ADMIN,
+                    'List the topics of the project.',
+                    [('GET', '/v2/topics')]),
+    base.documented('topics:create', base.MEMBER_OR_ADMIN,
+                    'Create a topic.', [('PUT', T)]),
+    base.documented('topics:get', base.READER_OR_ADMIN,
+                    'Read a topic.', [('GET', T)]),
+    base.documented('topics:delete', base.MEMBER_OR_ADMIN,
+                    'Delete a topic.', [('DELETE', T)]),
+    base.documented('topics:update', base.MEMBER_OR_ADMIN,
+                    'Change topic metadata with JSON-patch.',
+                    [('PATCH', T)]),
+    base.documented('topics:stats', base.READER_OR_ADMIN,
+                    'Read topic statistics.', [('GET', T + '/stats')]),
+    base.documented('topics:purge', base.MEMBER_OR_ADMIN,
+                    'Remove all messages and/or subscriptions of a topic.',
+                    [('POST', T + '/purge')]),
+]
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,46 @@
+"""oslo.middleware's CORS and proxy-header filters, keeping Location as sent.
+
+The library re-wraps each response in WebOb, which turns the API's relative
+``Location`` headers (``/v2/queues/q``) into absolute URLs; these subclasses
+run the same filters with a response class that leaves headers alone.
+"""
+
+from __future__ import annotations
+
+import webob.dec
+from oslo_middleware import base
+from oslo_middleware import cors
+from oslo_middleware import http_proxy_to_wsgi
+
+
+class _Response(base.NoContentTypeResponse):
+    def _abs_headerlist(self, environ):
+        return list(self.headerlist)
+
+
+class _Request(base.NoContentTypeRequest):
+    ResponseClass = _Response
+
+
+class _KeepsLocation:
+    """The filter's request/response steps around the wrapped app."""
+
+    @webob.dec.wsgify(RequestClass=_Request)
+    def __call__(self, req):
+        response = self.process_request(req)
+        if response:
+            return response
+        response = req.get_response(self.application)
+        return self.process_response(response, request=req)
+
+
+class CORS(_KeepsLocation, cors.CORS):
+    """Cross-origin resource sharing, configured by ``[cors]``."""
+
+
+class HTTPProxyToWSGI(_KeepsLocation, http_proxy_to_wsgi.HTTPProxyToWSGI):
+    """Scheme/host from a trusted proxy's headers ([oslo_middleware])."""
+
+    def process_response(self, response, request=None):
+        # The library's step takes no request; nothing to change here.
+        return response
