@@ -1,4 +1,4 @@
-"""The SQL schema: alembic migrations on SQLite, PostgreSQL and MariaDB/MySQL."""
+"""The SQL schema: alembic migrations on SQLite, PostgreSQL, MariaDB/MySQL."""
 
 from __future__ import annotations
 

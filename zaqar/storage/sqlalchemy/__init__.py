@@ -1,1 +1,1 @@
-"""SQL data driver (SQLite, PostgreSQL, MariaDB/MySQL) built on SQLAlchemy Core."""
+"""SQL data driver (SQLite, PostgreSQL, MariaDB/MySQL) on SQLAlchemy Core."""

@@ -1,4 +1,4 @@
-"""The SQL data driver: SQLite (embedded default), PostgreSQL, MariaDB/MySQL."""
+"""The SQL data driver: SQLite (the default), PostgreSQL, MariaDB/MySQL."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ class DataDriver(base.DataDriver):
         return self.db.ping()
 
     def gc(self) -> int:
-        """Delete expired rows, a batch per transaction, skipping locked ones."""
+        """Delete expired rows, a batch per transaction, skipping locked."""
         removed = 0
         when = sql.now()
         for table, key in ((tables.messages, tables.messages.c.seq),

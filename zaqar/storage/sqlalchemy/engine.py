@@ -1,4 +1,4 @@
-"""Engines per database family and the transaction runner every call goes through.
+"""Engines per database family, and the transaction runner of every call.
 
 SQLite runs in WAL mode with our own ``BEGIN``: read transactions are
 deferred (readers never block the writer), write transactions take the
@@ -232,7 +232,8 @@ class Database:
                 raise errors.StorageUnavailable(
                     'The database refused the change') from exc
             except sa.exc.DBAPIError as exc:
-                if attempt < MAX_ATTEMPTS and _retryable(exc, self.kind, attempt):
+                if (attempt < MAX_ATTEMPTS
+                        and _retryable(exc, self.kind, attempt)):
                     LOG.debug('Retrying a transaction after: %s', exc.orig)
                     time.sleep(random.uniform(0.001, 0.01) * attempt)
                     continue

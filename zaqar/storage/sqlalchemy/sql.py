@@ -98,7 +98,7 @@ def insert_ignoring_conflict(conn: sa.Connection, table: sa.Table,
 
 def ensure_queue(conn: sa.Connection, project: str, queue: str,
                  when: float) -> int:
-    """The row id of a queue, creating the record (empty metadata) if absent."""
+    """A queue's row id, creating the record (empty metadata) if absent."""
     qid = queue_id(conn, project, queue)
     if qid is None:
         insert_ignoring_conflict(conn, Q, {
