@@ -42,7 +42,9 @@ class ApiSamplesTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix='zaqar-samples-')
         cls.server = fserver.Server(f'sqlite:///{cls.tmp}/zaqar.db')
         with open(cls.server.config, 'a') as f:
+            # No notification delivery: the sample subscriber is fictional.
             f.write('\n[DEFAULT]\nadmin_mode = true\n'
+                    '[notification]\nnotifier_in_api = false\n'
                     '[signed_url]\nsecret_key = '
                     'api-reference-samples-are-signed-with-this-key\n')
         cls.server.start()

@@ -10,8 +10,9 @@ MIN_TTL = 60
 MAX_CLAIM_TTL = 43200
 MAX_CLAIM_GRACE = 43200
 
+# null counts as no body: the defaults apply.
 CREATE = {
-    'type': 'object',
+    'type': ['object', 'null'],
     'properties': {
         'ttl': {'type': 'integer', 'minimum': MIN_TTL,
                 'maximum': MAX_CLAIM_TTL},
