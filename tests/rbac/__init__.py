@@ -1,0 +1,1 @@
+"""Persona x route authorization matrix and tenant isolation, on a live server."""

@@ -1,0 +1,135 @@
+"""The route table the RBAC matrix runs: every API action, as data.
+
+Each row names the action (a key of zaqar.api.actions.ACTIONS), the policy
+rule, who may call it by default, one concrete request built from a
+project's fixture ids, the statuses that mean "served", and what another
+project must see when it sends that request with the owner's names and ids.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+PATCH_JSON = 'application/openstack-messaging-v2.0-json-patch'
+
+# Who the default policy lets in.
+ANYONE = 'anyone'      # every caller, even one with no role
+READER = 'reader'      # reader, member, admin of the project
+MEMBER = 'member'      # member, admin of the project
+ADMIN = 'admin'        # admin only
+
+# What another project sees when it names the owner's resources.
+AS_NEVER_CREATED = 'as-never-created'  # same answer as for fresh names/ids
+NO_PROJECT_DATA = 'no-project-data'    # the route holds no project data
+
+Q = '/v2/queues/{queue}'
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """One request of one action, and what it should answer."""
+
+    action: str
+    rule: str
+    who: str
+    method: str
+    # Path template over the fixture ids: {queue}, {message_id},
+    # {claim_id}, {subscription_id}.
+    path: str
+    success: tuple[int, ...]
+    isolation: str = AS_NEVER_CREATED
+    query: str = ''
+    body: Any = None
+    content_type: str | None = None
+    # Distinguishes two rows of one action (e.g. bulk delete by ids / pop).
+    variant: str = ''
+
+    @property
+    def name(self) -> str:
+        return self.action + (f'_{self.variant}' if self.variant else '')
+
+    @property
+    def template(self) -> str:
+        """The path with every placeholder written ``{}``."""
+        return re.sub(r'\{[^}]*\}', '{}', self.path)
+
+
+ROUTES = [
+    Route('queue_list', 'queues:get_all', READER, 'GET', '/v2/queues',
+          (200,), query='detailed=true'),
+    Route('queue_create', 'queues:create', MEMBER, 'PUT', Q, (201, 204),
+          body={'color': 'blue'}),
+    Route('queue_get', 'queues:get', READER, 'GET', Q, (200,)),
+    Route('queue_exists', 'queues:get', READER, 'HEAD', Q, (204,)),
+    Route('queue_update', 'queues:update', MEMBER, 'PATCH', Q, (200,),
+          body=[{'op': 'add', 'path': '/metadata/size', 'value': 3}],
+          content_type=PATCH_JSON),
+    Route('queue_delete', 'queues:delete', MEMBER, 'DELETE', Q, (204,)),
+    Route('queue_get_stats', 'queues:stats', READER, 'GET', Q + '/stats',
+          (200,)),
+    Route('queue_purge', 'queues:purge', MEMBER, 'POST', Q + '/purge',
+          (204,), body={'resource_types': ['messages', 'subscriptions']}),
+    Route('queue_share', 'queues:share', MEMBER, 'POST', Q + '/share',
+          (200,), body={'methods': ['GET', 'POST']}),
+    Route('message_post', 'messages:create', MEMBER, 'POST',
+          Q + '/messages', (201,),
+          body={'messages': [{'body': 'posted', 'ttl': 300}]}),
+    Route('message_list', 'messages:get_all', READER, 'GET',
+          Q + '/messages', (200,), query='echo=true&include_claimed=true'),
+    Route('message_get_many', 'messages:get_all', READER, 'GET',
+          Q + '/messages', (200,), query='ids={message_id}'),
+    Route('message_get', 'messages:get', READER, 'GET',
+          Q + '/messages/{message_id}', (200,)),
+    Route('message_delete', 'messages:delete', MEMBER, 'DELETE',
+          Q + '/messages/{message_id}', (204,)),
+    Route('message_delete_many', 'messages:delete_all', MEMBER, 'DELETE',
+          Q + '/messages', (204,), query='ids={message_id}', variant='ids'),
+    Route('message_delete_many', 'messages:delete_all', MEMBER, 'DELETE',
+          Q + '/messages', (200,), query='pop=1', variant='pop'),
+    Route('claim_create', 'claims:create', MEMBER, 'POST', Q + '/claims',
+          (201,), body={'ttl': 120, 'grace': 60}),
+    Route('claim_get', 'claims:get', READER, 'GET',
+          Q + '/claims/{claim_id}', (200,)),
+    Route('claim_update', 'claims:update', MEMBER, 'PATCH',
+          Q + '/claims/{claim_id}', (204,), body={'ttl': 200}),
+    Route('claim_delete', 'claims:delete', MEMBER, 'DELETE',
+          Q + '/claims/{claim_id}', (204,)),
+    Route('subscription_create', 'subscription:create', MEMBER, 'POST',
+          Q + '/subscriptions', (201,),
+          body={'subscriber': 'http://127.0.0.1:9/other', 'ttl': 3600}),
+    Route('subscription_list', 'subscription:get_all', READER, 'GET',
+          Q + '/subscriptions', (200,)),
+    Route('subscription_get', 'subscription:get', READER, 'GET',
+          Q + '/subscriptions/{subscription_id}', (200,)),
+    Route('subscription_update', 'subscription:update', MEMBER, 'PATCH',
+          Q + '/subscriptions/{subscription_id}', (204,),
+          body={'ttl': 7200}),
+    Route('subscription_delete', 'subscription:delete', MEMBER, 'DELETE',
+          Q + '/subscriptions/{subscription_id}', (204,)),
+    Route('subscription_confirm', 'subscription:confirm', MEMBER, 'PUT',
+          Q + '/subscriptions/{subscription_id}/confirm', (204,),
+          body={'confirmed': True}),
+    Route('ping', 'ping:get', ANYONE, 'GET', '/v2/ping', (204,),
+          isolation=NO_PROJECT_DATA),
+    Route('ping', 'ping:get', ANYONE, 'HEAD', '/v2/ping', (204,),
+          isolation=NO_PROJECT_DATA, variant='head'),
+    Route('health', 'health:get', ADMIN, 'GET', '/v2/health', (200,),
+          isolation=NO_PROJECT_DATA),
+]
+
+# Personas of the matrix: X-Roles they send, and whether they belong to the
+# project that owns the fixture.
+PERSONAS = {
+    'admin': 'admin',
+    'member': 'member',
+    'reader': 'reader',
+    'norole': '',
+}
+ALLOWED = {
+    ANYONE: {'admin', 'member', 'reader', 'norole'},
+    READER: {'admin', 'member', 'reader'},
+    MEMBER: {'admin', 'member'},
+    ADMIN: {'admin'},
+}

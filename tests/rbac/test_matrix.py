@@ -1,0 +1,159 @@
+"""Every route x every persona, and every route from another project.
+
+Generated from tests/rbac/routes.py: a test per (route, persona) checks the
+default policy's answer (served, or 403 with nothing changed), and a test
+per (route, other-project persona) checks that another project sees the
+owner's names and ids exactly as names and ids never created, changes
+nothing of the owner's, and reads nothing of it. Coverage tests fail when
+the API gains an action or a home-document route the table does not list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unittest
+
+from zaqar import policies
+from zaqar.api import actions
+from zaqar.policies import base as policy_base
+from zaqar.transport.wsgi.controllers.v2 import home
+
+from tests.rbac import live
+from tests.rbac import routes
+
+FORBIDDEN = {'title': 'Not authorized',
+             'description': 'You are not authorized to complete this action.'}
+# The default check string each "who" class stands for.
+CHECKS = {
+    routes.ANYONE: {'', '@'},
+    routes.READER: {policy_base.READER_OR_ADMIN},
+    routes.MEMBER: {policy_base.MEMBER_OR_ADMIN},
+    routes.ADMIN: {policy_base.ADMIN},
+}
+
+
+def _template(path: str) -> str:
+    return re.sub(r'\{[^}]*\}', '{}', re.sub(r'\{\?[^}]*\}$', '', path))
+
+
+class CoverageTest(unittest.TestCase):
+    """The table lists every action and route, with the right rule."""
+
+    def setUp(self):
+        self.rules = {r.name: r for r in policies.list_rules()}
+
+    def test_every_action_has_a_row(self):
+        covered = {r.action for r in routes.ROUTES}
+        self.assertEqual([], sorted(set(actions.ACTIONS) - covered),
+                         'actions without a row in tests/rbac/routes.py')
+        self.assertEqual([], sorted(covered - set(actions.ACTIONS)),
+                         'rows for actions the API does not have')
+
+    def test_rows_use_the_actions_rule(self):
+        for row in routes.ROUTES:
+            with self.subTest(row.name):
+                self.assertEqual(actions.ACTIONS[row.action].rule, row.rule)
+
+    def test_every_rule_is_registered_with_the_expected_default(self):
+        for row in routes.ROUTES:
+            with self.subTest(row.name):
+                self.assertIn(row.rule, self.rules, 'no policy rule')
+                self.assertIn(self.rules[row.rule].check_str,
+                              CHECKS[row.who])
+
+    def test_every_row_is_documented_by_its_rule(self):
+        for row in routes.ROUTES:
+            with self.subTest(row.name):
+                documented = {(op['method'], _template(op['path']))
+                              for op in self.rules[row.rule].operations}
+                self.assertIn((row.method, row.template), documented)
+
+    def test_every_home_document_route_has_a_row(self):
+        doc = json.loads(home.render(True))
+        rows = {(r.method, r.template) for r in routes.ROUTES}
+        missing = []
+        for rel, entry in doc['resources'].items():
+            path = _template(entry.get('href-template') or entry['href'])
+            for method in entry['hints']['allow']:
+                if (method, path) not in rows:
+                    missing.append(f'{rel}: {method} {path}')
+        self.assertEqual([], missing)
+
+    def test_every_row_has_an_isolation_expectation(self):
+        for row in routes.ROUTES:
+            with self.subTest(row.name):
+                self.assertIn(row.isolation, (routes.AS_NEVER_CREATED,
+                                              routes.NO_PROJECT_DATA))
+                if row.isolation == routes.NO_PROJECT_DATA:
+                    self.assertNotIn('{', row.path)
+
+
+class MatrixTest(live.LiveServerCase):
+    """Generated: test_<route>_as_<persona>, test_<route>_from_other_*."""
+
+    def persona_case(self, row: routes.Route, persona: str) -> None:
+        project = live.new_project('owner')
+        owner = self.caller(project, 'member')
+        ids = live.make_fixture(owner)
+        before = live.snapshot(owner, ids)
+        resp = live.send(self.caller(project, routes.PERSONAS[persona]),
+                         row, ids)
+        if persona in routes.ALLOWED[row.who]:
+            self.assertIn(resp.status_code, row.success, resp.text)
+            return
+        self.assertEqual(403, resp.status_code, resp.text)
+        if row.method != 'HEAD':
+            self.assertEqual(FORBIDDEN, resp.json())
+        self.assertEqual(before, live.snapshot(owner, ids),
+                         'a refused request changed the project')
+
+    def isolation_case(self, row: routes.Route, roles: str) -> None:
+        owner_project = live.new_project('owner')
+        owner = self.caller(owner_project, 'member')
+        ids = live.make_fixture(owner)
+        before = live.snapshot(owner, ids)
+
+        other_project = live.new_project('other')
+        other = self.caller(other_project, roles)
+        resp = live.send(other, row, ids)
+        # The same request, in a project where nothing was ever made, for
+        # the same queue name and never-issued ids.
+        blank_project = live.new_project('blank')
+        blank = self.caller(blank_project, roles)
+        baseline = live.send(blank, row, live.fresh_ids(ids))
+
+        projects = (other_project, blank_project)
+        self.assertEqual(live.normalise(baseline, projects),
+                         live.normalise(resp, projects),
+                         'another project can tell the resource exists')
+        self.assertEqual([], live.leaked(resp, ids))
+        self.assertEqual(before, live.snapshot(owner, ids),
+                         "another project's request changed the owner's")
+
+
+def _persona_test(row: routes.Route, persona: str):
+    def test(self):
+        self.persona_case(row, persona)
+    allowed = persona in routes.ALLOWED[row.who]
+    test.__doc__ = (f'{row.method} {row.path} as {persona}: '
+                    f'{"served" if allowed else "403"}')
+    return test
+
+
+def _isolation_test(row: routes.Route, roles: str):
+    def test(self):
+        self.isolation_case(row, roles)
+    test.__doc__ = (f'{row.method} {row.path} from another project '
+                    f'({roles}) answers as for names never created')
+    return test
+
+
+for _row in routes.ROUTES:
+    for _persona in routes.PERSONAS:
+        setattr(MatrixTest, f'test_{_row.name}_as_{_persona}',
+                _persona_test(_row, _persona))
+    if _row.isolation != routes.NO_PROJECT_DATA:
+        for _label, _roles in (('member', 'member'), ('admin', 'admin')):
+            setattr(MatrixTest, f'test_{_row.name}_from_other_{_label}',
+                    _isolation_test(_row, _roles))
