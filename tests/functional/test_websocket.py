@@ -7,6 +7,7 @@ are used by the other ``test_websocket_*`` modules too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -47,8 +48,9 @@ class WebSocketServer:
         for path in self.configs:
             args += ['--config-file', path]
         self.stderr = os.path.join(self.dir, f'ws-{self.port}.stderr')
+        self._stderr = open(self.stderr, 'w')
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL,
-                                        stderr=open(self.stderr, 'w'))
+                                        stderr=self._stderr)
         health = f'http://127.0.0.1:{self.port}/healthcheck'
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -82,6 +84,8 @@ class WebSocketServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None:
+            self._stderr.close()
 
 
 class Client:
@@ -89,7 +93,9 @@ class Client:
 
     def __init__(self, url: str, project: str | None = None,
                  client_id: str | None = None, binary: bool = False):
-        self.ws = ws_client.connect(url, max_size=None)
+        self._stack = contextlib.ExitStack()
+        self.ws = self._stack.enter_context(ws_client.connect(
+            url, max_size=None))
         self.project = project or 'p-' + uuid.uuid4().hex[:12]
         self.client_id = client_id or str(uuid.uuid4())
         self.binary = binary
@@ -122,7 +128,7 @@ class Client:
         return resp['headers']['status'], resp['body']
 
     def close(self) -> None:
-        self.ws.close()
+        self._stack.close()
 
 
 class WebSocketTestCase(unittest.TestCase):

@@ -47,6 +47,17 @@ OPTS = [
                  help='Seconds of already-read messages each push read '
                       'covers again, so a post whose transaction commits '
                       'late is still pushed (ids are de-duplicated).'),
+    cfg.StrOpt('push_source', default='auto',
+               choices=[('auto', 'pipeline when the notification outbox '
+                                 'and the subscription operations exist, '
+                                 'else poll'),
+                        ('pipeline', 'connection subscriptions are stored '
+                                     'and delivered by the notifier to this '
+                                     'server\'s push listener '
+                                     '(notification_bind/notification_port)'),
+                        ('poll', 'this server reads subscribed queues '
+                                 'itself (push_poll_* options)')],
+               help='Where pushed messages come from.'),
     cfg.IntOpt('push_backlog', default=1000, min=1,
                help='Pushed frames one connection may have waiting to be '
                     'sent; a client that falls further behind is closed '

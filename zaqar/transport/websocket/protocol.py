@@ -161,10 +161,10 @@ class Connection:
                              f'{ctx.request_id}.'}
         return request, status, result
 
-    async def in_thread(self, func, *args) -> Any:
+    async def in_thread(self, func, *args, **kwargs) -> Any:
         """Run blocking work (storage, Keystone) in the server's pool."""
         return await asyncio.get_running_loop().run_in_executor(
-            self.server.executor, functools.partial(func, *args))
+            self.server.executor, functools.partial(func, *args, **kwargs))
 
     # -- authentication -----------------------------------------------------
 

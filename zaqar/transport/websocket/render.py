@@ -43,10 +43,8 @@ def stats(result: models.QueueStats, queue_name: str) -> dict:
     return http_render.stats(result, f'/v2/queues/{queue_name}')
 
 
-def subscription(sub: models.Subscription) -> dict:
-    return {'id': sub.id, 'source': sub.source, 'subscriber': sub.subscriber,
-            'ttl': sub.ttl, 'age': sub.age, 'options': sub.options,
-            'confirmed': sub.confirmed}
+def iso(epoch: float) -> str:
+    return http_render.iso(epoch)
 
 
 def _not_found_summary(cause: BaseException | None,

@@ -18,6 +18,7 @@ import signal
 
 from websockets.asyncio import server as ws_server
 
+from zaqar.api import actions
 from zaqar.transport.websocket import auth
 from zaqar.transport.websocket import protocol
 from zaqar.transport.websocket import push
@@ -47,6 +48,9 @@ class Settings:
     push_poll_max_interval: float = 0.5
     push_lookback: float = 1.0
     push_backlog: int = 1000
+    push_source: str = 'auto'
+    notification_bind: str | None = None
+    notification_port: int = 0
 
     @classmethod
     def from_conf(cls, conf) -> 'Settings':
@@ -58,20 +62,39 @@ class Settings:
 class Server:
     """Everything the connections share: service, pool, push, auth."""
 
-    def __init__(self, svc, settings: Settings, authenticator=None):
+    def __init__(self, svc, settings: Settings, authenticator=None,
+                 bind: str = '127.0.0.1'):
         self.svc = svc
         self.settings = settings
         self.authenticator = authenticator
         self.executor = concurrent.futures.ThreadPoolExecutor(
             settings.worker_threads, thread_name_prefix='zaqar-ws')
-        self.push: push.PushSource = push.PollingPushSource(
-            svc, self.executor, settings.push_poll_interval,
-            settings.push_poll_max_interval, settings.push_lookback)
+        self.push = self._push_source(bind)
         self.connections: set[protocol.Connection] = set()
         self._server: ws_server.Server | None = None
 
+    def _push_source(self, bind: str) -> push.PushSource:
+        """The pipeline's listener when it can be used, else polling."""
+        settings = self.settings
+        mode = settings.push_source
+        pipeline_ready = ('subscription_create' in actions.ACTIONS
+                          and getattr(self.svc, 'outbox', None) is not None)
+        if mode == 'auto':
+            mode = 'pipeline' if pipeline_ready else 'poll'
+        if mode == 'pipeline':
+            if not pipeline_ready:
+                raise RuntimeError('push_source = pipeline needs the '
+                                   'notification outbox of the store.')
+            from zaqar.transport.websocket import listener
+            return listener.PipelinePushSource(
+                self.svc, self.executor, settings.notification_bind or bind,
+                settings.notification_port, settings.max_frame_size)
+        return push.PollingPushSource(
+            self.svc, self.executor, settings.push_poll_interval,
+            settings.push_poll_max_interval, settings.push_lookback)
+
     @classmethod
-    def from_service(cls, svc) -> 'Server':
+    def from_service(cls, svc, bind: str = '127.0.0.1') -> 'Server':
         conf = svc.conf
         authenticator = None
         if conf.auth_strategy == 'keystone':
@@ -79,7 +102,7 @@ class Server:
         else:
             LOG.warning('Authentication is OFF (development mode): the '
                         'project comes from the X-Project-ID header.')
-        return cls(svc, Settings.from_conf(conf), authenticator)
+        return cls(svc, Settings.from_conf(conf), authenticator, bind)
 
     async def _handler(self, ws) -> None:
         if len(self.connections) >= self.settings.max_connections:
@@ -118,6 +141,11 @@ class Server:
             await self._server.wait_closed()
             self._server = None
         await self.push.stop()
+        notifier = getattr(self.svc, 'notifier', None)
+        if notifier is not None:
+            # The notification workers bootstrap started in this process.
+            await asyncio.get_running_loop().run_in_executor(
+                None, notifier.stop)
         self.executor.shutdown(wait=True, cancel_futures=True)
         close = getattr(self.svc.storage, 'close', None)
         if close is not None:
@@ -126,7 +154,7 @@ class Server:
 
 async def serve(svc, host: str, port: int) -> None:
     """Run until SIGTERM or SIGINT, then shut down gracefully."""
-    server = Server.from_service(svc)
+    server = Server.from_service(svc, host)
     addresses = await server.start(host, port)
     for address in addresses:
         LOG.info('Serving the v2 WebSocket API on ws://%s:%s',

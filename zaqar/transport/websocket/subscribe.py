@@ -24,6 +24,7 @@ from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
 from zaqar.transport.websocket import codec
+from zaqar.transport.websocket import render
 from zaqar.transport.websocket.push import PushSource
 
 LOG = logging.getLogger(__name__)
@@ -191,8 +192,11 @@ def stored_document(sub, state) -> dict:
            'ttl': sub.ttl, 'age': sub.age, 'options': sub.options,
            'confirmed': sub.confirmed}
     if state is not None:
-        doc.update(failed=state.failed, last_error=state.last_error,
-                   last_failure_at=state.last_failure_at)
+        # The owner sees failed deliveries, as over HTTP.
+        doc['deliveries'] = {
+            'failed': state.failed, 'last_error': state.last_error,
+            'last_failure_at': (render.iso(state.last_failure_at)
+                                if state.last_failure_at else None)}
     return doc
 
 
