@@ -10,7 +10,6 @@ resource it needs the ``Client-ID`` and ``X-Project-ID`` headers.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import re
 from typing import Callable
@@ -26,9 +25,12 @@ from zaqar.schemas import share
 from zaqar.schemas import subscriptions
 from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
+from zaqar.transport.wsgi.controllers.v2 import openapi_operations as ops
 
 OPENAPI_VERSION = '3.1.0'
-PATH = '/v2/openapi.json'
+PATH = ops.OPENAPI_PATH
+OPERATIONS = ops.OPERATIONS
+_ALWAYS = ops.ALWAYS
 
 # Component name -> schema; operations refer to them by name.
 _SCHEMA_MODULES = {
@@ -36,288 +38,6 @@ _SCHEMA_MODULES = {
     'claims': claims, 'subscriptions': subscriptions, 'share': share,
     'pools': pools, 'flavors': flavors, 'health': health,
 }
-
-_Q = 'queue_name'
-_ALWAYS = '*'
-
-
-def _param(name: str, where: str, schema: dict, description: str,
-           required: bool = False) -> dict:
-    return {'name': name, 'in': where, 'required': required or
-            where == 'path', 'description': description, 'schema': schema}
-
-
-_BOOL = {'type': 'boolean'}
-
-
-def _limit(maximum: int) -> dict:
-    return {'type': 'integer', 'minimum': 1, 'maximum': maximum}
-
-
-PARAMETERS = {
-    'client_id': _param('Client-ID', 'header',
-                        {'type': 'string', 'format': 'uuid'},
-                        'UUID naming the client instance (echo semantics).',
-                        True),
-    'project_id': _param('X-Project-ID', 'header',
-                         {'type': 'string', 'minLength': 1},
-                         'Project the call is scoped to (from the token '
-                         'when authentication is on); at most 256 '
-                         'characters on routes naming a queue.', True),
-    'queue_name': _param(_Q, 'path', common.NAME, 'Queue name.'),
-    'message_id': _param('message_id', 'path', {'type': 'string'},
-                         'Message id.'),
-    'claim_id_path': _param('claim_id', 'path', {'type': 'string'},
-                            'Claim id.'),
-    'subscription_id': _param('subscription_id', 'path', {'type': 'string'},
-                              'Subscription id.'),
-    'pool_name': _param('pool_name', 'path', {'type': 'string'},
-                        'Pool name.'),
-    'flavor_name': _param('flavor_name', 'path', {'type': 'string'},
-                          'Flavor name.'),
-    'marker': _param('marker', 'query', {'type': 'string'},
-                     'Opaque position from a previous page\'s next link.'),
-    'limit': _param('limit', 'query', _limit(20), 'Page size (default 10).'),
-    'detailed': _param('detailed', 'query', _BOOL,
-                       'Include metadata/options in each item.'),
-    'name': _param('name', 'query', {'type': 'string'},
-                   'Only queues whose name contains this text.'),
-    'with_count': _param('with_count', 'query', _BOOL,
-                         'Add the project\'s total queue count.'),
-    'echo': _param('echo', 'query', _BOOL,
-                   'Include messages this Client-ID posted.'),
-    'include_claimed': _param('include_claimed', 'query', _BOOL,
-                              'Include claimed messages.'),
-    'include_delayed': _param('include_delayed', 'query', _BOOL,
-                              'Include messages still delayed.'),
-    'ids': _param('ids', 'query',
-                  {'type': 'array', 'items': {'type': 'string'},
-                   'minItems': 1, 'maxItems': 20},
-                  'Comma-separated message ids.'),
-    'pop': _param('pop', 'query', _limit(20),
-                  'Claim and delete up to this many messages, returning '
-                  'them.'),
-    'claim_ids': _param('claim_ids', 'query',
-                        {'type': 'array', 'items': {'type': 'string'}},
-                        'Claims holding the ids (message_delete_with_'
-                        'claim_id).'),
-    'claim_id': _param('claim_id', 'query', {'type': 'string'},
-                       'Claim holding the message.'),
-    'claim_limit': _param('limit', 'query', _limit(20),
-                          'Most messages to claim (default 10).'),
-}
-for _name in ('ids', 'claim_ids'):
-    PARAMETERS[_name].update(style='form', explode=False)
-
-
-@dataclasses.dataclass(frozen=True)
-class Operation:
-    """One method on one path, and the home relation that advertises it."""
-
-    rel: str
-    method: str
-    path: str
-    operation_id: str
-    summary: str
-    tag: str
-    responses: dict
-    params: tuple = ()
-    body: str | None = None
-    body_required: bool = False
-    media_type: str = 'application/json'
-
-
-def _ok(description: str, schema: str | None = None,
-        media: str = 'application/json') -> tuple:
-    return (description, schema, media)
-
-
-_COMMON_ERRORS = {
-    400: _ok('Invalid request (headers, names, parameters or body).',
-             'common.ERROR'),
-    403: _ok('Denied by policy.', 'common.ERROR'),
-    503: _ok('Storage unavailable; retry later.', 'common.ERROR'),
-}
-
-
-def _errors(*extra: int) -> dict:
-    found = dict(_COMMON_ERRORS)
-    # 404 also covers admin routes advertised while pooling is off.
-    for status in extra:
-        found[status] = _ok({404: 'Not found.', 409: 'Conflict.',
-                             415: 'Wrong Content-Type.'}[status],
-                            'common.ERROR')
-    return found
-
-
-def _r(**responses) -> dict:
-    return {int(k[1:]): v for k, v in responses.items()}
-
-
-_QUEUE = '/v2/queues/{queue_name}'
-_MSGS = _QUEUE + '/messages'
-_CLAIMS = _QUEUE + '/claims'
-_SUBS = _QUEUE + '/subscriptions'
-_PAGE = ('marker', 'limit')
-
-OPERATIONS = (
-    Operation(_ALWAYS, 'get', '/v2/', 'home', 'The JSON-Home document.',
-              'versions', {200: _ok('Home document.', 'health.HOME',
-                                    'application/json-home'),
-                           400: _COMMON_ERRORS[400]}),
-    Operation(_ALWAYS, 'get', PATH, 'openapi',
-              'This OpenAPI document.', 'versions',
-              {200: _ok('OpenAPI 3.1 document.', 'common.OBJECT'),
-               400: _COMMON_ERRORS[400]}),
-    Operation('queues', 'get', '/v2/queues', 'queue_list', 'List queues.',
-              'queues', {200: _ok('A page of queues.', 'queues.LIST'),
-                         **_errors()},
-              _PAGE + ('detailed', 'name', 'with_count')),
-    Operation('queue', 'put', _QUEUE, 'queue_create',
-              'Create a queue (an existing one is left unchanged).',
-              'queues', {201: _ok('Created.'), 204: _ok('Already exists.'),
-                         **_errors(404)}, (_Q,), 'queues.METADATA'),
-    Operation('queue', 'get', _QUEUE, 'queue_get',
-              'Queue metadata with reserved defaults.', 'queues',
-              {200: _ok('Metadata.', 'queues.METADATA_RESPONSE'),
-               **_errors(404)}, (_Q,)),
-    Operation('queue', 'head', _QUEUE, 'queue_exists',
-              'Whether the queue exists.', 'queues',
-              {204: _ok('It exists.'), 404: _ok('It does not.'),
-               **_errors()}, (_Q,)),
-    Operation('queue', 'patch', _QUEUE, 'queue_update',
-              'Change metadata with JSON-patch operations.', 'queues',
-              {200: _ok('The new metadata.', 'queues.METADATA_RESPONSE'),
-               **_errors(404, 409, 415)}, (_Q,), 'queues.PATCH', True,
-              queues.PATCH_MEDIA_TYPE),
-    Operation('queue', 'delete', _QUEUE, 'queue_delete',
-              'Delete a queue and everything in it.', 'queues',
-              {204: _ok('Deleted (or never existed).'), **_errors(404)},
-              (_Q,)),
-    Operation('queue_stats', 'get', _QUEUE + '/stats', 'queue_stats',
-              'Message counts, oldest and newest.', 'queues',
-              {200: _ok('Stats.', 'queues.STATS'), **_errors(404)}, (_Q,)),
-    Operation('queue_purge', 'post', _QUEUE + '/purge', 'queue_purge',
-              'Remove all messages and/or subscriptions.', 'queues',
-              {204: _ok('Purged.'), **_errors(404)}, (_Q,),
-              'queues.PURGE'),
-    Operation('queue_share', 'post', _QUEUE + '/share', 'queue_share',
-              'Sign a URL that grants access without credentials.',
-              'share', {200: _ok('The signature.', 'share.RESPONSE'),
-                        **_errors(404)}, (_Q,), 'share.REQUEST', True),
-    Operation('post_messages', 'post', _MSGS, 'message_post',
-              'Post messages (creates the queue).', 'messages',
-              {201: _ok('Posted.', 'messages.POST_RESPONSE'),
-               **_errors(404)}, (_Q,), 'messages.POST', True),
-    Operation('messages', 'get', _MSGS, 'message_list',
-              'List messages, or get several by id (?ids=).', 'messages',
-              {200: _ok('Messages.', 'messages.LIST_OR_MANY'),
-               **_errors(404)},
-              (_Q,) + _PAGE + ('echo', 'include_claimed', 'include_delayed',
-                               'ids')),
-    Operation('messages_delete', 'delete', _MSGS, 'message_delete_many',
-              'Delete messages by id, or pop them (?pop=).', 'messages',
-              {200: _ok('Popped messages.', 'messages.MANY'),
-               204: _ok('Deleted.'), **_errors(404)},
-              (_Q, 'ids', 'claim_ids', 'pop')),
-    Operation('message_get', 'get', _MSGS + '/{message_id}', 'message_get',
-              'Get one message.', 'messages',
-              {200: _ok('The message.', 'messages.MESSAGE'),
-               **_errors(404)}, (_Q, 'message_id')),
-    Operation('message_delete', 'delete', _MSGS + '/{message_id}',
-              'message_delete', 'Delete one message.', 'messages',
-              {204: _ok('Deleted (or never existed).'), **_errors(404)},
-              (_Q, 'message_id', 'claim_id')),
-    Operation('post_claim', 'post', _CLAIMS, 'claim_create',
-              'Claim messages.', 'claims',
-              {201: _ok('Claimed.', 'claims.CREATE_RESPONSE'),
-               204: _ok('Nothing to claim.'), **_errors(404)},
-              (_Q, 'claim_limit'), 'claims.CREATE'),
-    Operation('claim', 'get', _CLAIMS + '/{claim_id}', 'claim_get',
-              'Get a claim and its messages.', 'claims',
-              {200: _ok('The claim.', 'claims.CLAIM'), **_errors(404)},
-              (_Q, 'claim_id_path')),
-    Operation('patch_claim', 'patch', _CLAIMS + '/{claim_id}',
-              'claim_update', 'Renew a claim.', 'claims',
-              {204: _ok('Renewed.'), **_errors(404)},
-              (_Q, 'claim_id_path'), 'claims.UPDATE'),
-    Operation('delete_claim', 'delete', _CLAIMS + '/{claim_id}',
-              'claim_delete', 'Release a claim.', 'claims',
-              {204: _ok('Released.'), **_errors(404)},
-              (_Q, 'claim_id_path')),
-    Operation('subscriptions_post', 'post', _SUBS, 'subscription_create',
-              'Subscribe a webhook or mail address.', 'subscriptions',
-              {201: _ok('Subscribed.', 'subscriptions.CREATE_RESPONSE'),
-               **_errors(404, 409)}, (_Q,), 'subscriptions.CREATE', True),
-    Operation('subscriptions_get', 'get', _SUBS, 'subscription_list',
-              'List subscriptions.', 'subscriptions',
-              {200: _ok('A page.', 'subscriptions.LIST'), **_errors(404)},
-              (_Q,) + _PAGE),
-    Operation('subscription', 'get', _SUBS + '/{subscription_id}',
-              'subscription_get', 'Get a subscription.', 'subscriptions',
-              {200: _ok('It.', 'subscriptions.SUBSCRIPTION'),
-               **_errors(404)}, (_Q, 'subscription_id')),
-    Operation('subscription_patch', 'patch', _SUBS + '/{subscription_id}',
-              'subscription_update', 'Change a subscription.',
-              'subscriptions', {204: _ok('Changed.'), **_errors(404, 409)},
-              (_Q, 'subscription_id'), 'subscriptions.UPDATE', True),
-    Operation('subscription', 'delete', _SUBS + '/{subscription_id}',
-              'subscription_delete', 'Delete a subscription.',
-              'subscriptions', {204: _ok('Deleted.'), **_errors(404)},
-              (_Q, 'subscription_id')),
-    Operation('subscription', 'put', _SUBS + '/{subscription_id}/confirm',
-              'subscription_confirm', 'Confirm (or revoke) a subscription.',
-              'subscriptions', {204: _ok('Done.'), **_errors(404)},
-              (_Q, 'subscription_id'), 'subscriptions.CONFIRM', True),
-    Operation('ping', 'get', '/v2/ping', 'ping', 'Is storage reachable?',
-              'health', {204: _ok('Yes.'), **_errors()}),
-    Operation('ping', 'head', '/v2/ping', 'ping_head',
-              'Is storage reachable? (no body)', 'health',
-              {204: _ok('Yes.'), **_errors()}),
-    Operation('health', 'get', '/v2/health', 'health',
-              'Run every storage operation once and time it (admin).',
-              'health', {200: _ok('Probe results.', 'health.HEALTH'),
-                         **_errors()}),
-    Operation('pools', 'get', '/v2/pools', 'pool_list', 'List pools.',
-              'pools', {200: _ok('A page of pools.', 'pools.LIST'),
-                        **_errors(404)}, _PAGE + ('detailed',)),
-    Operation('pool', 'put', '/v2/pools/{pool_name}', 'pool_create',
-              'Register (or replace) a pool.', 'pools',
-              {201: _ok('Registered.'), **_errors(404, 409)},
-              ('pool_name',),
-              'pools.CREATE', True),
-    Operation('pool', 'get', '/v2/pools/{pool_name}', 'pool_get',
-              'Get a pool.', 'pools',
-              {200: _ok('The pool.', 'pools.POOL'), **_errors(404)},
-              ('pool_name', 'detailed')),
-    Operation('pool', 'patch', '/v2/pools/{pool_name}', 'pool_update',
-              'Change a pool.', 'pools',
-              {200: _ok('The pool.', 'pools.POOL'), **_errors(404)},
-              ('pool_name',), 'pools.UPDATE', True),
-    Operation('pool', 'delete', '/v2/pools/{pool_name}', 'pool_delete',
-              'Remove a pool.', 'pools', {204: _ok('Removed.'),
-                                          **_errors(404)}, ('pool_name',)),
-    Operation('flavors', 'get', '/v2/flavors', 'flavor_list',
-              'List flavors.', 'flavors',
-              {200: _ok('A page of flavors.', 'flavors.LIST'),
-               **_errors(404)},
-              _PAGE + ('detailed',)),
-    Operation('flavor', 'put', '/v2/flavors/{flavor_name}', 'flavor_create',
-              'Create (or replace) a flavor.', 'flavors',
-              {201: _ok('Created.'), **_errors(404)}, ('flavor_name',),
-              'flavors.CREATE', True),
-    Operation('flavor', 'get', '/v2/flavors/{flavor_name}', 'flavor_get',
-              'Get a flavor.', 'flavors',
-              {200: _ok('The flavor.', 'flavors.FLAVOR'), **_errors(404)},
-              ('flavor_name', 'detailed')),
-    Operation('flavor', 'patch', '/v2/flavors/{flavor_name}',
-              'flavor_update', 'Change a flavor\'s pools.', 'flavors',
-              {200: _ok('The flavor.', 'flavors.FLAVOR'), **_errors(404)},
-              ('flavor_name',), 'flavors.UPDATE', True),
-    Operation('flavor', 'delete', '/v2/flavors/{flavor_name}',
-              'flavor_delete', 'Delete a flavor.', 'flavors',
-              {204: _ok('Deleted.'), **_errors(404)}, ('flavor_name',)),
-)
 
 # Schemas built here from the resource schemas.
 _DERIVED = {
@@ -355,7 +75,7 @@ def _response(spec: tuple) -> dict:
     return result
 
 
-def _operation(op: Operation) -> dict:
+def _operation(op: ops.Operation) -> dict:
     params = [{'$ref': '#/components/parameters/client_id'},
               {'$ref': '#/components/parameters/project_id'}]
     params += [{'$ref': f'#/components/parameters/{name}'}
@@ -383,7 +103,7 @@ def _components() -> dict:
         for name, schema in module.SCHEMAS.items():
             schemas[f'{module_name}.{name}'] = copy.deepcopy(schema)
     schemas.update(copy.deepcopy(_DERIVED))
-    return {'schemas': schemas, 'parameters': copy.deepcopy(PARAMETERS)}
+    return {'schemas': schemas, 'parameters': copy.deepcopy(ops.PARAMETERS)}
 
 
 def build(home: dict) -> dict:
@@ -393,7 +113,7 @@ def build(home: dict) -> dict:
     versions = {'get': {
         'operationId': 'versions', 'summary': 'API versions (no headers).',
         'tags': ['versions'],
-        'responses': {'300': _response(_ok('Versions.',
+        'responses': {'300': _response(ops.ok('Versions.',
                                            'health.VERSIONS'))}}}
     paths['/'] = versions
     for op in OPERATIONS:
