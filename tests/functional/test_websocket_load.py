@@ -180,13 +180,24 @@ class PushLoadTest(WebSocketTestCase):
         for got in result['received']:
             ids = [mid for mid, _ in got]
             self.assertEqual(len(ids), len(set(ids)), 'duplicate push')
-        # Sockets on one queue saw the same messages in the same order.
+        # Sockets on one queue saw the same messages.
         by_queue: dict[str, list] = {}
         for queue, got in zip(result['sockets'], result['received']):
-            by_queue.setdefault(queue, []).append([m for m, _ in got])
-        for orders in by_queue.values():
-            self.assertTrue(all(o == orders[0] for o in orders))
+            by_queue.setdefault(queue, []).append({m for m, _ in got})
+        for seen in by_queue.values():
+            self.assertTrue(all(s == seen[0] for s in seen))
         self.assertLess(result['all_delivered_seconds'], DEADLINE)
+
+
+class PollingPushLoadTest(PushLoadTest):
+    """The same load on the polling push source (script mode only)."""
+
+    ws_extra = 'push_source = poll'
+
+    def test_every_subscribed_connection_gets_every_message(self):
+        if not os.environ.get('ZAQAR_TEST_WS_POLLING_LOAD'):
+            self.skipTest('set ZAQAR_TEST_WS_POLLING_LOAD=1 to run')
+        super().test_every_subscribed_connection_gets_every_message()
 
 
 class IdleConnectionsTest(WebSocketTestCase):
@@ -203,20 +214,29 @@ class IdleConnectionsTest(WebSocketTestCase):
 
 def _measure() -> None:
     """Print push latency and idle-connection memory (script mode)."""
-    for case, run in ((PushLoadTest, lambda c: quiet_run(
-            c.ws_server.url, c.http_server.url)),
-            (PushLoadTest, lambda c: push_run(
-            c.ws_server.url, c.http_server.url, CONNECTIONS,
-            MESSAGES_PER_QUEUE)),
-            (IdleConnectionsTest, lambda c: idle_run(
-                c.ws_server.url, IDLE_CONNECTIONS, c.ws_server.rss_kib))):
+    def quiet(case):
+        return quiet_run(case.ws_server.url, case.http_server.url)
+
+    def load(case):
+        return push_run(case.ws_server.url, case.http_server.url,
+                        CONNECTIONS, MESSAGES_PER_QUEUE)
+
+    def idle(case):
+        return idle_run(case.ws_server.url, IDLE_CONNECTIONS,
+                        case.ws_server.rss_kib)
+
+    for case, run in ((PushLoadTest, quiet), (PushLoadTest, load),
+                      (PollingPushLoadTest, quiet),
+                      (PollingPushLoadTest, load),
+                      (IdleConnectionsTest, idle)):
         case.setUpClass()
         try:
             result = asyncio.run(run(case))
         finally:
             case.tearDownClass()
-        print(json.dumps({k: v for k, v in result.items()
-                          if k not in ('received', 'sockets')}, indent=2))
+        shown = {k: v for k, v in result.items()
+                 if k not in ('received', 'sockets')}
+        print(case.__name__, run.__name__, json.dumps(shown))
 
 
 if __name__ == '__main__':
