@@ -88,51 +88,38 @@ class SQLiteBackend(Backend):
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-class PostgreSQLBackend(Backend):
+class _SQLServerBackend(Backend):
+    """A private database on a PostgreSQL or MySQL server."""
+
+    driver = 'sqlalchemy'
+    drop_statement = 'DROP DATABASE IF EXISTS {db}'
+
+    def setup(self):
+        import sqlalchemy as sa
+        base = url(self.name)
+        if not reachable(base):
+            unavailable(self.testcase, self.name, f'{base} not reachable')
+        self._db = unique_name()
+        self._admin = sa.create_engine(base, isolation_level='AUTOCOMMIT')
+        with self._admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE {self._db}'))
+        return str(sa.engine.make_url(base).set(database=self._db)
+                   .render_as_string(hide_password=False)), {}
+
+    def cleanup(self):
+        import sqlalchemy as sa
+        with self._admin.connect() as conn:
+            conn.execute(sa.text(self.drop_statement.format(db=self._db)))
+        self._admin.dispose()
+
+
+class PostgreSQLBackend(_SQLServerBackend):
     name = 'postgresql'
-    driver = 'sqlalchemy'
-
-    def setup(self):
-        import sqlalchemy as sa
-        base = url('postgresql')
-        if not reachable(base):
-            unavailable(self.testcase, self.name, f'{base} not reachable')
-        self._db = unique_name()
-        self._admin = sa.create_engine(base, isolation_level='AUTOCOMMIT')
-        with self._admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE {self._db}'))
-        return str(sa.engine.make_url(base).set(database=self._db)
-                   .render_as_string(hide_password=False)), {}
-
-    def cleanup(self):
-        import sqlalchemy as sa
-        with self._admin.connect() as conn:
-            conn.execute(sa.text(
-                f'DROP DATABASE IF EXISTS {self._db} WITH (FORCE)'))
-        self._admin.dispose()
+    drop_statement = 'DROP DATABASE IF EXISTS {db} WITH (FORCE)'
 
 
-class MySQLBackend(Backend):
+class MySQLBackend(_SQLServerBackend):
     name = 'mysql'
-    driver = 'sqlalchemy'
-
-    def setup(self):
-        import sqlalchemy as sa
-        base = url('mysql')
-        if not reachable(base):
-            unavailable(self.testcase, self.name, f'{base} not reachable')
-        self._db = unique_name()
-        self._admin = sa.create_engine(base, isolation_level='AUTOCOMMIT')
-        with self._admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE {self._db}'))
-        return str(sa.engine.make_url(base).set(database=self._db)
-                   .render_as_string(hide_password=False)), {}
-
-    def cleanup(self):
-        import sqlalchemy as sa
-        with self._admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS {self._db}'))
-        self._admin.dispose()
 
 
 class RedisBackend(Backend):
