@@ -99,7 +99,21 @@ class Checks(upgradecheck.UpgradeCommands):
     def _signed_url_key(self) -> Result:
         conf = self.conf
         key = conf.signed_url.secret_key
+        # [signed_url] enabled: None follows the key, False turns URLs off.
+        enabled = getattr(conf.signed_url, 'enabled', None)
         needed = conf.notification.require_confirmation
+        if enabled is False:
+            if needed:
+                return Result(Code.FAILURE,
+                              '[notification] require_confirmation needs '
+                              'signed URLs, but [signed_url] enabled = '
+                              'false.')
+            return Result(Code.SUCCESS, 'Signed URLs are off '
+                                        '([signed_url] enabled = false).')
+        if enabled and not key:
+            return Result(Code.FAILURE,
+                          '[signed_url] enabled = true needs a secret_key; '
+                          'the server refuses to start without one.')
         if not key:
             if needed:
                 return Result(Code.FAILURE,

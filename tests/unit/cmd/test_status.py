@@ -130,6 +130,23 @@ class StatusChecksTest(unittest.TestCase):
             """)._signed_url_key()
         self.assertEqual(Code.SUCCESS, result.code)
 
+    def test_enabled_without_key_fails(self):
+        result = self.checks("""
+            [signed_url]
+            enabled = true
+            """)._signed_url_key()
+        self.assertEqual(Code.FAILURE, result.code)
+
+    def test_disabled_with_confirmation_fails(self):
+        result = self.checks(f"""
+            [signed_url]
+            enabled = false
+            secret_key = {'k' * 40}
+            [notification]
+            require_confirmation = true
+            """)._signed_url_key()
+        self.assertEqual(Code.FAILURE, result.code)
+
     # Policy file
 
     def policy(self, text: str, name: str = 'policy.yaml') -> status.Checks:
