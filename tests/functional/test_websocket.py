@@ -42,13 +42,14 @@ class WebSocketServer:
         self.configs.append(self.ws_config)
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> 'WebSocketServer':
+    def start(self, timeout: float = 60.0) -> WebSocketServer:
         args = [sys.executable, '-m', 'zaqar.cmd.websocket',
                 '--port', str(self.port)]
         for path in self.configs:
             args += ['--config-file', path]
         self.stderr = os.path.join(self.dir, f'ws-{self.port}.stderr')
-        self._stderr = open(self.stderr, 'w')
+        # Open for the server's lifetime; closed by stop().
+        self._stderr = open(self.stderr, 'w')  # noqa: SIM115
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                         stderr=self._stderr)
         health = f'http://127.0.0.1:{self.port}/healthcheck'
@@ -273,6 +274,7 @@ class EnvelopeTest(WebSocketTestCase):
         self.assertEqual('v2', resp['request']['api'])
         status, body = ws.call('message_list', {'queue_name': 'mp',
                                                 'echo': True})
+        self.assertEqual(200, status)
         self.assertEqual({'k': [1, 'two', None]},
                          body['messages'][0]['body'])
 

@@ -24,9 +24,9 @@ from websockets.asyncio import client as ws_client
 
 from tests.functional.test_websocket import WebSocketTestCase
 
-CONNECTIONS = int(os.environ.get('ZAQAR_TEST_WS_CONNECTIONS', 200))
-MESSAGES_PER_QUEUE = int(os.environ.get('ZAQAR_TEST_WS_MESSAGES', 10))
-IDLE_CONNECTIONS = int(os.environ.get('ZAQAR_TEST_WS_IDLE', 2000))
+CONNECTIONS = int(os.environ.get('ZAQAR_TEST_WS_CONNECTIONS', '200'))
+MESSAGES_PER_QUEUE = int(os.environ.get('ZAQAR_TEST_WS_MESSAGES', '10'))
+IDLE_CONNECTIONS = int(os.environ.get('ZAQAR_TEST_WS_IDLE', '2000'))
 # Subscribers per queue: each message is pushed to this many sockets.
 FAN_OUT = 5
 # Upper bound for the whole push run (seconds).
@@ -100,7 +100,7 @@ async def push_run(ws_url: str, http_url: str, connections: int,
                  for n in range(per_queue) for queue in queues]
         await asyncio.gather(*posts)
     posted = time.monotonic()
-    done, pending = await asyncio.wait(collectors, timeout=DEADLINE)
+    _, pending = await asyncio.wait(collectors, timeout=DEADLINE)
     for task in pending:
         task.cancel()
     finished = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import msgpack
@@ -45,7 +46,7 @@ def _check_json_types(document: Any) -> None:
             if not -INT_BOUND <= value < INT_BOUND:
                 raise ValueError('integer is too large')
         elif isinstance(value, float):
-            if value != value or value in (float('inf'), float('-inf')):
+            if not math.isfinite(value):
                 raise ValueError('NaN and infinity are not JSON numbers')
         else:
             raise TypeError(f'{type(value).__name__} values are not '
@@ -65,7 +66,7 @@ def decode(frame: str | bytes) -> Any:
             return document
         return json.loads(frame, parse_int=_bounded_int,
                           parse_constant=_no_constant)
-    except Exception as exc:  # any failure of the decoder is the client's
+    except Exception as exc:  # noqa: BLE001 - any decoder failure is the client's
         kind = 'binary (MessagePack)' if binary else 'text (JSON)'
         raise DecodeError(f"Can't decode {kind} request. "
                           f"{type(exc).__name__}: {exc}") from None

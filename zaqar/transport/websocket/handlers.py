@@ -9,7 +9,8 @@ so the protocol runs them in its thread pool.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from zaqar.api import actions
 from zaqar.api.payload import Payload

@@ -13,7 +13,7 @@ class RateLimiter:
     well past its limit (``exhausted``).
     """
 
-    __slots__ = ('rate', 'burst', 'tokens', 'stamp', 'refused')
+    __slots__ = ('burst', 'rate', 'refused', 'stamp', 'tokens')
 
     def __init__(self, rate: float, burst: int):
         self.rate = rate

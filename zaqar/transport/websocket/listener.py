@@ -103,7 +103,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _HTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address, source: 'PipelinePushSource',
+    def __init__(self, address, source: PipelinePushSource,
                  max_body: int):
         if ':' in address[0]:
             self.address_family = socket.AF_INET6

@@ -221,7 +221,7 @@ class PollingPushSource(PushSource):
             try:
                 await asyncio.wait_for(self._wakeup.wait(),
                                        max(0.0, next_due - now))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _poll(self, watch: _Watch) -> None:

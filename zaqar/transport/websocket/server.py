@@ -53,7 +53,7 @@ class Settings:
     notification_port: int = 0
 
     @classmethod
-    def from_conf(cls, conf) -> 'Settings':
+    def from_conf(cls, conf) -> Settings:
         group = conf[GROUP]
         return cls(**{f.name: getattr(group, f.name)
                       for f in dataclasses.fields(cls)})
@@ -94,7 +94,7 @@ class Server:
             settings.push_poll_max_interval, settings.push_lookback)
 
     @classmethod
-    def from_service(cls, svc, bind: str = '127.0.0.1') -> 'Server':
+    def from_service(cls, svc, bind: str = '127.0.0.1') -> Server:
         conf = svc.conf
         authenticator = None
         if conf.auth_strategy == 'keystone':

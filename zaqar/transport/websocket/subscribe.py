@@ -12,6 +12,7 @@ subscription actions on stored subscriptions, the WebSocket calls the same
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -42,7 +43,7 @@ class Subscription:
     binary: bool
     ttl: int
     options: dict
-    owner: 'ConnectionSubscriptions'
+    owner: ConnectionSubscriptions
     id: str = ''
     created: float = dataclasses.field(default_factory=time.monotonic)
 
@@ -124,6 +125,10 @@ class ConnectionSubscriptions:
                 await self.ws.send(codec.encode(doc, binary))
         except ConnectionClosed:
             pass
+        except Exception:
+            LOG.exception('Push writer of connection %s failed',
+                          self.connection_id)
+            await self.ws.close(1011, 'Push failed.')
 
     async def close(self) -> None:
         """Unsubscribe everything and stop the writer."""
@@ -137,10 +142,8 @@ class ConnectionSubscriptions:
                             sub.id, exc_info=True)
         if self._writer is not None:
             self._writer.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
-            except (asyncio.CancelledError, Exception):
-                pass
             self._writer = None
 
 
