@@ -30,13 +30,18 @@ class Identity:
     expires: float | None = None
 
 
-def context(headers: dict, identity: Identity | None) -> zcontext.RequestContext:
+def context(headers: dict, identity: Identity | None,
+            signed_roles: list[str] | None = None
+            ) -> zcontext.RequestContext:
     """The context of one request: the token's identity when authenticated,
-    else the headers (development mode)."""
+    the grant of a signed request, else the headers (development mode)."""
     if identity is not None:
         roles = list(identity.roles)
         project, user, token = (identity.project_id, identity.user_id,
                                 identity.token)
+    elif signed_roles is not None:
+        roles = list(signed_roles)
+        project, user, token = headers['X-Project-ID'], None, None
     else:
         raw = headers.get('X-Roles')
         roles = ([r.strip() for r in raw.split(',') if r.strip()]

@@ -28,6 +28,7 @@ from zaqar.transport.websocket import codec
 from zaqar.transport.websocket import handlers
 from zaqar.transport.websocket import limits
 from zaqar.transport.websocket import render
+from zaqar.transport.websocket import signed
 from zaqar.transport.websocket import subscribe
 
 LOG = logging.getLogger(__name__)
@@ -135,10 +136,16 @@ class Connection:
         body = request.get('body') or {}
         if action == 'authenticate':
             return (request, *await self._authenticate(headers))
-        denied = self._denial(headers)
-        if denied is not None:
-            return request, 403, {'error': denied}
-        ctx = auth.context(headers, self.identity)
+        signed_roles = None
+        if (self.server.authenticator is not None and self.identity is None
+                and 'URL-Signature' in headers):
+            signed_roles = signed.roles(self.server.svc.signing_key, action,
+                                        headers, body)
+        if signed_roles is None:
+            denied = self._denial(headers)
+            if denied is not None:
+                return request, 403, {'error': denied}
+        ctx = auth.context(headers, self.identity, signed_roles)
         try:
             if action in subscribe.ACTIONS:
                 status, result = await subscribe.ACTIONS[action](

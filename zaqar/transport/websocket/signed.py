@@ -1,0 +1,60 @@
+"""Signed-URL access over WebSocket: message actions before authenticating.
+
+With authentication on, a request that carries valid signed-URL headers
+(``URL-Signature``, ``URL-Expires``, ``URL-Methods``, ``URL-Paths``,
+``X-Project-ID``) runs without ``authenticate``, as the same request over
+HTTP would: only message actions, each standing for the HTTP method and
+path it has there, and with only the roles those methods need.
+"""
+
+from __future__ import annotations
+
+from zaqar.common import signing
+
+# Message action -> the HTTP method it stands for.
+_METHODS = {
+    'message_list': 'GET',
+    'message_get_many': 'GET',
+    'message_get': 'GET',
+    'message_post': 'POST',
+    'message_delete': 'DELETE',
+    'message_delete_many': 'DELETE',
+}
+# Actions on one message (its id is part of the path).
+_ONE_MESSAGE = ('message_get', 'message_delete')
+# Methods that only read; a URL signed for nothing else acts as a reader.
+_READ_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
+
+
+def _split(value: str | None) -> list[str]:
+    return [] if not value else value.split(',')
+
+
+def path(action: str, body: dict) -> str:
+    """The HTTP path the action would have."""
+    result = f'/v2/queues/{body["queue_name"]}/messages'
+    if action in _ONE_MESSAGE:
+        result += f'/{body["message_id"]}'
+    return result
+
+
+def roles(key: str | None, action: str, headers: dict,
+          body: dict) -> list[str] | None:
+    """The roles a validly signed request acts with, or None (refused)."""
+    method = _METHODS.get(action)
+    if not key or method is None or 'queue_name' not in body:
+        return None
+    paths = _split(headers.get('URL-Paths'))
+    methods = _split(headers.get('URL-Methods'))
+    project = headers.get('X-Project-ID')
+    expires = headers.get('URL-Expires')
+    if not (paths and methods and project and expires):
+        return None
+    if not signing.verify(key, paths=paths, methods=methods, project=project,
+                          expires=expires, given=headers['URL-Signature']):
+        return None
+    if not signing.grants(paths, methods, method, path(action, body)):
+        return None
+    if set(methods) <= _READ_METHODS:
+        return ['reader']
+    return ['member', 'reader']
