@@ -296,6 +296,37 @@ class EnvelopeTest(WebSocketTestCase):
         self.assertEqual(400, ws.call('authenticate')[0])
 
 
+class ServerTransportFlagTest(unittest.TestCase):
+    """``zaqar-server --transport websocket`` serves this API."""
+
+    def test_zaqar_server_runs_the_websocket_transport(self):
+        tmp = tempfile.mkdtemp(prefix='zaqar-ws-flag-')
+        self.addCleanup(shutil.rmtree, tmp, True)
+        config = os.path.join(tmp, 'zaqar.conf')
+        with open(config, 'w') as f:
+            f.write(f'[DEFAULT]\nlog_file = {tmp}/zaqar.log\n'
+                    f'[drivers:message_store:sqlalchemy]\n'
+                    f'uri = sqlite:///{tmp}/z.db\n')
+        port = fserver.free_port()
+        with open(os.path.join(tmp, 'stderr'), 'w') as err:
+            process = subprocess.Popen(
+                [sys.executable, '-m', 'zaqar.cmd.server', '--transport',
+                 'websocket', '--port', str(port), '--config-file', config],
+                stdout=subprocess.DEVNULL, stderr=err)
+        self.addCleanup(process.wait, 15)
+        self.addCleanup(process.terminate)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                ws = Client(f'ws://127.0.0.1:{port}')
+                break
+            except OSError:
+                self.assertIsNone(process.poll())
+                time.sleep(0.2)
+        self.addCleanup(ws.close)
+        self.assertEqual((204, {}), ws.call('ping_node'))
+
+
 class StorageFailureTest(unittest.TestCase):
     """A storage failure is 503 over WebSocket, as over HTTP (never 500)."""
 

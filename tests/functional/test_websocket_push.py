@@ -8,6 +8,8 @@ queue's order.
 
 from __future__ import annotations
 
+import time
+
 import msgpack
 
 from tests.functional.test_websocket import WebSocketTestCase
@@ -132,6 +134,46 @@ class PushTest(WebSocketTestCase):
                              'queue_name': 'v', 'options': [1]}))
         self.assertEqual(400, ws.call('subscription_create', {
             'queue_name': 'bad name'})[0])
+
+    def test_url_subscribers_use_the_subscription_operations(self):
+        ws = self.client()
+        status, body = ws.call('subscription_create', {
+            'queue_name': 'hooks', 'subscriber': 'http://127.0.0.1:9/hook',
+            'ttl': 600})
+        self.assertEqual(201, status, body)
+        self.assertTrue(body['secret'])
+        sub_id = body['subscription_id']
+        status, sub = ws.call('subscription_get', {
+            'queue_name': 'hooks', 'subscription_id': sub_id})
+        self.assertEqual((200, 'http://127.0.0.1:9/hook', 600),
+                         (status, sub['subscriber'], sub['ttl']))
+        resp = self.http(ws.project).get(
+            f'/v2/queues/hooks/subscriptions/{sub_id}')
+        self.assertEqual(200, resp.status_code)
+        self.assertEqual(204, ws.call('subscription_delete', {
+            'queue_name': 'hooks', 'subscription_id': sub_id})[0])
+        self.assertEqual(404, self.http(ws.project).get(
+            f'/v2/queues/hooks/subscriptions/{sub_id}').status_code)
+        status, body = ws.call('subscription_create', {
+            'queue_name': 'hooks', 'subscriber': 'ftp://x/y'})
+        self.assertEqual(400, status)
+        self.assertIsNone(body['error'])
+
+    def test_a_closed_connection_leaves_no_subscription_behind(self):
+        ws = self.client()
+        self.subscribe(ws, 'gone')
+        http = self.http(ws.project)
+        listed = http.get('/v2/queues/gone/subscriptions').json()
+        self.assertEqual(1 if not self.ordered else 0,
+                         len(listed['subscriptions']))
+        ws.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            listed = http.get('/v2/queues/gone/subscriptions').json()
+            if not listed['subscriptions']:
+                break
+            time.sleep(0.1)
+        self.assertEqual([], listed['subscriptions'])
 
 
 class PollingPushTest(PushTest):
