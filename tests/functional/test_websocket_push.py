@@ -17,6 +17,9 @@ from tests.functional.test_websocket import WebSocketTestCase
 
 class PushTest(WebSocketTestCase):
 
+    # Unlimited request rate: one test subscribes a hundred times.
+    ws_extra = 'max_requests_per_second = 0'
+
     def subscribe(self, ws, queue: str, **kw) -> str:
         status, body = ws.call('subscription_create', {'queue_name': queue},
                                **kw)
@@ -121,6 +124,16 @@ class PushTest(WebSocketTestCase):
             self.assertEqual(self.same(ids),
                              [p['id'] for p in self.pushed(ws, len(ids))])
 
+    def test_a_connection_holds_a_bounded_number_of_subscriptions(self):
+        from zaqar.transport.websocket import subscribe
+        ws = self.client()
+        for n in range(subscribe.MAX_PER_CONNECTION):
+            self.assertEqual(201, ws.call('subscription_create', {
+                'queue_name': f'many{n % 7}'})[0])
+        status, body = ws.call('subscription_create', {'queue_name': 'one'})
+        self.assertEqual(400, status)
+        self.assertIn('at most', body['exception'])
+
     def test_subscription_validation(self):
         ws = self.client()
         status, body = ws.call('subscription_create', {'queue_name': 'v',
@@ -179,5 +192,5 @@ class PushTest(WebSocketTestCase):
 class PollingPushTest(PushTest):
     """The same behaviour from the polling push source, in queue order."""
 
-    ws_extra = 'push_source = poll'
+    ws_extra = 'max_requests_per_second = 0\npush_source = poll'
     ordered = True

@@ -241,8 +241,11 @@ class PipelinePushSource(PushSource):
         if 'Message_Type' in document:
             return 204  # a confirmation request: we confirmed already
         if route.first_time(headers.get(webhook.DELIVERY)):
-            self._loop.call_soon_threadsafe(route.target.deliver,
-                                            route.queue, [document])
+            try:
+                self._loop.call_soon_threadsafe(route.target.deliver,
+                                                route.queue, [document])
+            except RuntimeError:
+                return 503  # shutting down: the notifier retries
         return 204
 
     # -- keeping subscriptions alive ------------------------------------------

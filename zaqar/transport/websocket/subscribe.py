@@ -32,6 +32,8 @@ LOG = logging.getLogger(__name__)
 
 # Close code for a client that does not read its pushed frames.
 TRY_AGAIN_LATER = 1013
+# Push subscriptions one connection may hold (each is fanned out to).
+MAX_PER_CONNECTION = 100
 
 
 @dataclasses.dataclass(eq=False)
@@ -77,6 +79,9 @@ class ConnectionSubscriptions:
 
     def __bool__(self) -> bool:
         return bool(self._subs)
+
+    def count(self) -> int:
+        return len(self._subs)
 
     async def add(self, ctx, queue: str, binary: bool, ttl: int,
                   options: dict) -> Subscription:
@@ -225,6 +230,9 @@ async def subscription_create(conn, ctx, body: dict, binary: bool):
     if not isinstance(options, dict):
         raise errors.BadRequest('Options must be a dict.')
     ttl = _ttl(body, svc.limits)
+    if conn.subs.count() >= MAX_PER_CONNECTION:
+        raise errors.BadRequest(f'A connection may hold at most '
+                                f'{MAX_PER_CONNECTION} subscriptions.')
     sub = await conn.subs.add(ctx, queue, binary, ttl, options)
     return 201, {'subscription_id': sub.id,
                  'message': f'Subscription {queue} created.'}
