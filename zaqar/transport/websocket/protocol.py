@@ -110,7 +110,14 @@ class Connection:
         """The response frame to one request frame."""
         binary = isinstance(frame, bytes)
         request, status, body = await self._answer(frame, binary, allowed)
-        return codec.encode(render.response(request, status, body), binary)
+        try:
+            return codec.encode(render.response(request, status, body),
+                                binary)
+        except (TypeError, ValueError, OverflowError):
+            LOG.exception('A %s response could not be encoded', status)
+            return codec.encode(render.response(request, 500, {
+                'error': 'Internal server error',
+                'exception': 'The response could not be encoded.'}), binary)
 
     async def _answer(self, frame: str | bytes, binary: bool,
                       allowed: bool) -> tuple[Any, int, Any]:
