@@ -1,1 +1,1 @@
-"""Persona x route authorization matrix and tenant isolation, on a live server."""
+"""Persona x route authorization and tenant isolation on a live server."""

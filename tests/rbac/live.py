@@ -186,3 +186,44 @@ def leaked(resp, ids: dict) -> list[str]:
              f'red-{ids["tag"]}', f'body-{ids["tag"]}',
              SUBSCRIBER + ids['tag'], *ids['message_ids']]
     return [s for s in owned if s in blob and s not in sent]
+
+
+FORBIDDEN = {'title': 'Not authorized',
+             'description': 'You are not authorized to complete this action.'}
+
+
+def check_persona(test: unittest.TestCase, row: routes.Route, *,
+                  owner: fserver.Client, caller: fserver.Client,
+                  allowed: bool) -> None:
+    """``caller`` (of ``owner``'s project) is served, or refused unharmed."""
+    ids = make_fixture(owner)
+    before = snapshot(owner, ids)
+    resp = send(caller, row, ids)
+    if allowed:
+        test.assertIn(resp.status_code, row.success, resp.text)
+        return
+    test.assertEqual(403, resp.status_code, resp.text)
+    if row.method != 'HEAD':
+        test.assertEqual(FORBIDDEN, resp.json())
+    test.assertEqual(before, snapshot(owner, ids),
+                     'a refused request changed the project')
+
+
+def check_isolation(test: unittest.TestCase, row: routes.Route, *,
+                    owner: fserver.Client, other: fserver.Client,
+                    blank: fserver.Client) -> None:
+    """``other`` naming ``owner``'s resources learns and changes nothing.
+
+    Its answer must equal the answer ``blank`` (a project where nothing was
+    ever made) gets for the same queue name and never-issued ids.
+    """
+    ids = make_fixture(owner)
+    before = snapshot(owner, ids)
+    resp = send(other, row, ids)
+    baseline = send(blank, row, fresh_ids(ids))
+    projects = (other.project, blank.project)
+    test.assertEqual(normalise(baseline, projects), normalise(resp, projects),
+                     'another project can tell the resource exists')
+    test.assertEqual([], leaked(resp, ids))
+    test.assertEqual(before, snapshot(owner, ids),
+                     "another project's request changed the owner's")

@@ -22,8 +22,6 @@ from zaqar.transport.wsgi.controllers.v2 import home
 from tests.rbac import live
 from tests.rbac import routes
 
-FORBIDDEN = {'title': 'Not authorized',
-             'description': 'You are not authorized to complete this action.'}
 # The default check string each "who" class stands for.
 CHECKS = {
     routes.ANYONE: {'', '@'},
@@ -94,42 +92,17 @@ class MatrixTest(live.LiveServerCase):
 
     def persona_case(self, row: routes.Route, persona: str) -> None:
         project = live.new_project('owner')
-        owner = self.caller(project, 'member')
-        ids = live.make_fixture(owner)
-        before = live.snapshot(owner, ids)
-        resp = live.send(self.caller(project, routes.PERSONAS[persona]),
-                         row, ids)
-        if persona in routes.ALLOWED[row.who]:
-            self.assertIn(resp.status_code, row.success, resp.text)
-            return
-        self.assertEqual(403, resp.status_code, resp.text)
-        if row.method != 'HEAD':
-            self.assertEqual(FORBIDDEN, resp.json())
-        self.assertEqual(before, live.snapshot(owner, ids),
-                         'a refused request changed the project')
+        live.check_persona(
+            self, row, owner=self.caller(project, 'member'),
+            caller=self.caller(project, routes.PERSONAS[persona]),
+            allowed=persona in routes.ALLOWED[row.who])
 
     def isolation_case(self, row: routes.Route, roles: str) -> None:
-        owner_project = live.new_project('owner')
-        owner = self.caller(owner_project, 'member')
-        ids = live.make_fixture(owner)
-        before = live.snapshot(owner, ids)
-
-        other_project = live.new_project('other')
-        other = self.caller(other_project, roles)
-        resp = live.send(other, row, ids)
-        # The same request, in a project where nothing was ever made, for
-        # the same queue name and never-issued ids.
-        blank_project = live.new_project('blank')
-        blank = self.caller(blank_project, roles)
-        baseline = live.send(blank, row, live.fresh_ids(ids))
-
-        projects = (other_project, blank_project)
-        self.assertEqual(live.normalise(baseline, projects),
-                         live.normalise(resp, projects),
-                         'another project can tell the resource exists')
-        self.assertEqual([], live.leaked(resp, ids))
-        self.assertEqual(before, live.snapshot(owner, ids),
-                         "another project's request changed the owner's")
+        live.check_isolation(
+            self, row,
+            owner=self.caller(live.new_project('owner'), 'member'),
+            other=self.caller(live.new_project('other'), roles),
+            blank=self.caller(live.new_project('blank'), roles))
 
 
 def _persona_test(row: routes.Route, persona: str):

@@ -58,7 +58,7 @@ class _JSONRefusals:
         if hasattr(body, 'close'):
             body.close()
         code = int(captured['status'][:3])
-        doc = {'title': captured['status'][4:] or str(code)}
+        doc = {'title': captured['status']}
         if code in _DESCRIPTIONS:
             doc['description'] = _DESCRIPTIONS[code]
         data = json.dumps(doc).encode()

@@ -1,0 +1,1 @@
+"""A real Keystone (own virtualenv, one instance per run) for tests."""
