@@ -6,7 +6,10 @@ Message record (a MessagePack array, written by the scripts)::
      claim_expires, claim_count]
 
 Times are epoch seconds rounded to the millisecond, so they survive Lua's
-14-digit number formatting exactly wherever they are printed. Bodies are
+14-digit number formatting exactly wherever they are printed. The ttl is
+the lifetime from ``created``: whole seconds as posted, fractional once a
+claim or a dead-letter move set the expiry from another instant (it is
+reported rounded, the expiry itself stays exact). Bodies are
 JSON text stored beside the record and never decoded by Redis. A
 subscription record is the JSON array ``[subscriber, ttl, options (JSON
 text), confirmed, created]``.
@@ -61,7 +64,7 @@ def message(message_id: bytes | str, record: bytes | str,
     return models.Message(
         id=text(message_id),
         body=_loads(body) if body is not None else None,
-        ttl=int(info[TTL]),
+        ttl=int(round(info[TTL])),
         age=int(at - created),
         created=created,
         claim_id=claim_id,

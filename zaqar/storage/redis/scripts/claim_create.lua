@@ -52,7 +52,7 @@ local function bury(id, info)
   info[SEQ], info[DELAY] = seq, 0
   info[CLAIM], info[CLAIM_EXP] = '', 0
   if dlq_ttl then
-    info[TTL] = math.ceil(now + dlq_ttl - info[CREATED] - 1e-6)
+    info[TTL] = now + dlq_ttl - info[CREATED]
   end
   redis.call('HSET', D.msgs, id, encode(info))
   redis.call('HSET', D.bodies, id, body)

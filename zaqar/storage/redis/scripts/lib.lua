@@ -120,10 +120,11 @@ local function is_claimed(info, now)
   return info[CLAIM] ~= '' and info[CLAIM_EXP] > now
 end
 
--- Raise a message's lifetime so it lives at least until `need`.
+-- Raise a message's lifetime so it lives at least until `need`. The ttl
+-- becomes fractional (exact expiry); readers report it rounded.
 local function raise_lifetime(info, need)
   if info[CREATED] + info[TTL] < need then
-    info[TTL] = math.ceil(need - info[CREATED] - 1e-6)
+    info[TTL] = need - info[CREATED]
     return true
   end
   return false
