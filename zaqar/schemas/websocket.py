@@ -117,3 +117,6 @@ REQUESTS: dict[str, dict] = {
     'subscription_delete': _request('subscription_delete', dict(
         _QUEUE, subscription_id=_STRING), ('queue_name', 'subscription_id')),
 }
+
+# The name every module of this package lists its schemas under.
+SCHEMAS = REQUESTS
