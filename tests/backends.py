@@ -173,3 +173,8 @@ ALL = {
     'redis': RedisBackend,
     'mongodb': MongoDBBackend,
 }
+
+# The pooling router over private pools (needs Backend, defined above).
+from tests import pooled_backend
+
+ALL['pooled'] = pooled_backend.PooledBackend

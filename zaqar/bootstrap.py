@@ -20,13 +20,24 @@ _GROUPS = {
     'mongodb': stores.MONGODB_MESSAGE,
 }
 
+MANAGEMENT_STORES = ('sqlalchemy', 'redis', 'mongodb')
+
+_MANAGEMENT_GROUPS = {
+    'sqlalchemy': stores.SQLALCHEMY_MANAGEMENT,
+    'redis': stores.REDIS_MANAGEMENT,
+    'mongodb': stores.MONGODB_MANAGEMENT,
+}
+
 
 class ConfigError(Exception):
     """The configuration cannot run a service; the message says why."""
 
 
 def storage_from_conf(conf):
-    """The data driver selected by [drivers] message_store."""
+    """The data driver selected by [drivers] message_store, or with
+    ``pooling`` the router over the management store's pools."""
+    if conf.pooling:
+        return pooled_storage_from_conf(conf)
     name = conf.drivers.message_store
     if name not in MESSAGE_STORES:
         hint = (' The swift store is not supported by this implementation.'
@@ -42,6 +53,36 @@ def storage_from_conf(conf):
         uri = paths.default_sqlite_uri()
         LOG.info('Using the embedded SQLite store at %s', uri)
     return loader.load_data_driver(name, uri, options)
+
+
+def management_store_from_conf(conf):
+    """The management store selected by [drivers] management_store."""
+    name = conf.drivers.management_store
+    if name not in MANAGEMENT_STORES:
+        raise ConfigError(f'[drivers] management_store = {name!r} is not '
+                          f'one of {", ".join(MANAGEMENT_STORES)}.')
+    group = conf[_MANAGEMENT_GROUPS[name]]
+    options = {opt: getattr(group, opt) for opt in group}
+    uri = options.pop('uri', None)
+    if not uri:
+        if name != 'sqlalchemy':
+            raise ConfigError(f'[{_MANAGEMENT_GROUPS[name]}] uri must be '
+                              f'set.')
+        uri = paths.default_sqlite_uri()
+        LOG.info('Using the embedded SQLite management store at %s', uri)
+    return loader.load_control_driver(name, uri, options)
+
+
+def pooled_storage_from_conf(conf):
+    """The pooling router over the configured management store."""
+    from zaqar.storage.pooling import router
+    store = management_store_from_conf(conf)
+    catalog = conf['pooling:catalog']
+    return router.DataDriver(store.uri, {
+        'cache_ttl': catalog.cache_ttl,
+        'cache_size': catalog.cache_size,
+        'enable_virtual_pool': catalog.enable_virtual_pool,
+    }, store=store)
 
 
 def service_from_conf(conf, *, background: bool = True

@@ -8,6 +8,15 @@ OPTS = [
     cfg.BoolOpt('enable_virtual_pool', default=False,
                 help='Place queues created without a _flavor on any '
                      'registered pool, not only on pools without a flavor.'),
+    cfg.FloatOpt('cache_ttl', default=5.0, min=0,
+                 help='Seconds each API process trusts its cached copy of a '
+                      'queue\'s placement and of the pool list. Changes made '
+                      'through this process apply at once; changes made by '
+                      'other processes within this many seconds. 0 turns '
+                      'the cache off.'),
+    cfg.IntOpt('cache_size', default=100000, min=1,
+               help='Most queue placements cached per process (the oldest '
+                    'are dropped first).'),
 ]
 
 

@@ -319,6 +319,11 @@ class DeliveryController(abc.ABC):
             event = self.__dict__.setdefault('_activity', threading.Event())
         return event
 
+    @activity.setter
+    def activity(self, event: threading.Event) -> None:
+        """Share another event (the pooling router wakes on any pool's)."""
+        self.__dict__['_activity'] = event
+
     @abc.abstractmethod
     def enqueue(self, queue: str, subscription_id: str, kind: str,
                 payload: dict, *, project: str, delay: float = 0) -> str:

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 from stevedore import driver as sd_driver
 
-from zaqar.storage import base
+from zaqar.storage import base, control
 
 DATA_NAMESPACE = 'zaqar.storage.data'
+CONTROL_NAMESPACE = 'zaqar.storage.control'
 
 # URI scheme -> driver name, for pools described by their URI alone.
 _SCHEME_DRIVERS = {
@@ -43,9 +44,20 @@ def driver_name_for_uri(uri: str) -> str:
 def load_data_driver(name: str, uri: str,
                      options: dict | None = None) -> base.DataDriver:
     """Instantiate the data driver registered as ``name``."""
+    return _load(DATA_NAMESPACE, name, uri, options)
+
+
+def load_control_driver(name: str, uri: str,
+                        options: dict | None = None
+                        ) -> control.ControlDriver:
+    """Instantiate the management store registered as ``name``."""
+    return _load(CONTROL_NAMESPACE, name, uri, options)
+
+
+def _load(namespace: str, name: str, uri: str, options: dict | None):
     try:
         manager = sd_driver.DriverManager(
-            DATA_NAMESPACE, name, invoke_on_load=True,
+            namespace, name, invoke_on_load=True,
             invoke_args=(uri,), invoke_kwds={'options': options or {}})
     except (RuntimeError, LookupError) as exc:
         if 'No' in str(exc) or isinstance(exc, LookupError):

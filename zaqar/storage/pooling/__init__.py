@@ -1,0 +1,1 @@
+"""Pooling: queues sharded over registered pools (catalog and one router)."""

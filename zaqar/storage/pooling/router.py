@@ -1,0 +1,266 @@
+"""The pooled data driver: one DataDriver that sends each queue to its pool.
+
+Most calls are forwarded generically (``forwarding``); this module holds
+the few that do more than forward:
+
+* queue create places the queue: on a pool of its ``_flavor`` or, without
+  one, on a pool with no flavor, at random in proportion to the weights;
+  a queue naming a dead-letter queue goes where that queue is, and the
+  dead-letter queue is kept on the source's pool (moving a message between
+  pools is not atomic, so both must share one);
+* queue delete also forgets the placement;
+* listing and counting queues merge the pools holding the project's queues;
+* the notification outbox leases from every pool and settles each
+  delivery on the pool of its queue.
+
+A pool that cannot be reached fails the calls on its own queues (the
+driver raises StorageUnavailable, answered 503); other queues keep working.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from zaqar.storage import base, control, errors, loader, models
+from zaqar.storage.pooling import catalog as catalog_mod
+from zaqar.storage.pooling import forwarding
+
+LOG = logging.getLogger(__name__)
+
+
+def _dead_letter_queue(name: str, metadata: dict | None) -> str | None:
+    """The dead-letter queue a queue's metadata names, if any."""
+    dlq = (metadata or {}).get('_dead_letter_queue')
+    return dlq if isinstance(dlq, str) and dlq and dlq != name else None
+
+
+class _Part:
+    """A hand-written part of a pooled controller."""
+
+    def __init__(self, router: DataDriver):
+        self._router = router
+
+
+class _Queues(_Part):
+    """Queue records: placement, dead-letter affinity, merged listings."""
+
+    def create(self, name: str, *, project: str,
+               metadata: dict | None = None) -> bool:
+        catalog = self._router.catalog
+        dlq = _dead_letter_queue(name, metadata)
+        pool = catalog.lookup(project, name)
+        placed_here = pool is None
+        if placed_here:
+            near = catalog.lookup(project, dlq) if dlq else None
+            pool = catalog.place(project, name,
+                                 flavor=(metadata or {}).get('_flavor'),
+                                 near=near)
+        try:
+            self._keep_dead_letters(project, name, pool, dlq)
+        except control.PlacementRefused:
+            if placed_here:
+                catalog.forget(project, name)
+            raise
+        return catalog.driver(pool).queue_controller.create(
+            name, project=project, metadata=metadata)
+
+    def set_metadata(self, name: str, metadata: dict, *,
+                     project: str) -> None:
+        pool = self._router.catalog.lookup(project, name)
+        if pool is None:
+            raise errors.QueueDoesNotExist(name, project)
+        self._keep_dead_letters(project, name, pool,
+                                _dead_letter_queue(name, metadata))
+        self._router.catalog.driver(pool).queue_controller.set_metadata(
+            name, metadata, project=project)
+
+    def _keep_dead_letters(self, project: str, name: str, pool: str,
+                           dlq: str | None) -> None:
+        """Place ``dlq`` on ``pool``; refuse if it lives elsewhere."""
+        if dlq is None:
+            return
+        holder = self._router.catalog.place_on(project, dlq, pool)
+        if holder != pool:
+            raise control.PlacementRefused(
+                f'The dead letter queue {dlq} is stored apart from queue '
+                f'{name}; choose a dead letter queue created after it, or '
+                f'one not created yet.')
+
+    def delete(self, name: str, *, project: str) -> None:
+        catalog = self._router.catalog
+        pool = catalog.lookup(project, name)
+        if pool is None:
+            return
+        catalog.driver(pool).queue_controller.delete(name, project=project)
+        catalog.forget(project, name)
+
+    def list(self, *, project: str, marker: str | None = None,
+             limit: int = 10, detailed: bool = False,
+             name: str | None = None
+             ) -> tuple[list[models.Queue], str | None]:
+        pages = [driver.queue_controller.list(
+            project=project, marker=marker, limit=limit, detailed=detailed,
+            name=name)[0] for driver in self._router.project_drivers(project)]
+        merged: list[models.Queue] = []
+        for queue in heapq.merge(*pages, key=lambda q: q.name.encode()):
+            if merged and merged[-1].name == queue.name:
+                continue  # a stale copy on a former pool
+            merged.append(queue)
+            if len(merged) == limit:
+                break
+        return merged, (merged[-1].name if merged else None)
+
+    def count(self, *, project: str, name: str | None = None) -> int:
+        return sum(driver.queue_controller.count(project=project, name=name)
+                   for driver in self._router.project_drivers(project))
+
+
+class _Deliveries(_Part):
+    """The outbox: lease from every pool, settle on the queue's pool."""
+
+    def __init__(self, router: DataDriver):
+        super().__init__(router)
+        self._turn = itertools.count()
+
+    def lease(self, limit: int, seconds: float, *,
+              project: str | None = None) -> list[base.Delivery]:
+        catalog = self._router.catalog
+        names = (catalog.pools_of(project) if project is not None
+                 else sorted(catalog.pools()))
+        if not names:
+            return []
+        # Start at another pool each time so that none starves the rest.
+        start = next(self._turn) % len(names)
+        leased: list[base.Delivery] = []
+        failed = 0
+        for name in names[start:] + names[:start]:
+            if len(leased) >= limit:
+                break
+            try:
+                leased += catalog.driver(name).delivery_controller.lease(
+                    limit - len(leased), seconds, project=project)
+            except errors.StorageUnavailable as exc:
+                failed += 1
+                LOG.warning('Pool %s: deliveries not leased: %s', name, exc)
+        if failed == len(names):
+            raise errors.StorageUnavailable('No pool answers')
+        return leased
+
+    def _outbox(self, delivery: base.Delivery):
+        pool = self._router.catalog.lookup(delivery.project, delivery.queue)
+        if pool is None:
+            return None
+        return self._router.catalog.driver(pool).delivery_controller
+
+    def complete(self, deliveries: Iterable[base.Delivery]) -> None:
+        groups: dict[tuple[str, str], list[base.Delivery]] = {}
+        for delivery in deliveries:
+            groups.setdefault((delivery.project, delivery.queue),
+                              []).append(delivery)
+        for group in groups.values():
+            outbox = self._outbox(group[0])
+            if outbox is not None:
+                outbox.complete(group)
+
+    def retry(self, delivery: base.Delivery, at: float, error: str) -> bool:
+        outbox = self._outbox(delivery)
+        return outbox is not None and outbox.retry(delivery, at, error)
+
+    def fail(self, delivery: base.Delivery, error: str) -> bool:
+        outbox = self._outbox(delivery)
+        return outbox is not None and outbox.fail(delivery, error)
+
+
+_Queues = forwarding.controller_class('queue_controller', _Queues)
+_Messages = forwarding.controller_class('message_controller', _Part)
+_Claims = forwarding.controller_class('claim_controller', _Part)
+_Subscriptions = forwarding.controller_class('subscription_controller',
+                                             _Part)
+_Deliveries = forwarding.controller_class('delivery_controller', _Deliveries)
+
+
+class DataDriver(base.DataDriver):
+    """Queues spread over the pools of a management store.
+
+    ``uri`` is the management store's (its driver is chosen by scheme
+    unless ``options['management_store']`` names it). Options:
+    ``cache_ttl`` and ``cache_size`` (the catalog cache),
+    ``enable_virtual_pool`` (unflavored queues may go to any pool),
+    ``management_options`` (the management store driver's own options).
+    ``store`` hands over a management store that is already built.
+    """
+
+    name = 'pooled'
+
+    def __init__(self, uri: str, options: dict[str, Any] | None = None, *,
+                 store: control.ControlDriver | None = None):
+        super().__init__(uri, options)
+        if store is None:
+            kind = (self.options.get('management_store')
+                    or loader.driver_name_for_uri(uri))
+            store = loader.load_control_driver(
+                kind, uri, self.options.get('management_options'))
+        self.store = store
+        self._queues = _Queues(self)
+        self._messages = _Messages(self)
+        self._claims = _Claims(self)
+        self._subscriptions = _Subscriptions(self)
+        self._deliveries = _Deliveries(self)
+        self.catalog = catalog_mod.Catalog(
+            store, ttl=float(self.options.get('cache_ttl', 5.0)),
+            size=int(self.options.get('cache_size', 100000)),
+            virtual_pool=bool(self.options.get('enable_virtual_pool')),
+            on_build=self._adopt)
+
+    def _adopt(self, driver: base.DataDriver) -> None:
+        """A new pool driver wakes this driver's delivery workers."""
+        driver.delivery_controller.activity = self._deliveries.activity
+
+    @property
+    def queue_controller(self) -> base.QueueController:
+        return self._queues
+
+    @property
+    def message_controller(self) -> base.MessageController:
+        return self._messages
+
+    @property
+    def claim_controller(self) -> base.ClaimController:
+        return self._claims
+
+    @property
+    def subscription_controller(self) -> base.SubscriptionController:
+        return self._subscriptions
+
+    @property
+    def delivery_controller(self) -> base.DeliveryController:
+        return self._deliveries
+
+    def project_drivers(self, project: str) -> list[base.DataDriver]:
+        """The drivers of the pools holding the project's queues."""
+        return [self.catalog.driver(name)
+                for name in self.catalog.pools_of(project)]
+
+    def pool_drivers(self) -> dict[str, base.DataDriver]:
+        """A driver for every registered pool, by pool name."""
+        return self.catalog.drivers()
+
+    def is_alive(self) -> bool:
+        """Whether the management store answers (pools: see health)."""
+        return self.store.is_alive()
+
+    def gc(self) -> int:
+        removed = 0
+        for name, driver in self.catalog.drivers().items():
+            try:
+                removed += driver.gc()
+            except errors.StorageError as exc:
+                LOG.warning('Pool %s: gc failed: %s', name, exc)
+        return removed
+
+    def close(self) -> None:
+        self.catalog.close()
