@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import unittest
 import uuid
 
 import requests
 from zaqarclient.queues.v2 import client as zclient
 from zaqarclient.transport import errors as zerrors
 
+from tests.functional import server as fserver
 from tests.functional import test_share
 from tests.keystone import base
 
@@ -144,3 +149,35 @@ class KeystoneZaqarClientTest(base.KeystoneServerCase):
         queue = other.queue(name, auto_create=False)
         self.assertEqual(0, queue.stats['messages']['total'])
         self.assertEqual([], list(queue.messages(echo=True)))
+
+
+class KeystoneUnreachableTest(unittest.TestCase):
+    """No Keystone at the configured address: 503, in the API's format."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        tmp = tempfile.mkdtemp(prefix='zaqar-noks-')
+        cls.addClassCleanup(shutil.rmtree, tmp, True)
+        srv = fserver.Server('sqlite:///' + os.path.join(tmp, 'z.db'))
+        dead = f'http://127.0.0.1:{fserver.free_port()}/v3'
+        with open(srv.config, 'a') as f:
+            f.write(f'\n[DEFAULT]\nauth_strategy = keystone\n\n'
+                    f'[keystone_authtoken]\nwww_authenticate_uri = {dead}\n'
+                    f'auth_url = {dead}\nauth_type = password\n'
+                    f'username = zaqar\npassword = x\nproject_name = service\n'
+                    f'user_domain_id = default\nproject_domain_id = default\n'
+                    f'http_request_max_retries = 0\n')
+        cls.server = srv.start()
+        cls.addClassCleanup(shutil.rmtree, srv.dir, True)
+        cls.addClassCleanup(srv.stop)
+
+    def test_token_cannot_be_checked(self):
+        http = fserver.Client(self.server.url)
+        http.session.headers['X-Auth-Token'] = uuid.uuid4().hex
+        resp = http.get('/v2/queues')
+        self.assertEqual(503, resp.status_code, resp.text)
+        body = resp.json()
+        self.assertTrue(body['title'].startswith('503'))
+        self.assertIn('identity service cannot be reached',
+                      body['description'])
