@@ -13,7 +13,6 @@ import tempfile
 import unittest
 
 from tests import backends
-from tests.functional import server as fserver
 from tests.functional.test_websocket import Client
 from tests.functional.test_websocket import WebSocketServer
 from tests.keystone import fixture
