@@ -72,6 +72,12 @@ class KeystoneAuthTest(base.KeystoneServerCase):
             self.assertEqual(403, self.http(label).get('/v2/health')
                              .status_code)
 
+    def test_versions_document_needs_no_token(self):
+        resp = requests.get(self.server.url + '/')
+        self.assertEqual(300, resp.status_code, resp.text)
+        self.assertEqual('2', resp.json()['versions'][0]['id'])
+        self.assertUnauthorized(requests.get(self.server.url + '/v2/'))
+
     def test_ping_needs_a_token_but_no_role(self):
         self.assertEqual(204, self.http('a_reader').get('/v2/ping')
                          .status_code)

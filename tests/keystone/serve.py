@@ -53,9 +53,10 @@ def _gunicorn(bind: str) -> None:
     class Keystone(base.BaseApplication):
         def load_config(self):
             self.cfg.set('bind', bind)
+            # One request at a time: Keystone's SQLite database refuses
+            # concurrent writers ("database is locked").
             self.cfg.set('workers', 1)
-            self.cfg.set('worker_class', 'gthread')
-            self.cfg.set('threads', 8)
+            self.cfg.set('worker_class', 'sync')
             self.cfg.set('graceful_timeout', 5)
             self.cfg.set('accesslog', None)
 

@@ -4,6 +4,7 @@ auth_token validates ``X-Auth-Token``, strips any identity headers the
 client sent and sets the token's own (X-Project-Id, X-User-Id, X-Roles):
 the API reads identity only from those. Its own refusals (401, or 503 when
 Keystone cannot be reached) are re-rendered as the API's JSON error body.
+Only the versions document is served without a token.
 """
 
 from __future__ import annotations
@@ -70,8 +71,23 @@ class _JSONRefusals:
         return [data]
 
 
+class _PublicVersions:
+    """The versions document (``GET /``) needs no token: clients discover
+    the API before they authenticate, as with other OpenStack services."""
+
+    def __init__(self, app, protected):
+        self.app = app
+        self.protected = protected
+
+    def __call__(self, environ, start_response):
+        if (environ.get('PATH_INFO') in ('', '/')
+                and environ.get('REQUEST_METHOD') in ('GET', 'HEAD')):
+            return self.app(environ, start_response)
+        return self.protected(environ, start_response)
+
+
 def wrap(app, conf):
     """Put auth_token in front of ``app``; it reads [keystone_authtoken]."""
     protected = auth_token.AuthProtocol(_Marker(app),
                                         {'oslo_config_config': conf})
-    return _JSONRefusals(protected)
+    return _PublicVersions(app, _JSONRefusals(protected))
