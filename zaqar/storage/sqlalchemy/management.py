@@ -1,8 +1,8 @@
 """The SQL management store: pools, flavors and the catalogue in three tables.
 
-The tables come with the data schema (migration 0003), so by default the
-management store is the same embedded SQLite file as the message store.
-Multi-row changes (a flavor's pool list, a pool's deletion checks) run in
+The tables (``tables.pools``, ``flavors``, ``catalogue``) come with the
+data schema (migration 0003), so by default the management store is the
+same embedded SQLite file as the message store. Multi-row changes (a flavor's pool list, a pool's deletion checks) run in
 one transaction.
 """
 
@@ -17,31 +17,7 @@ from zaqar.conf import paths
 from zaqar.storage import control
 from zaqar.storage.sqlalchemy import engine, migration, sql, tables
 
-_meta = sa.MetaData()
-
-pools = sa.Table(
-    'pools', _meta,
-    sa.Column('name', tables.key_string(64), primary_key=True),
-    sa.Column('uri', tables.key_string(255), nullable=False),
-    sa.Column('weight', sa.BigInteger, nullable=False),
-    sa.Column('flavor', tables.key_string(64), nullable=True),
-    sa.Column('options', tables.json_text(), nullable=False),
-)
-
-flavors = sa.Table(
-    'flavors', _meta,
-    sa.Column('name', tables.key_string(64), primary_key=True),
-    sa.Column('capabilities', tables.json_text(), nullable=False),
-)
-
-catalogue = sa.Table(
-    'catalogue', _meta,
-    sa.Column('project', tables.key_string(256), primary_key=True),
-    sa.Column('queue', tables.key_string(64), primary_key=True),
-    sa.Column('pool', tables.key_string(64), nullable=False),
-)
-
-P, F, C = pools, flavors, catalogue
+P, F, C = tables.pools, tables.flavors, tables.catalogue
 
 
 def _pool(row: Any) -> control.Pool:

@@ -118,3 +118,32 @@ subscriptions = sa.Table(
     sa.Index('ix_subscriptions_expires', 'expires'),
     **MYSQL_TABLE_ARGS,
 )
+
+# The management store (pools, flavors, queue catalogue): see management.py.
+pools = sa.Table(
+    'pools', metadata,
+    sa.Column('name', key_string(64), primary_key=True),
+    sa.Column('uri', key_string(255), nullable=False),
+    sa.Column('weight', sa.BigInteger, nullable=False),
+    sa.Column('flavor', key_string(64), nullable=True),
+    sa.Column('options', json_text(), nullable=False),
+    sa.UniqueConstraint('uri', name='uq_pools_uri'),
+    sa.Index('ix_pools_flavor', 'flavor'),
+    **MYSQL_TABLE_ARGS,
+)
+
+flavors = sa.Table(
+    'flavors', metadata,
+    sa.Column('name', key_string(64), primary_key=True),
+    sa.Column('capabilities', json_text(), nullable=False),
+    **MYSQL_TABLE_ARGS,
+)
+
+catalogue = sa.Table(
+    'catalogue', metadata,
+    sa.Column('project', key_string(256), primary_key=True),
+    sa.Column('queue', key_string(64), primary_key=True),
+    sa.Column('pool', key_string(64), nullable=False),
+    sa.Index('ix_catalogue_pool', 'pool'),
+    **MYSQL_TABLE_ARGS,
+)
