@@ -7,13 +7,16 @@ import logging
 from typing import Any, Callable
 
 from zaqar.api import claims
+from zaqar.api import flavors
 from zaqar.api import health
 from zaqar.api import messages
+from zaqar.api import pools
 from zaqar.api import queues
 from zaqar.api import share
 from zaqar.api import subscriptions
 from zaqar.api import validation
 from zaqar.common import errors
+from zaqar.storage import control
 from zaqar.storage import errors as storage_errors
 
 LOG = logging.getLogger(__name__)
@@ -90,6 +93,26 @@ ACTIONS: dict[str, Action] = {
     'ping': Action(health.ping, 'ping:get', 'Storage could not be reached'),
     'health': Action(health.health, 'health:get',
                      'Health could not be checked'),
+    'pool_list': Action(pools.pool_list, 'pools:get_all',
+                        'Pools could not be listed'),
+    'pool_create': Action(pools.pool_create, 'pools:create',
+                          'Pool could not be created'),
+    'pool_get': Action(pools.pool_get, 'pools:get',
+                       'Pool could not be retrieved'),
+    'pool_update': Action(pools.pool_update, 'pools:update',
+                          'Pool could not be updated'),
+    'pool_delete': Action(pools.pool_delete, 'pools:delete',
+                          'Pool could not be deleted'),
+    'flavor_list': Action(flavors.flavor_list, 'flavors:get_all',
+                          'Flavors could not be listed'),
+    'flavor_create': Action(flavors.flavor_create, 'flavors:create',
+                            'Flavor could not be created'),
+    'flavor_get': Action(flavors.flavor_get, 'flavors:get',
+                         'Flavor could not be retrieved'),
+    'flavor_update': Action(flavors.flavor_update, 'flavors:update',
+                            'Flavor could not be updated'),
+    'flavor_delete': Action(flavors.flavor_delete, 'flavors:delete',
+                            'Flavor could not be deleted'),
 }
 
 
@@ -102,6 +125,12 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     svc.authorize(spec.rule, ctx)
     try:
         result = spec.func(svc, ctx, **params)
+    except control.NoPoolFound as exc:
+        # Pooling with no pool for the queue: say so (still a 503).
+        LOG.warning('%s: %s', action, exc)
+        raise errors.ServiceUnavailable(f'{spec.failure}: {exc}')
+    except control.PlacementRefused as exc:
+        raise errors.BadRequest(str(exc))
     except storage_errors.StorageUnavailable as exc:
         LOG.warning('%s: storage unavailable: %s', action, exc)
         raise errors.ServiceUnavailable(spec.failure)

@@ -6,6 +6,8 @@ import logging
 import time
 import uuid
 
+from zaqar.storage import errors as storage_errors
+
 LOG = logging.getLogger(__name__)
 
 # Messages posted by the detailed probe.
@@ -21,13 +23,38 @@ def health(svc, ctx) -> dict:
     """Run every storage operation once on a throw-away queue and time it.
 
     Stops at the first failing step (its ``ref`` is logged with the error).
+    With pooling, ``storage_reachable`` is the management store's, the
+    probe goes through the router (placement included), and ``pools``
+    holds the same probe run directly on each registered pool.
     """
-    if not svc.storage.is_alive():
+    result = probe(svc.storage)
+    catalog = getattr(svc.storage, 'catalog', None)
+    if catalog is not None and result['storage_reachable']:
+        result['pools'] = {name: _pool_probe(catalog, name)
+                           for name in sorted(catalog.pools(fresh=True))}
+    return result
+
+
+def _pool_probe(catalog, name: str) -> dict:
+    try:
+        driver = catalog.driver(name)
+    except storage_errors.StorageError:
+        return {'storage_reachable': False}
+    return probe(driver)
+
+
+def probe(s) -> dict:
+    """The health probe of one data driver."""
+    try:
+        alive = s.is_alive()
+    except Exception:  # a probe never raises
+        LOG.exception('Health probe: is_alive failed')
+        alive = False
+    if not alive:
         return {'storage_reachable': False}
     project = 'health-' + uuid.uuid4().hex
     queue = 'probe-' + uuid.uuid4().hex[:16]
     state: dict = {}
-    s = svc.storage
 
     def create_queue():
         s.queue_controller.create(queue, project=project)

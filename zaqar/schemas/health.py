@@ -13,7 +13,7 @@ _STEP = {
     'additionalProperties': False,
 }
 
-HEALTH = {
+_PROBE = {
     'type': 'object',
     'required': ['storage_reachable'],
     'properties': {
@@ -22,6 +22,16 @@ HEALTH = {
                              'additionalProperties': _STEP},
     },
     'additionalProperties': False,
+}
+
+# With pooling: the management store's reachability, the probe through the
+# router, and each pool's own probe by pool name.
+HEALTH = {
+    **_PROBE,
+    'properties': {
+        **_PROBE['properties'],
+        'pools': {'type': 'object', 'additionalProperties': _PROBE},
+    },
 }
 
 VERSIONS = {

@@ -54,6 +54,15 @@ def load_control_driver(name: str, uri: str,
     return _load(CONTROL_NAMESPACE, name, uri, options)
 
 
+def data_driver_class(name: str) -> type[base.DataDriver]:
+    """The class registered as data driver ``name`` (not instantiated)."""
+    try:
+        return sd_driver.DriverManager(DATA_NAMESPACE, name,
+                                       invoke_on_load=False).driver
+    except (RuntimeError, LookupError) as exc:
+        raise UnknownDriver(f'Unknown storage driver {name!r}') from exc
+
+
 def _load(namespace: str, name: str, uri: str, options: dict | None):
     try:
         manager = sd_driver.DriverManager(

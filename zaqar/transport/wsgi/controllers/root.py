@@ -6,9 +6,11 @@ import pecan
 
 from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
+from zaqar.transport.wsgi.controllers.v2 import flavors
 from zaqar.transport.wsgi.controllers.v2 import health
 from zaqar.transport.wsgi.controllers.v2 import home
 from zaqar.transport.wsgi.controllers.v2 import openapi
+from zaqar.transport.wsgi.controllers.v2 import pools
 from zaqar.transport.wsgi.controllers.v2 import queues
 
 VERSIONS = {'versions': [{
@@ -34,6 +36,9 @@ class V2(base.Resource):
                 openapi.OpenAPIDocument(lambda: self._home))
         if admin_mode:
             self.health = health.Health()
+            # 404 unless pooling is on too (checked per request).
+            self.pools = pools.PoolCollection()
+            self.flavors = flavors.FlavorCollection()
 
     def on_get(self):
         # Checks the caller's headers like any v2 call, then serves the

@@ -66,6 +66,17 @@ _PROJECT_RESOURCES = [
 ]
 
 _ADMIN_RESOURCES = [
+    ('pools', '/v2/pools{?detailed,limit,marker}',
+     {'detailed': 'param/detailed', 'limit': 'param/pool_limit',
+      'marker': 'param/marker'}, ['GET']),
+    ('pool', '/v2/pools/{pool_name}', {'pool_name': 'param/pool_name'},
+     ['GET', 'PUT', 'PATCH', 'DELETE']),
+    ('flavors', '/v2/flavors{?detailed,limit,marker}',
+     {'detailed': 'param/detailed', 'limit': 'param/flavor_limit',
+      'marker': 'param/marker'}, ['GET']),
+    ('flavor', '/v2/flavors/{flavor_name}',
+     {'flavor_name': 'param/flavor_name'},
+     ['GET', 'PUT', 'PATCH', 'DELETE']),
     ('health', '/v2/health', None, ['GET']),
 ]
 

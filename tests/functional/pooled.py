@@ -1,0 +1,81 @@
+"""Live pooled servers for functional tests: private Redis pools, a SQLite
+management store shared by every server of a test class."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import unittest
+
+from tests import backends, pooled_backend
+from tests.functional import server as fserver
+
+ADMIN = 'admin'
+
+
+class PooledServers:
+    """Private Redis servers plus zaqar-server processes on one management
+    store (SQLite), with ``admin_mode`` and ``pooling`` on."""
+
+    def __init__(self, testcase: unittest.TestCase, *, redis: int = 2,
+                 cache_ttl: float = 1.0):
+        if not pooled_backend.have_redis_server():
+            backends.unavailable(testcase, 'redis',
+                                 'redis-server not installed')
+        self.dir = tempfile.mkdtemp(prefix='zaqar-pools-')
+        self.cache_ttl = cache_ttl
+        self.management_uri = 'sqlite:///' + os.path.join(self.dir,
+                                                          'management.db')
+        self.redis: list[pooled_backend.PrivateRedis] = []
+        self.servers: list[fserver.Server] = []
+        try:
+            for i in range(redis):
+                directory = os.path.join(self.dir, f'redis-{i}')
+                os.makedirs(directory)
+                self.redis.append(
+                    pooled_backend.PrivateRedis(directory).start())
+        except Exception:
+            self.stop()
+            raise
+
+    def sqlite_uri(self, name: str) -> str:
+        return 'sqlite:///' + os.path.join(self.dir, f'{name}.db')
+
+    def start_server(self, workers: int = 1) -> fserver.Server:
+        srv = fserver.Server(self.sqlite_uri('unused-message-store'),
+                             'sqlalchemy', 'admin_mode = true',
+                             workers=workers)
+        # oslo.config merges a repeated [DEFAULT].
+        with open(srv.config, 'a') as f:
+            f.write(f'\n[DEFAULT]\npooling = true\n\n'
+                    f'[drivers:management_store:sqlalchemy]\n'
+                    f'uri = {self.management_uri}\n\n'
+                    f'[pooling:catalog]\ncache_ttl = {self.cache_ttl}\n')
+        self.servers.append(srv)
+        return srv.start()
+
+    def store(self):
+        """A management store client on the servers' store."""
+        from zaqar.storage.sqlalchemy import management
+        return management.ControlDriver(self.management_uri)
+
+    def stop(self) -> None:
+        for srv in self.servers:
+            srv.stop()
+            shutil.rmtree(srv.dir, ignore_errors=True)
+        for server in self.redis:
+            server.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def admin(url: str, **kwargs) -> fserver.Client:
+    return fserver.Client(url, roles=ADMIN, **kwargs)
+
+
+def register(client: fserver.Client, name: str, uri: str, weight: int = 100,
+             **extra) -> None:
+    resp = client.put(f'/v2/pools/{name}',
+                      json={'uri': uri, 'weight': weight, **extra})
+    if resp.status_code != 201:
+        raise AssertionError(f'pool {name}: {resp.status_code} {resp.text}')
