@@ -30,7 +30,8 @@ _VOLATILE = frozenset(('age', 'expires', 'signature', 'secret', 'seconds'))
 class LiveServerCase(unittest.TestCase):
     """One zaqar-server (dev mode, SQLite, admin_mode) per test class."""
 
-    # Extra config sections appended to the generated file.
+    # Extra config sections appended to the generated file; ``{tmp}`` is
+    # this class's scratch directory.
     sections = ''
 
     @classmethod
@@ -41,7 +42,7 @@ class LiveServerCase(unittest.TestCase):
                              'sqlalchemy', 'admin_mode = true')
         with open(srv.config, 'a') as f:
             f.write(f'\n[signed_url]\nsecret_key = {SIGNING_KEY}\n\n'
-                    + cls.sections + '\n')
+                    + cls.sections.replace('{tmp}', cls._tmp) + '\n')
         cls.server = srv.start()
 
     @classmethod
@@ -106,6 +107,17 @@ def check(resp, *statuses: int):
     return resp
 
 
+def _fill(value: Any, ids: dict) -> Any:
+    """``value`` with ``{name}`` placeholders in its strings filled."""
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
 def send(http: fserver.Client, route: routes.Route, ids: dict):
     """Send ``route``'s request with ``ids`` filled in."""
     path = route.path.format(**ids)
@@ -114,7 +126,7 @@ def send(http: fserver.Client, route: routes.Route, ids: dict):
     headers = {}
     data = None
     if route.body is not None:
-        data = json.dumps(route.body)
+        data = json.dumps(_fill(route.body, ids))
         headers['Content-Type'] = route.content_type or 'application/json'
     return http.request(route.method, path, data=data, headers=headers)
 
@@ -194,10 +206,16 @@ FORBIDDEN = {'title': 'Not authorized',
 
 def check_persona(test: unittest.TestCase, row: routes.Route, *,
                   owner: fserver.Client, caller: fserver.Client,
-                  allowed: bool) -> None:
-    """``caller`` (of ``owner``'s project) is served, or refused unharmed."""
-    ids = make_fixture(owner)
-    before = snapshot(owner, ids)
+                  allowed: bool, fixture=None, look=None) -> None:
+    """``caller`` is served, or refused with nothing changed.
+
+    ``fixture(owner) -> ids`` and ``look(owner, ids) -> state`` default to
+    a project's queue (make_fixture, snapshot).
+    """
+    fixture = fixture or make_fixture
+    look = look or snapshot
+    ids = fixture(owner)
+    before = look(owner, ids)
     resp = send(caller, row, ids)
     if allowed:
         test.assertIn(resp.status_code, row.success, resp.text)
@@ -205,8 +223,38 @@ def check_persona(test: unittest.TestCase, row: routes.Route, *,
     test.assertEqual(403, resp.status_code, resp.text)
     if row.method != 'HEAD':
         test.assertEqual(FORBIDDEN, resp.json())
-    test.assertEqual(before, snapshot(owner, ids),
-                     'a refused request changed the project')
+    test.assertEqual(before, look(owner, ids),
+                     'a refused request changed something')
+
+
+def make_pool_fixture(admin: fserver.Client, directory: str) -> dict:
+    """Two pools on SQLite stores in ``directory``, a flavor over one."""
+    tag = uuid.uuid4().hex[:10]
+
+    def uri(name: str) -> str:
+        return 'sqlite:///' + os.path.join(directory, f'{name}.db')
+
+    ids = {'pool': f'p-{tag}', 'flavor_pool': f'fp-{tag}',
+           'flavor': f'f-{tag}', 'new_pool': f'np-{tag}',
+           'new_flavor': f'nf-{tag}', 'new_pool_uri': uri(f'np-{tag}'),
+           'tag': tag, 'project': admin.project}
+    for name in (ids['pool'], ids['flavor_pool']):
+        check(admin.put(f'/v2/pools/{name}',
+                        json={'weight': 10, 'uri': uri(name)}), 201)
+    check(admin.put(f'/v2/flavors/{ids["flavor"]}',
+                    json={'pool_list': [ids['flavor_pool']]}), 201)
+    return ids
+
+
+def pool_snapshot(admin: fserver.Client, ids: dict) -> dict:
+    """The fixture's pools and flavor as an admin sees them."""
+    state = {}
+    for kind, key in (('pools', 'pool'), ('pools', 'flavor_pool'),
+                      ('pools', 'new_pool'), ('flavors', 'flavor'),
+                      ('flavors', 'new_flavor')):
+        resp = admin.get(f'/v2/{kind}/{ids[key]}?detailed=true')
+        state[key] = (resp.status_code, resp.text)
+    return state
 
 
 def check_isolation(test: unittest.TestCase, row: routes.Route, *,

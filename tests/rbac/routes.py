@@ -20,6 +20,10 @@ READER = 'reader'      # reader, member, admin of the project
 MEMBER = 'member'      # member, admin of the project
 ADMIN = 'admin'        # admin only
 
+# Where a row runs, and which fixture it gets.
+PROJECT_STORE = 'project'  # a plain server; a project's queue and its data
+POOLING = 'pooling'        # admin_mode + pooling; pools and a flavor
+
 # What another project sees when it names the owner's resources.
 AS_NEVER_CREATED = 'as-never-created'  # same answer as for fresh names/ids
 NO_PROJECT_DATA = 'no-project-data'    # the route holds no project data
@@ -45,6 +49,7 @@ class Route:
     content_type: str | None = None
     # Distinguishes two rows of one action (e.g. bulk delete by ids / pop).
     variant: str = ''
+    server: str = PROJECT_STORE
 
     @property
     def name(self) -> str:
