@@ -1,0 +1,1 @@
+"""Unit tests of pooling: placement, the catalog cache and the router."""
