@@ -124,6 +124,37 @@ ROUTES = [
           isolation=NO_PROJECT_DATA),
 ]
 
+# The admin API of pooling: pools and flavors are global (no project owns
+# them), so there is no isolation to check, only who may call. Fixture ids:
+# {pool} (in no flavor), {flavor} over {flavor_pool}, and unused names
+# {new_pool}/{new_flavor} with a store URI {new_pool_uri}.
+P = '/v2/pools/{pool}'
+F = '/v2/flavors/{flavor}'
+ROUTES += [
+    Route(action, rule, who, method, path, success,
+          isolation=NO_PROJECT_DATA, body=body, server=POOLING)
+    for action, rule, who, method, path, success, body in (
+        ('pool_list', 'pools:get_all', ADMIN, 'GET', '/v2/pools', (200,),
+         None),
+        ('pool_create', 'pools:create', ADMIN, 'PUT', '/v2/pools/{new_pool}',
+         (201,), {'weight': 10, 'uri': '{new_pool_uri}'}),
+        ('pool_get', 'pools:get', ADMIN, 'GET', P, (200,), None),
+        ('pool_update', 'pools:update', ADMIN, 'PATCH', P, (200,),
+         {'weight': 20}),
+        ('pool_delete', 'pools:delete', ADMIN, 'DELETE', P, (204,), None),
+        ('flavor_list', 'flavors:get_all', READER, 'GET', '/v2/flavors',
+         (200,), None),
+        ('flavor_create', 'flavors:create', ADMIN, 'PUT',
+         '/v2/flavors/{new_flavor}', (201,),
+         {'pool_list': ['{flavor_pool}']}),
+        ('flavor_get', 'flavors:get', READER, 'GET', F, (200,), None),
+        ('flavor_update', 'flavors:update', ADMIN, 'PATCH', F, (200,),
+         {'pool_list': ['{flavor_pool}', '{pool}']}),
+        ('flavor_delete', 'flavors:delete', ADMIN, 'DELETE', F, (204,),
+         None),
+    )
+]
+
 # Personas of the matrix: X-Roles they send, and whether they belong to the
 # project that owns the fixture.
 PERSONAS = {
