@@ -1,10 +1,11 @@
-"""zaqar-manage: administer the SQL message store's schema.
+"""zaqar-manage: administer the SQL message store's schema, and pools.
 
 ``zaqar-manage [--config-file F] db sync [REVISION]`` migrates the database
 named by ``[drivers:message_store:sqlalchemy] uri`` (the SQLite file in the
 user data directory when unset) to REVISION, the newest by default;
 ``zaqar-manage db version`` prints the revision it is at ("None" when the
-database holds no zaqar schema yet).
+database holds no zaqar schema yet). ``zaqar-manage pool load FILE`` and
+``pool list`` manage pools and flavors (see ``manage_pools``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def _add_commands(subparsers) -> None:
     version = actions.add_parser(
         'version', help='Print the revision the database is at.')
     version.set_defaults(action_fn=_db_version)
+    from zaqar.cmd import manage_pools
+    manage_pools.add_commands(subparsers)
 
 
 COMMAND = cfg.SubCommandOpt('command', title='Commands',
@@ -91,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     if not conf.debug:
         # Alembic narrates every plugin it loads at INFO.
         std_logging.getLogger('alembic').setLevel(std_logging.WARNING)
+
+    if getattr(conf.command, 'pool_fn', None) is not None:
+        from zaqar.cmd import manage_pools
+        return manage_pools.run(conf)
 
     from zaqar.storage.sqlalchemy import engine as sql_engine
     uri = database_uri(conf)
