@@ -19,6 +19,7 @@ from zaqar.api import actions
 from zaqar.policies import base as policy_base
 from zaqar.transport.wsgi.controllers.v2 import home
 
+from tests.functional import server as fserver
 from tests.rbac import live
 from tests.rbac import routes
 
@@ -124,6 +125,24 @@ class PoolingMatrixTest(live.LiveServerCase):
             look=live.pool_snapshot)
 
 
+class PooledIsolationTest(live.LiveServerCase):
+    """Generated: isolation again, with queues placed on a registered pool
+    (the catalog maps project and queue name to a pool)."""
+
+    sections = PoolingMatrixTest.sections
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        admin = fserver.Client(cls.server.url, project='ops', roles='admin')
+        live.check(admin.put('/v2/pools/shared', json={
+            'weight': 100, 'uri': f'sqlite:///{cls._tmp}/shared-pool.db'}),
+            201)
+
+    def isolation_case(self, row: routes.Route, roles: str) -> None:
+        MatrixTest.isolation_case(self, row, roles)
+
+
 def _persona_test(row: routes.Route, persona: str):
     def test(self):
         self.persona_case(row, persona)
@@ -151,3 +170,5 @@ for _row in routes.ROUTES:
         for _label, _roles in (('member', 'member'), ('admin', 'admin')):
             setattr(MatrixTest, f'test_{_row.name}_from_other_{_label}',
                     _isolation_test(_row, _roles))
+        setattr(PooledIsolationTest, f'test_{_row.name}_from_other_member',
+                _isolation_test(_row, 'member'))
