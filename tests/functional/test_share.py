@@ -126,6 +126,9 @@ class ShareTest(SigningServerTestCase):
         self.assertTrue(body['description'].startswith('Invalid paths: {'))
         for letter in 'games':
             self.assertIn(repr(letter), body['description'])
+        self.assertError(self.share('sh', {'paths': [{'a': 1}]}), 400,
+                         'Invalid API request',
+                         'Invalid paths: {\'{"a": 1}\'}')
         self.assertError(self.share('sh', {'methods': 'GET'}), 400,
                          'Invalid API request', '`methods` should be a list')
         self.assertError(

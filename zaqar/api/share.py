@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from zaqar.api.payload import Payload
@@ -59,8 +60,8 @@ def _paths(value: Any) -> list[str]:
         raise errors.BadRequest('`paths` should be a list')
     # A string is read item by item, so "messages" reports its letters,
     # as the reference does.
-    invalid = {p for p in value if not isinstance(p, str)
-               or p not in signing.SHAREABLE}
+    invalid = {p if isinstance(p, str) else json.dumps(p) for p in value
+               if not isinstance(p, str) or p not in signing.SHAREABLE}
     if invalid:
         raise errors.BadRequest(f'Invalid paths: {invalid}')
     return list(value)
