@@ -46,7 +46,8 @@ class Service:
             LOG.error('Policy rule %s is not registered', rule)
             allowed = False
         except oslo_policy.InvalidScope:
-            # [oslo_policy] enforce_scope: a token of the wrong scope.
+            # A token of the wrong scope (older oslo.policy raises; newer
+            # ones answer False): project rules refuse system tokens.
             allowed = False
         if not allowed:
             raise errors.Forbidden()
