@@ -87,12 +87,14 @@ def insert_ignoring_conflict(conn: sa.Connection, table: sa.Table,
     abort the whole transaction.
     """
     name = conn.dialect.name
-    if name == 'postgresql':
-        stmt = postgresql.insert(table).on_conflict_do_nothing()
-    elif name == 'sqlite':
-        stmt = sqlite.insert(table).on_conflict_do_nothing()
-    else:
-        stmt = table.insert().prefix_with('IGNORE')
+    if name in ('postgresql', 'sqlite'):
+        dialect = postgresql if name == 'postgresql' else sqlite
+        # RETURNING, not rowcount: with an implicit RETURNING (psycopg 3)
+        # the driver reports rowcount -1 for a single-row INSERT.
+        stmt = (dialect.insert(table).on_conflict_do_nothing()
+                .returning(*table.primary_key.columns))
+        return conn.execute(stmt, values).first() is not None
+    stmt = table.insert().prefix_with('IGNORE')
     return conn.execute(stmt, values).rowcount == 1
 
 
