@@ -31,17 +31,13 @@ class Server:
         self.url = f'http://127.0.0.1:{self.port}'
         self.config = os.path.join(self.dir, 'zaqar.conf')
         with open(self.config, 'w') as f:
-            f.write(textwrap.dedent(f"""\
-                [DEFAULT]
-                log_file = {self.dir}/zaqar.log
-                {textwrap.dedent(extra_conf).strip()}
-
-                [drivers]
-                message_store = {message_store}
-
-                [drivers:message_store:{message_store}]
-                uri = {store_uri}
-                """))
+            f.write('[DEFAULT]\n'
+                    f'log_file = {self.dir}/zaqar.log\n'
+                    f'{textwrap.dedent(extra_conf).strip()}\n\n'
+                    '[drivers]\n'
+                    f'message_store = {message_store}\n\n'
+                    f'[drivers:message_store:{message_store}]\n'
+                    f'uri = {store_uri}\n')
         self.workers = workers
         self.process: subprocess.Popen | None = None
 

@@ -12,6 +12,9 @@ from zaqar import conf as zconf
 
 LOG = logging.getLogger(__name__)
 _LOGGING_READY = False
+# gunicorn's "worker failed to boot" status: the arbiter stops instead of
+# respawning a worker that can never start.
+EXIT_BOOT_ERROR = 3
 
 
 def config_files_from_env() -> list[str] | None:
@@ -49,7 +52,8 @@ def build_wsgi_app(config_files: list[str] | None = None, argv=None,
         service = bootstrap.service_from_conf(conf)
     except bootstrap.ConfigError as exc:
         LOG.error('%s', exc)
-        sys.exit(f'zaqar: {exc}')
+        sys.stderr.write(f'zaqar: {exc}\n')
+        sys.exit(EXIT_BOOT_ERROR)
     app = wsgi_app.make_app(service)
     reports.install(conf, role)
     return app
