@@ -174,7 +174,33 @@ ALL = {
     'mongodb': MongoDBBackend,
 }
 
-# The pooling router over private pools (needs Backend, defined above).
-from tests import pooled_backend
 
-ALL['pooled'] = pooled_backend.PooledBackend
+class PooledBackend(Backend):
+    """The pooling router: a SQLite management store and the pools of
+    ``tests.pooled_backend.POOLS`` (two private Redis servers, SQLite)."""
+
+    name = driver = 'pooled'
+
+    def setup(self):
+        from tests import pooled_backend
+        from zaqar.storage.sqlalchemy import management
+        if not pooled_backend.have_redis_server():
+            unavailable(self.testcase, self.name, 'redis-server not installed')
+        self._dir = tempfile.mkdtemp(prefix='zaqar-pooled-')
+        store_uri = 'sqlite:///' + os.path.join(self._dir, 'management.db')
+        store = management.ControlDriver(store_uri)
+        try:
+            self._servers = pooled_backend.start_pools(self._dir, store)
+        finally:
+            store.close()
+        # A short cache: the suite's "second worker" tests see changes soon.
+        return store_uri, {'cache_ttl': 1.0}
+
+    def cleanup(self):
+        import shutil
+        for server in self._servers:
+            server.stop()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+ALL['pooled'] = PooledBackend

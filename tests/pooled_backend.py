@@ -1,10 +1,11 @@
-"""The pooled backend for the contract suite, and private Redis servers.
+"""Private Redis servers, and the pools of the pooled contract backend.
 
-``PooledBackend`` builds the pooling router over a SQLite management store
-with three real pools: two private ``redis-server`` processes on free ports
-(no persistence; started here, stopped by pid) and a SQLite file. Queues
-land on them at random, so the whole contract suite runs through the
-router with its queues spread over mixed drivers.
+``tests.backends.PooledBackend`` builds the pooling router over a SQLite
+management store with the three real pools of ``POOLS``: two private
+``redis-server`` processes on free ports (no persistence; started here,
+stopped by pid) and a SQLite file. Queues land on them at random, so the
+whole contract suite runs through the router with its queues spread over
+mixed drivers.
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
-
-from tests import backends
 
 # Pools of the pooled backend: (name, kind, weight).
 POOLS = (('redis-a', 'redis', 100), ('redis-b', 'redis', 100),
@@ -80,38 +78,22 @@ def have_redis_server() -> bool:
     return shutil.which('redis-server') is not None
 
 
-class PooledBackend(backends.Backend):
-    """SQL management store + two private Redis pools + a SQLite pool."""
-
-    name = 'pooled'
-    driver = 'pooled'
-
-    def setup(self):
-        if not have_redis_server():
-            backends.unavailable(self.testcase, self.name,
-                                 'redis-server not installed')
-        from zaqar.storage import control
-        from zaqar.storage.sqlalchemy import management
-        self._dir = tempfile.mkdtemp(prefix='zaqar-pooled-')
-        self.servers: list[PrivateRedis] = []
-        store_uri = 'sqlite:///' + os.path.join(self._dir, 'management.db')
-        store = management.ControlDriver(store_uri)
-        try:
-            for name, kind, weight in POOLS:
-                if kind == 'redis':
-                    server = PrivateRedis(self._dir + f'/{name}')
-                    os.makedirs(server.directory)
-                    self.servers.append(server.start())
-                    uri = server.url
-                else:
-                    uri = 'sqlite:///' + os.path.join(self._dir, f'{name}.db')
-                store.pools_controller.put(control.Pool(name, uri, weight))
-        finally:
-            store.close()
-        # A short cache: the suite's "second worker" tests see changes soon.
-        return store_uri, {'cache_ttl': 1.0}
-
-    def cleanup(self):
-        for server in self.servers:
+def start_pools(directory: str, store) -> list[PrivateRedis]:
+    """Register ``POOLS`` in ``store``; return the Redis servers started."""
+    from zaqar.storage import control
+    servers: list[PrivateRedis] = []
+    try:
+        for name, kind, weight in POOLS:
+            if kind == 'redis':
+                server = PrivateRedis(os.path.join(directory, name))
+                os.makedirs(server.directory)
+                servers.append(server.start())
+                uri = server.url
+            else:
+                uri = 'sqlite:///' + os.path.join(directory, f'{name}.db')
+            store.pools_controller.put(control.Pool(name, uri, weight))
+    except BaseException:
+        for server in servers:
             server.stop()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        raise
+    return servers

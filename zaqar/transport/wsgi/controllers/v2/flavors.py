@@ -8,13 +8,19 @@ from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers.v2 import pools
 
 
-def flavor(view: dict, detailed: bool = True) -> dict:
-    """A flavor as get and patch show it (list: capabilities if detailed)."""
-    body = {'name': view['name']}
+def flavor(view: dict) -> dict:
+    """A flavor as get and patch show it."""
+    return {'name': view['name'], 'capabilities': view['capabilities'],
+            'pool_list': view['pool_list'],
+            'href': f'/v2/flavors/{view["name"]}'}
+
+
+def listed(view: dict, detailed: bool) -> dict:
+    """A flavor as a list shows it (capabilities when detailed)."""
+    body = {'name': view['name'], 'href': f'/v2/flavors/{view["name"]}',
+            'pool_list': view['pool_list']}
     if detailed:
         body['capabilities'] = view['capabilities']
-    body['pool_list'] = view['pool_list']
-    body['href'] = f'/v2/flavors/{view["name"]}'
     return body
 
 
@@ -26,7 +32,7 @@ class FlavorCollection(pools.AdminResource):
                             marker=params.get_str(req, 'marker'),
                             limit=params.get_int(req, 'limit', 10))
         return pools.page('/v2/flavors', 'flavors',
-                          [flavor(f, detailed) for f in flavors])
+                          [listed(f, detailed) for f in flavors])
 
     @pecan.expose()
     def _lookup(self, name, *remainder):
