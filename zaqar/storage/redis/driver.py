@@ -48,7 +48,12 @@ class DataDriver(base.DataDriver):
 
     Redis keeps data in memory: durability depends on the server's
     persistence settings (``appendonly yes``, ``appendfsync always`` for no
-    loss on a crash), so DURABILITY is not advertised.
+    loss on a crash), so DURABILITY is not advertised. The server must not
+    evict keys (``maxmemory-policy noeviction``, the default): evicting a
+    message record would lose it.
+
+    Key layout: keys.py; what every script touches: its header in
+    ``scripts/``; record formats: records.py; retries: resilience.py.
     """
 
     name = 'redis'

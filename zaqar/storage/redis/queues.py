@@ -24,6 +24,8 @@ class QueueController(base.QueueController):
 
     def create(self, name: str, *, project: str,
                metadata: dict | None = None) -> bool:
+        """See base; a call retried after a lost reply may report False
+        for the queue it created itself."""
         metadata = metadata or {}
         args = (name, records.encode_metadata(metadata),
                 *records.dead_letter_fields(metadata), project)

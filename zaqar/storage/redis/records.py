@@ -64,7 +64,7 @@ def message(message_id: bytes | str, record: bytes | str,
     return models.Message(
         id=text(message_id),
         body=_loads(body) if body is not None else None,
-        ttl=int(round(info[TTL])),
+        ttl=round(info[TTL]),
         age=int(at - created),
         created=created,
         claim_id=claim_id,
