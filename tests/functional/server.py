@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import uuid
 from urllib.parse import urljoin
@@ -19,6 +18,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
+
+
+def _ini_lines(text: str) -> str:
+    """Config lines without indentation (which INI reads as continuation)."""
+    return '\n'.join(line.strip() for line in text.splitlines())
 
 
 class Server:
@@ -33,7 +37,7 @@ class Server:
         with open(self.config, 'w') as f:
             f.write('[DEFAULT]\n'
                     f'log_file = {self.dir}/zaqar.log\n'
-                    f'{textwrap.dedent(extra_conf).strip()}\n\n'
+                    f'{_ini_lines(extra_conf)}\n\n'
                     '[drivers]\n'
                     f'message_store = {message_store}\n\n'
                     f'[drivers:message_store:{message_store}]\n'
