@@ -7,29 +7,58 @@ import shutil
 import tempfile
 import unittest
 
+from tests import backends
 from tests.functional import server as fserver
 
 
+class _ClassLevel:
+    """Lets tests.backends skip or fail a whole class from setUpClass."""
+
+    def skipTest(self, reason):
+        raise unittest.SkipTest(reason)
+
+    def fail(self, message):
+        raise AssertionError(message)
+
+
 class ServerTestCase(unittest.TestCase):
-    """Starts zaqar-server on SQLite (or ``ZAQAR_TEST_FUNCTIONAL_STORE``)."""
+    """Starts zaqar-server on a private store of ``backend``.
+
+    ``backend`` names an entry of tests.backends.ALL (sqlite by default);
+    ``ZAQAR_TEST_FUNCTIONAL_STORE``/``_URI`` override it for a whole run.
+    """
 
     extra_conf = ''
-    message_store = 'sqlalchemy'
+    backend = 'sqlite'
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._tmp = tempfile.mkdtemp(prefix='zaqar-func-db-')
-        uri = os.environ.get('ZAQAR_TEST_FUNCTIONAL_STORE_URI') or (
-            'sqlite:///' + os.path.join(cls._tmp, 'zaqar.db'))
-        store = os.environ.get('ZAQAR_TEST_FUNCTIONAL_STORE',
-                               cls.message_store)
-        cls.server = fserver.Server(uri, store, cls.extra_conf).start()
+        cls._backend = None
+        uri = os.environ.get('ZAQAR_TEST_FUNCTIONAL_STORE_URI')
+        store = os.environ.get('ZAQAR_TEST_FUNCTIONAL_STORE')
+        if not uri:
+            cls._backend = backends.ALL[cls.backend](_ClassLevel())
+            uri, _ = cls._backend.setup()
+            store = cls._backend.driver
+        cls.server = fserver.Server(uri, store, cls.extra_conf)
+        try:
+            cls.server.start()
+        except Exception:
+            cls._cleanup_store()
+            raise
+
+    @classmethod
+    def _cleanup_store(cls):
+        if cls._backend is not None:
+            cls._backend.cleanup()
+        shutil.rmtree(cls._tmp, ignore_errors=True)
 
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
-        shutil.rmtree(cls._tmp, ignore_errors=True)
+        cls._cleanup_store()
         super().tearDownClass()
 
     def client(self, **kwargs) -> fserver.Client:
