@@ -441,3 +441,44 @@ class PoolingOffTest(unittest.TestCase):
                      http.post('/v2/pools')):
             self.assertEqual(404, resp.status_code, resp.text)
             self.assertEqual({'title': '404 Not Found'}, resp.json())
+
+
+class PoolSamplesTest(unittest.TestCase):
+    """The API reference's pool and flavor samples are what a pooled server
+    answers (the main sample scenario runs without pooling)."""
+
+    SAMPLE_POOL_URI = 'redis://127.0.0.1:6379'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = pooled.PooledServers(cls, redis=0)
+        try:
+            cls.server = cls.env.start_server()
+        except BaseException:
+            cls.env.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.stop()
+        super().tearDownClass()
+
+    def test_pool_and_flavor_samples_match_the_server(self):
+        from tests import backends
+        from tests.functional import test_api_samples as samples
+        from tests.functional.samples import scenario, shape
+        if not backends.reachable(self.SAMPLE_POOL_URI):
+            backends.unavailable(self, 'redis',
+                                 f'{self.SAMPLE_POOL_URI} not reachable')
+        rec = scenario.Recorder()
+        scenario._pools_and_flavors(rec, pooled.admin(
+            self.server.url, project=scenario.PROJECT))
+        self.assertEqual([], rec.missing)
+        checked_in = {n for n in os.listdir(samples.SAMPLES)
+                      if n.startswith(('pool', 'flavor'))}
+        self.assertEqual(checked_in, set(rec.samples))
+        for name, document in sorted(rec.samples.items()):
+            with self.subTest(sample=name):
+                self.assertEqual(shape.shape(samples.read_sample(name)),
+                                 shape.shape(document))
