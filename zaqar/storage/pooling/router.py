@@ -57,8 +57,8 @@ class _Queues(_Part):
         if placed_here:
             near = catalog.lookup(project, dlq) if dlq else None
             pool = catalog.place(project, name,
-                                 flavor=(metadata or {}).get('_flavor'),
-                                 near=near)
+                                 flavor=(metadata or {}).get('_flavor')
+                                 or None, near=near)
         try:
             self._keep_dead_letters(project, name, pool, dlq)
         except control.PlacementRefused:
