@@ -51,9 +51,11 @@ class ServerTestCase(unittest.TestCase):
 
     @classmethod
     def _cleanup_store(cls):
-        if cls._backend is not None:
-            cls._backend.cleanup()
-        shutil.rmtree(cls._tmp, ignore_errors=True)
+        backend = getattr(cls, '_backend', None)
+        if backend is not None:
+            backend.cleanup()
+        if getattr(cls, '_tmp', None):
+            shutil.rmtree(cls._tmp, ignore_errors=True)
 
     @classmethod
     def tearDownClass(cls):

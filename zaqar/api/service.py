@@ -7,6 +7,7 @@ import logging
 from oslo_policy import policy as oslo_policy
 
 from zaqar import policies
+from zaqar.api import authorizer
 from zaqar.api import crypto
 from zaqar.api import validation
 from zaqar.common import errors
@@ -35,21 +36,12 @@ class Service:
         self.cipher = crypto.MessageCipher.from_conf(conf)
         self.enforcer = oslo_policy.Enforcer(conf)
         self.enforcer.register_defaults(policies.list_rules())
+        self.authorizer = authorizer.Authorizer(self.enforcer)
         self.signing_key = _signing_key(conf)
 
     def authorize(self, rule: str, ctx) -> None:
         """Raise Forbidden unless ``ctx`` may perform ``rule``."""
-        target = {'project_id': ctx.project_id}
-        try:
-            allowed = self.enforcer.enforce(rule, target, ctx)
-        except oslo_policy.PolicyNotRegistered:
-            LOG.error('Policy rule %s is not registered', rule)
-            allowed = False
-        except oslo_policy.InvalidScope:
-            # A token of the wrong scope (older oslo.policy raises; newer
-            # ones answer False): project rules refuse system tokens.
-            allowed = False
-        if not allowed:
+        if not self.authorizer.allowed(rule, ctx):
             raise errors.Forbidden()
 
 

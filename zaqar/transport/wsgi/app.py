@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 import pecan
+import webob
 from oslo_middleware import healthcheck
 
 from zaqar.conf import opts as conf_opts
 from zaqar.transport.wsgi import filters
 from zaqar.transport.wsgi import hooks
+from zaqar.transport.wsgi import pecan_speedups
 from zaqar.transport.wsgi import request_id
 from zaqar.transport.wsgi import signed
 from zaqar.transport.wsgi.controllers import root
@@ -56,6 +58,7 @@ def make_app(service):
     """Build the WSGI callable for ``service`` (a zaqar.api Service)."""
     conf = service.conf
     auth_enabled = conf.auth_strategy == 'keystone'
+    pecan_speedups.install()
     app = pecan.make_app(
         root.Root(conf.admin_mode),
         hooks=[hooks.ErrorHook(),
@@ -63,6 +66,9 @@ def make_app(service):
         force_canonical=False,
         guess_content_type_from_ext=False,
         use_context_locals=True,
+        # Plain WebOb requests: Pecan's subclass wraps every attribute
+        # access in a try block; ErrorHook maps undecodable input to 400.
+        request_cls=webob.Request,
     )
     app = _ServiceInjector(app, service)
     if auth_enabled:

@@ -95,6 +95,10 @@ class ErrorHook(hooks.PecanHook):
             if exc.status == 406:
                 return render.response(406, headers=headers)
             return render.response(exc.status, exc.to_dict(), headers)
+        if isinstance(exc, UnicodeDecodeError):
+            return render.response(400, {
+                'title': 'Invalid request',
+                'description': 'The request is not valid UTF-8.'})
         if isinstance(exc, webob.exc.HTTPException):
             body = {'title': f'{exc.code} {exc.title}'}
             return render.response(exc.code, body)
