@@ -7,16 +7,11 @@ import uuid
 from tests.functional import base
 
 HOOK = 'http://127.0.0.1:9/hook'
-# The indentation of the harness's config template (server.py), which
-# inserts extra_conf after its first line without re-indenting the rest.
-_TEMPLATE_INDENT = ' ' * 16
 
 
 def conf(*lines: str) -> str:
     """extra_conf of several lines for tests.functional.server.Server."""
-    return ('\n' + _TEMPLATE_INDENT).join(lines)
-
-ALLOWED = "['http', 'https', 'mailto', 'trust+http', 'trust+https']"
+    return '\n'.join(lines)
 
 
 class SubscriptionTest(base.ServerTestCase):

@@ -207,11 +207,12 @@ class Notifier:
     def _key(delivery: storage_base.Delivery) -> tuple[str, str, str]:
         return (delivery.project, delivery.queue, delivery.subscription_id)
 
-    def _target(self, delivery: storage_base.Delivery) -> _Target:
+    def _target(self, delivery: storage_base.Delivery,
+                fresh: bool = False) -> _Target:
         key = self._key(delivery)
         now = time.monotonic()
         target = self._targets.get(key)
-        if target is not None and target.expires > now:
+        if not fresh and target is not None and target.expires > now:
             return target
         project, queue, sub_id = key
         try:
@@ -236,15 +237,16 @@ class Notifier:
         """One attempt; never raises for a subscriber's failure."""
         try:
             target = self._target(delivery)
+            if self._unwanted(delivery, target):
+                # Never drop on cached state: it may have just changed.
+                target = self._target(delivery, fresh=True)
         except storage_errors.StorageError as exc:
             return outcome.retry(f'storage unavailable: {exc}')
         sub = target.sub
-        if sub is None:
-            return outcome.dropped('the subscription is gone')
+        why = self._unwanted(delivery, target)
+        if why:
+            return outcome.dropped(why)
         if delivery.kind == storage_base.DELIVERY_MESSAGE:
-            if (confirm.required(self.svc.conf, sub.subscriber)
-                    and not sub.confirmed):
-                return outcome.dropped('the subscription is not confirmed')
             document = self._message_document(delivery)
             options = sub.options
         else:
@@ -252,6 +254,18 @@ class Notifier:
             options = {k: v for k, v in sub.options.items()
                        if k != 'post_data'}
         return self._send(delivery, sub, target.state, document, options)
+
+    def _unwanted(self, delivery: storage_base.Delivery,
+                  target: _Target) -> str | None:
+        """Why the delivery is not to be made (None: make it)."""
+        sub = target.sub
+        if sub is None:
+            return 'the subscription is gone'
+        if (delivery.kind == storage_base.DELIVERY_MESSAGE
+                and confirm.required(self.svc.conf, sub.subscriber)
+                and not sub.confirmed):
+            return 'the subscription is not confirmed'
+        return None
 
     def _message_document(self, delivery: storage_base.Delivery) -> dict:
         payload = delivery.payload
