@@ -86,7 +86,9 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
 
 def message_post(svc, ctx, queue_name: str, payload: Payload) -> list[str]:
     """Store a batch; the queue is created if missing. Returns the ids."""
-    metadata = queue_ops.stored_metadata(svc, ctx, queue_name)
+    metadata = svc.metadata_cache.get(
+        ctx.project_id, queue_name,
+        lambda: queue_ops.stored_metadata(svc, ctx, queue_name))
     limit, too_large = _size_limit(svc, metadata)
     if payload.size is not None and payload.size > limit:
         raise errors.BadRequest(too_large)

@@ -25,8 +25,10 @@ def queue_create(svc, ctx, queue_name: str, payload: Payload) -> bool:
     meta.validate(metadata, svc.limits,
                   encryption_ready=svc.cipher is not None)
     _check_retry_policy(metadata, errors.BadRequest)
-    return svc.queues.create(queue_name, project=ctx.project_id,
-                             metadata=metadata)
+    created = svc.queues.create(queue_name, project=ctx.project_id,
+                                metadata=metadata)
+    svc.metadata_cache.forget(ctx.project_id, queue_name)
+    return created
 
 
 def _check_retry_policy(metadata: dict, error: type[errors.APIError]) -> None:
@@ -73,11 +75,13 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload) -> dict:
                   error=errors.InvalidBody)
     _check_retry_policy(updated, errors.InvalidBody)
     svc.queues.set_metadata(queue_name, updated, project=ctx.project_id)
+    svc.metadata_cache.forget(ctx.project_id, queue_name)
     return meta.with_defaults(updated, svc.limits)
 
 
 def queue_delete(svc, ctx, queue_name: str) -> None:
     svc.queues.delete(queue_name, project=ctx.project_id)
+    svc.metadata_cache.forget(ctx.project_id, queue_name)
 
 
 def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,

@@ -9,6 +9,7 @@ from oslo_policy import policy as oslo_policy
 from zaqar import policies
 from zaqar.api import authorizer
 from zaqar.api import crypto
+from zaqar.api import metadata_cache
 from zaqar.api import validation
 from zaqar.common import errors
 from zaqar.common import signing_key
@@ -32,6 +33,8 @@ class Service:
         # The notification outbox and the OpenStack lifecycle events.
         self.outbox = storage.delivery_controller
         self.events = events.Emitter.from_conf(conf)
+        self.metadata_cache = metadata_cache.MetadataCache(
+            conf.transport.queue_metadata_cache_ttl)
         self.enable_checksum = conf.enable_checksum
         self.cipher = crypto.MessageCipher.from_conf(conf)
         self.enforcer = oslo_policy.Enforcer(conf)

@@ -53,6 +53,12 @@ OPTS = [
                help='Shortest Client-ID when client_id_uuid_safe = off.'),
     cfg.IntOpt('max_length_client_id', default=36,
                help='Longest Client-ID when client_id_uuid_safe = off.'),
+    cfg.FloatOpt('queue_metadata_cache_ttl', default=1.0, min=0,
+                 help='Seconds each API worker remembers a queue\'s '
+                      'settings when posting messages (saves a storage '
+                      'round trip per post; a PATCH made through another '
+                      'worker applies to posts within this delay). 0 '
+                      'turns the memo off.'),
     cfg.BoolOpt('message_delete_with_claim_id', default=False,
                 help='Bulk delete by ids must also name the claims '
                      '(claim_ids) holding the messages.'),
