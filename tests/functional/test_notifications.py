@@ -29,6 +29,9 @@ class Receiver:
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            # Keep-alive, as real receivers do (connections are reused).
+            protocol_version = 'HTTP/1.1'
+
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers['Content-Length']))
                 now = time.time()
@@ -40,7 +43,11 @@ class Receiver:
                     key = self.headers.get(webhook.DELIVERY) or str(now)
                     attempt = receiver.attempts.get(key, 0) + 1
                     receiver.attempts[key] = attempt
-                status = receiver.answer(self.path, document, attempt)
+                if document is None:
+                    # A sender killed mid-request leaves a truncated body.
+                    status = 400
+                else:
+                    status = receiver.answer(self.path, document, attempt)
                 with receiver.arrived:
                     receiver.requests.append({
                         'path': self.path, 'headers': dict(self.headers),
@@ -54,8 +61,12 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
-                                                      Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            # The default backlog (5) drops connection attempts from a
+            # notifier's parallel workers; the retransmission costs 1 s.
+            request_queue_size = 128
+
+        self.server = Server(('127.0.0.1', 0), Handler)
         self.server.daemon_threads = True
         self.url = f'http://127.0.0.1:{self.server.server_address[1]}'
         self.thread = threading.Thread(target=self.server.serve_forever,
