@@ -6,6 +6,7 @@ import logging
 
 import pecan
 from pecan import hooks
+import webob.acceptparse
 import webob.exc
 
 from zaqar.api import context as zcontext
@@ -17,8 +18,25 @@ from zaqar.transport.wsgi import signed
 LOG = logging.getLogger(__name__)
 
 FORM = 'application/x-www-form-urlencoded'
+_COMMON_ACCEPTS = frozenset(('*/*', 'application/json', 'application/*',
+                             'application/json-home'))
 # Roles of a development-mode caller that sends no X-Roles header.
 DEV_DEFAULT_ROLES = ('member', 'reader')
+
+
+def _accepts_json(accept: str | None) -> bool:
+    """Whether an Accept header admits our JSON answers."""
+    if not accept:
+        return True
+    lowered = accept.lower()
+    # Fast path for what nearly every client sends.
+    if (lowered in _COMMON_ACCEPTS
+            or ('application/json' in lowered and ';q=0' not in lowered
+                and 'q=0' not in lowered)):
+        return True
+    offers = webob.acceptparse.create_accept_header(accept)
+    return bool(offers.acceptable_offers(['application/json',
+                                          'application/json-home']))
 
 
 def context() -> zcontext.RequestContext:
@@ -43,8 +61,7 @@ class ContextHook(hooks.PecanHook):
                 ' content; currently supported media type is '
                 '`application/json`; specify proper client-side media type '
                 'with the "Content-Type" header.', title='Invalid Content-Type')
-        if 'Accept' in req.headers and not req.accept.acceptable_offers(
-                ['application/json', 'application/json-home']):
+        if not _accepts_json(req.environ.get('HTTP_ACCEPT')):
             raise errors.NotAcceptable()
         # Negotiation is done: keep Pecan's own (per-controller) out of it.
         req.pecan['content_type'] = 'application/json'

@@ -6,10 +6,21 @@ relative Location headers into absolute ones; this one passes them through.
 
 from __future__ import annotations
 
-from oslo_context import context as oslo_context
+import os
+import random
+import uuid
+
+_random = random.Random()
+# Forked workers must not replay the parent's sequence.
+os.register_at_fork(after_in_child=_random.seed)
 
 ENV_KEY = 'openstack.request_id'
 HEADER = 'x-openstack-request-id'
+
+
+def _new_request_id() -> str:
+    """req-<uuid4>; a tracing id, so the fast PRNG is enough (no syscall)."""
+    return 'req-' + str(uuid.UUID(int=_random.getrandbits(128), version=4))
 
 
 class RequestId:
@@ -17,7 +28,7 @@ class RequestId:
         self.app = app
 
     def __call__(self, environ, start_response):
-        request_id = oslo_context.generate_request_id()
+        request_id = _new_request_id()
         environ[ENV_KEY] = request_id
 
         def start(status, headers, exc_info=None):
