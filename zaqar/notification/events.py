@@ -27,7 +27,8 @@ Payloads are versioned objects: ``{"zaqar_object.name": ...,
 "zaqar_object.data": {...}}``; subscriber URLs lose their query, fragment
 and credentials. Publishing happens on a background thread from a bounded
 queue, so the API never waits on the message bus: when it is down, events
-are dropped and the failure is logged (at most once a minute).
+are dropped and the failure is logged (at most once a minute: the
+failures oslo.messaging itself logs are rate-limited too).
 """
 
 from __future__ import annotations
@@ -123,6 +124,37 @@ EVENTS: dict[str, Callable] = {
 }
 
 
+class _RateLimit(logging.Filter):
+    """Let one record through per ``interval`` seconds; count the rest.
+
+    oslo.messaging logs every event it fails to send, with a traceback;
+    while the bus is down that would be a flood.
+    """
+
+    def __init__(self, interval: float = LOG_EVERY):
+        super().__init__()
+        self.interval = interval
+        self.last = -interval
+        self.suppressed = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            self.suppressed += 1
+            return False
+        if self.suppressed:
+            record.msg = f'{record.msg} ({self.suppressed} similar ' \
+                         f'messages suppressed)'
+        self.last = now
+        self.suppressed = 0
+        return True
+
+
+_SEND_FAILURES = _RateLimit()
+# The logger oslo.messaging reports failed sends on.
+_SEND_LOGGER = 'oslo_messaging.notify.messaging'
+
+
 def payload(name: str, data: dict) -> dict:
     return {'zaqar_object.name': name, 'zaqar_object.namespace': NAMESPACE,
             'zaqar_object.version': VERSION, 'zaqar_object.data': data}
@@ -159,6 +191,9 @@ class Emitter:
             LOG.exception('OpenStack notifications are off: the '
                           'notification transport could not be set up')
             return cls()
+        send_logger = logging.getLogger(_SEND_LOGGER)
+        if _SEND_FAILURES not in send_logger.filters:
+            send_logger.addFilter(_SEND_FAILURES)
         return cls(notifier)
 
     @property
@@ -186,7 +221,9 @@ class Emitter:
         """Queue one event (dropped when the queue is full)."""
         if self._notifier is None:
             return
-        context = ctx.to_dict() if hasattr(ctx, 'to_dict') else dict(ctx)
+        # oslo.messaging sends a context object's redacted copy (no token)
+        # and drops plain dicts.
+        context = ctx.redacted_copy()
         try:
             self._queue.put_nowait((context, event_type, body))
         except queue.Full:
