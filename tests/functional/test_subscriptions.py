@@ -7,6 +7,7 @@ import uuid
 from tests.functional import base
 
 HOOK = 'http://127.0.0.1:9/hook'
+ALLOWED = "['http', 'https', 'mailto', 'trust+http', 'trust+https']"
 
 
 def conf(*lines: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from typing import Any, Callable
 
 from zaqar.api import claims
@@ -14,12 +15,16 @@ from zaqar.api import pools
 from zaqar.api import queues
 from zaqar.api import share
 from zaqar.api import subscriptions
+from zaqar.api import topics
 from zaqar.api import validation
 from zaqar.common import errors
 from zaqar.storage import control
 from zaqar.storage import errors as storage_errors
 
 LOG = logging.getLogger(__name__)
+
+# Control characters: no project id may hold one (see zaqar.api.topics).
+_CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +95,50 @@ ACTIONS: dict[str, Action] = {
     'subscription_confirm': Action(subscriptions.subscription_confirm,
                                    'subscription:confirm',
                                    'Subscription could not be confirmed'),
+    # Topics: fan-out targets (zaqar.api.topics); their messages and
+    # subscriptions use the message and subscription rules.
+    'topic_list': Action(topics.topic_list, 'topics:get_all',
+                         'Topics could not be listed'),
+    'topic_create': Action(topics.topic_create, 'topics:create',
+                           'Topic could not be created'),
+    'topic_get': Action(topics.topic_get, 'topics:get',
+                        'Topic metadata could not be retrieved'),
+    'topic_update': Action(topics.topic_patch, 'topics:update',
+                           'Topic could not be updated'),
+    'topic_delete': Action(topics.topic_delete, 'topics:delete',
+                           'Topic could not be deleted'),
+    'topic_get_stats': Action(topics.topic_stats, 'topics:stats',
+                              'Topic stats could not be read'),
+    'topic_purge': Action(topics.topic_purge, 'topics:purge',
+                          'Topic could not be purged'),
+    'topic_message_post': Action(topics.topic_message_post,
+                                 'messages:create',
+                                 'Messages could not be enqueued'),
+    'topic_message_list': Action(topics.topic_message_list,
+                                 'messages:get_all',
+                                 'Messages could not be listed'),
+    'topic_message_get': Action(topics.topic_message_get, 'messages:get',
+                                'Message could not be retrieved'),
+    'topic_message_delete': Action(topics.topic_message_delete,
+                                   'messages:delete', 'Unable to delete'),
+    'topic_subscription_create': Action(
+        topics.topic_subscription_create, 'subscription:create',
+        'Subscription could not be created'),
+    'topic_subscription_list': Action(
+        topics.topic_subscription_list, 'subscription:get_all',
+        'Subscriptions could not be listed'),
+    'topic_subscription_get': Action(
+        topics.topic_subscription_get, 'subscription:get',
+        'Subscription could not be retrieved'),
+    'topic_subscription_update': Action(
+        topics.topic_subscription_update, 'subscription:update',
+        'Subscription could not be updated'),
+    'topic_subscription_delete': Action(
+        topics.topic_subscription_delete, 'subscription:delete',
+        'Subscription could not be deleted'),
+    'topic_subscription_confirm': Action(
+        topics.topic_subscription_confirm, 'subscription:confirm',
+        'Subscription could not be confirmed'),
     'ping': Action(health.ping, 'ping:get', 'Storage could not be reached'),
     'health': Action(health.health, 'health:get',
                      'Health could not be checked'),
@@ -122,6 +171,14 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     queue_name = params.get('queue_name')
     if queue_name is not None:
         validation.queue_identification(queue_name, ctx.project_id)
+    topic_name = params.get('topic_name')
+    if topic_name is not None:
+        validation.queue_identification(topic_name, ctx.project_id,
+                                        kind='topic')
+    if ctx.project_id and _CONTROL.search(ctx.project_id):
+        # Never sent over HTTP; a line feed starts the topic namespace.
+        raise errors.BadRequest('The project id is not valid.',
+                                title='Invalid project identification')
     svc.authorize(spec.rule, ctx)
     try:
         result = spec.func(svc, ctx, **params)

@@ -33,8 +33,10 @@ def required(conf, subscriber: str) -> bool:
             and urlsplit(subscriber).scheme.lower() in CONFIRMABLE)
 
 
-def confirm_path(queue: str, subscription_id: str) -> str:
-    return f'/v2/queues/{queue}/subscriptions/{subscription_id}/confirm'
+def confirm_path(queue: str, subscription_id: str,
+                 collection: str = 'queues') -> str:
+    return (f'/v2/{collection}/{queue}/subscriptions/{subscription_id}'
+            '/confirm')
 
 
 def _signing_key(conf) -> str | None:
@@ -49,9 +51,13 @@ def _signing_key(conf) -> str | None:
 def document(key: str, project: str, sub: models.Subscription,
              unsubscribe: bool, now: datetime.datetime | None = None) -> dict:
     """The confirmation request for ``sub`` (what an http subscriber gets)."""
+    from zaqar.api import topics
     from zaqar.common import signing
     now = now or signing.utcnow()
-    path = confirm_path(sub.source, sub.id)
+    # A topic's subscription lives in the topic namespace of the project.
+    project, is_topic = topics.split(project)
+    path = confirm_path(sub.source, sub.id,
+                        'topics' if is_topic else 'queues')
     signed = signing.sign(key, [path], ['PUT'], project,
                           now + datetime.timedelta(seconds=sub.ttl))
     if unsubscribe:
@@ -71,7 +77,7 @@ def document(key: str, project: str, sub: models.Subscription,
         'URL-Expires': signed.expires,
         'SubscribeBody': {'confirmed': True},
         'UnsubscribeBody': {'confirmed': False},
-        'queue_name': sub.source,
+        'topic_name' if is_topic else 'queue_name': sub.source,
         'subscription_id': sub.id,
     }
 

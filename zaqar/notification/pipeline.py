@@ -29,6 +29,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from zaqar.api import topics
 from zaqar.notification import confirm
 from zaqar.notification import outcome
 from zaqar.notification import retry
@@ -277,7 +278,8 @@ class Notifier:
         if self.svc.cipher is not None and isinstance(document['body'],
                                                       dict):
             document['body'] = self.svc.cipher.open(document['body'])
-        document['queue_name'] = delivery.queue
+        _, is_topic = topics.split(delivery.project)
+        document['topic_name' if is_topic else 'queue_name'] = delivery.queue
         return document
 
     def _send(self, delivery, sub, state, document: dict,

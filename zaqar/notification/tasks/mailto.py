@@ -50,14 +50,16 @@ def message_mail(subscriber: str, document: dict, options: dict,
     mail = EmailMessage()
     mail['To'] = recipient
     mail['From'] = options.get('from') or template.get('sender', '')
+    source = document.get('queue_name') or document.get('topic_name')
     mail['Subject'] = (options.get('subject') or uri_subject
-                       or f'Zaqar Notification - {document["queue_name"]}')
+                       or f'Zaqar Notification - {source}')
     mail.set_content(json.dumps(document, indent=2, sort_keys=True) + '\n')
     return mail
 
 
 def confirmation_link(conf, document: dict) -> str:
-    params = {'Queue': document.get('queue_name', ''),
+    params = {'Queue': document.get('queue_name')
+              or document.get('topic_name', ''),
               'Subscription': document.get('subscription_id', '')}
     params.update({k: document[k] for k in _LINK_FIELDS if k in document})
     base = conf.notification.external_confirmation_url
@@ -81,7 +83,11 @@ def confirmation_mail(subscriber: str, document: dict, project: str,
     mail['From'] = template.get('sender', '')
     mail['Subject'] = template.get('topic', '')
     body = template.get('body', '{0} {1} {2}')
-    mail.set_content(body.format(document.get('queue_name', ''), project,
+    source = document.get('queue_name') or document.get('topic_name', '')
+    # The signed document names the caller's project (not a topic's
+    # storage namespace).
+    project = document.get('X-Project-ID', project)
+    mail.set_content(body.format(source, project,
                                  confirmation_link(conf, document)) + '\n')
     return mail
 

@@ -12,6 +12,7 @@ from zaqar.transport.wsgi.controllers.v2 import home
 from zaqar.transport.wsgi.controllers.v2 import openapi
 from zaqar.transport.wsgi.controllers.v2 import pools
 from zaqar.transport.wsgi.controllers.v2 import queues
+from zaqar.transport.wsgi.controllers.v2 import topics
 
 VERSIONS = {'versions': [{
     'id': '2',
@@ -29,6 +30,7 @@ class V2(base.Resource):
     def __init__(self, admin_mode: bool):
         self._home = home.render(admin_mode)
         self.queues = queues.QueueCollection()
+        self.topics = topics.TopicCollection()
         self.ping = health.Ping()
         # A dotted segment: Pecan looks it up as an attribute by name. The
         # document follows whatever home document this object ends up with.

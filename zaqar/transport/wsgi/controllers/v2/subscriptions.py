@@ -1,4 +1,4 @@
-"""/v2/queues/{name}/subscriptions[/{id}[/confirm]]."""
+"""/v2/{queues,topics}/{name}/subscriptions[/{id}[/confirm]]."""
 
 from __future__ import annotations
 
@@ -24,16 +24,30 @@ def deliveries(state) -> dict:
                                 if state.last_failure_at else None)}
 
 
-class SubscriptionCollection(base.Resource):
+class _Scoped(base.Resource):
+    """A resource below a queue or a topic (``/v2/<collection>/<name>``)."""
+
+    def __init__(self, name: str, collection: str):
+        self.name = name
+        self.collection = collection
+        # Topic actions are named topic_<action> and take topic_name.
+        self.prefix = 'topic_' if collection == 'topics' else ''
+        self.key = 'topic_name' if collection == 'topics' else 'queue_name'
+
+    def run(self, action: str, **params):
+        params[self.key] = self.name
+        return self.call(self.prefix + action, **params)
+
+
+class SubscriptionCollection(_Scoped):
     """Subscribe (POST) and list (GET)."""
 
-    def __init__(self, queue_name: str):
-        self.queue_name = queue_name
-        self.href = f'/v2/queues/{queue_name}/subscriptions'
+    def __init__(self, name: str, collection: str = 'queues'):
+        super().__init__(name, collection)
+        self.href = f'/v2/{collection}/{name}/subscriptions'
 
     def on_post(self):
-        created = self.call('subscription_create', queue_name=self.queue_name,
-                            payload=self.payload())
+        created = self.run('subscription_create', payload=self.payload())
         body = {'subscription_id': created.subscription_id}
         if created.secret is not None:
             body['secret'] = created.secret
@@ -42,9 +56,9 @@ class SubscriptionCollection(base.Resource):
     def on_get(self):
         req = pecan.request
         limit = params.get_int(req, 'limit', 10)
-        subs, next_marker = self.call(
-            'subscription_list', queue_name=self.queue_name,
-            marker=params.get_str(req, 'marker'), limit=limit)
+        subs, next_marker = self.run(
+            'subscription_list', marker=params.get_str(req, 'marker'),
+            limit=limit)
         links = []
         if subs:
             shown = {'limit': limit} if 'limit' in req.GET else {}
@@ -55,30 +69,31 @@ class SubscriptionCollection(base.Resource):
 
     @pecan.expose()
     def _lookup(self, subscription_id, *remainder):
-        return Subscription(self.queue_name, subscription_id), remainder
+        return Subscription(self.name, subscription_id,
+                            self.collection), remainder
 
 
-class Subscription(base.Resource):
+class Subscription(_Scoped):
     """GET, PATCH and DELETE one subscription."""
 
-    def __init__(self, queue_name: str, subscription_id: str):
-        self.queue_name = queue_name
+    def __init__(self, name: str, subscription_id: str,
+                 collection: str = 'queues'):
+        super().__init__(name, collection)
         self.subscription_id = subscription_id
-        self.href = f'/v2/queues/{queue_name}/subscriptions/{subscription_id}'
-        self.confirm = SubscriptionConfirm(queue_name, subscription_id)
+        self.confirm = SubscriptionConfirm(name, subscription_id, collection)
 
     def on_get(self):
-        sub, state = self.call('subscription_get', queue_name=self.queue_name,
-                               subscription_id=self.subscription_id)
+        sub, state = self.run('subscription_get',
+                              subscription_id=self.subscription_id)
         body = subscription(sub)
         if state is not None:
             body['deliveries'] = deliveries(state)
         return render.response(200, body)
 
     def on_patch(self):
-        secret = self.call('subscription_update', queue_name=self.queue_name,
-                           subscription_id=self.subscription_id,
-                           payload=self.payload())
+        secret = self.run('subscription_update',
+                          subscription_id=self.subscription_id,
+                          payload=self.payload())
         headers = {'Location': pecan.request.path}
         if secret is None:
             return render.no_content(headers)
@@ -86,20 +101,19 @@ class Subscription(base.Resource):
                                      'secret': secret}, headers)
 
     def on_delete(self):
-        self.call('subscription_delete', queue_name=self.queue_name,
-                  subscription_id=self.subscription_id)
+        self.run('subscription_delete', subscription_id=self.subscription_id)
         return render.no_content()
 
 
-class SubscriptionConfirm(base.Resource):
+class SubscriptionConfirm(_Scoped):
     """PUT .../confirm {"confirmed": bool}."""
 
-    def __init__(self, queue_name: str, subscription_id: str):
-        self.queue_name = queue_name
+    def __init__(self, name: str, subscription_id: str,
+                 collection: str = 'queues'):
+        super().__init__(name, collection)
         self.subscription_id = subscription_id
 
     def on_put(self):
-        self.call('subscription_confirm', queue_name=self.queue_name,
-                  subscription_id=self.subscription_id,
-                  payload=self.payload())
+        self.run('subscription_confirm', subscription_id=self.subscription_id,
+                 payload=self.payload())
         return render.no_content({'Location': pecan.request.path})

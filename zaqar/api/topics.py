@@ -1,0 +1,179 @@
+"""Topic operations: a topic is a fan-out target with subscriptions.
+
+Messages posted to a topic are delivered to its subscriptions (webhook,
+mail, trust, ...) and not kept: they cannot be listed, claimed or popped,
+and a topic's stats are always zero. Topic metadata follows the queue rules
+(``_default_message_ttl``, ``_max_messages_post_size``, ``_retry_policy``,
+``_enable_encrypt_messages`` ... apply to its posts and deliveries).
+
+Storage: a topic of project ``p`` is kept as a queue of the derived project
+``NAMESPACE + p``, so every driver stores topics with no schema of its own
+and a topic never collides with a queue of the same name. The namespace
+character is a line feed, which no HTTP header (hence no project id) can
+carry; ``actions.dispatch`` refuses project ids with control characters for
+the other transports.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+from zaqar.api import messages as message_ops
+from zaqar.api import queues as queue_ops
+from zaqar.api import subscriptions as subscription_ops
+from zaqar.api import validation
+from zaqar.api.payload import Payload
+from zaqar.common import errors
+from zaqar.storage import models
+
+# Prefix of the derived project holding a project's topics.
+NAMESPACE = '\n'
+
+
+def derived(project: str) -> str:
+    """The storage project of ``project``'s topics."""
+    return NAMESPACE + (project or '')
+
+
+def split(project: str) -> tuple[str, bool]:
+    """(the caller's project, whether ``project`` is a topic namespace)."""
+    if project and project.startswith(NAMESPACE):
+        return project[len(NAMESPACE):], True
+    return project, False
+
+
+def topic_context(ctx):
+    """A copy of ``ctx`` scoped to the caller's topic namespace.
+
+    Only for storage scoping: policy was enforced on ``ctx`` itself.
+    """
+    if len(ctx.project_id or '') >= validation.PROJECT_ID_MAX:
+        raise errors.BadRequest(
+            'The format of the submitted topic name or project id is not '
+            'valid.', title='Invalid topic identification')
+    scoped = copy.copy(ctx)
+    scoped.project_id = derived(ctx.project_id)
+    return scoped
+
+
+# -- the topic itself ---------------------------------------------------------
+
+def topic_create(svc, ctx, topic_name: str, payload: Payload) -> bool:
+    return queue_ops.queue_create(svc, topic_context(ctx), topic_name,
+                                  payload)
+
+
+def topic_get(svc, ctx, topic_name: str) -> dict:
+    return queue_ops.queue_get(svc, topic_context(ctx), topic_name)
+
+
+def topic_patch(svc, ctx, topic_name: str, payload: Payload) -> dict:
+    try:
+        return queue_ops.queue_patch(svc, topic_context(ctx), topic_name,
+                                     payload)
+    except errors.NotFound:
+        raise errors.NotFound(f'Topic {topic_name} does not exist for '
+                              f'project {ctx.project_id}')
+
+
+def topic_delete(svc, ctx, topic_name: str) -> None:
+    queue_ops.queue_delete(svc, topic_context(ctx), topic_name)
+
+
+def topic_list(svc, ctx, marker: str | None = None, limit: int = 10,
+               detailed: bool = False, name: str | None = None,
+               with_count: bool = False
+               ) -> tuple[list[models.Queue], str | None, int | None]:
+    return queue_ops.queue_list(svc, topic_context(ctx), marker, limit,
+                                detailed, name, with_count)
+
+
+def topic_stats(svc, ctx, topic_name: str) -> models.QueueStats:
+    """Always zero: a topic keeps no messages."""
+    return models.QueueStats()
+
+
+def topic_purge(svc, ctx, topic_name: str, payload: Payload) -> None:
+    """Validated like a queue purge; removes the topic's subscriptions."""
+    queue_ops.queue_purge(svc, topic_context(ctx), topic_name, payload)
+
+
+# -- messages -------------------------------------------------------------------
+
+def topic_message_post(svc, ctx, topic_name: str,
+                       payload: Payload) -> list[str]:
+    """Validate like a queue post, then fan out; returns the new ids."""
+    scoped = topic_context(ctx)
+    project = scoped.project_id
+    metadata = queue_ops.stored_metadata(svc, scoped, topic_name)
+    limit, too_large = message_ops._size_limit(svc, metadata)
+    if payload.size is not None and payload.size > limit:
+        raise errors.BadRequest(too_large)
+    prepared = message_ops._prepare(svc, metadata,
+                                    message_ops._messages_document(payload))
+    if not metadata:
+        svc.queues.create(topic_name, project=project, metadata={})
+    for item in prepared:
+        item['id'] = str(uuid.uuid4())
+    svc.outbox.fan_out(topic_name, prepared, project=project)
+    return [item['id'] for item in prepared]
+
+
+def topic_message_list(svc, ctx, topic_name: str, **query
+                       ) -> tuple[list[models.Message], str | None]:
+    """Always empty: posted messages are delivered, not kept."""
+    validation.page_limit(query.get('limit', 10),
+                          svc.limits.max_messages_per_page)
+    return [], None
+
+
+def topic_message_get(svc, ctx, topic_name: str,
+                      message_id: str) -> models.Message:
+    raise errors.NotFound(f'Message {message_id} does not exist in topic '
+                          f'{topic_name} for project {ctx.project_id}')
+
+
+def topic_message_delete(svc, ctx, topic_name: str, message_id: str,
+                         claim_id: str | None = None) -> None:
+    """Nothing to delete (idempotent like a queue's)."""
+
+
+# -- subscriptions ----------------------------------------------------------------
+
+def topic_subscription_create(svc, ctx, topic_name: str, payload: Payload):
+    try:
+        return subscription_ops.subscription_create(
+            svc, topic_context(ctx), topic_name, payload)
+    except errors.Conflict as exc:
+        exc.headers['Location'] = f'/v2/topics/{topic_name}/subscriptions'
+        raise
+
+
+def topic_subscription_list(svc, ctx, topic_name: str,
+                            marker: str | None = None, limit: int = 10):
+    return subscription_ops.subscription_list(
+        svc, topic_context(ctx), topic_name, marker, limit)
+
+
+def topic_subscription_get(svc, ctx, topic_name: str, subscription_id: str):
+    return subscription_ops.subscription_get(
+        svc, topic_context(ctx), topic_name, subscription_id)
+
+
+def topic_subscription_update(svc, ctx, topic_name: str,
+                              subscription_id: str, payload: Payload):
+    return subscription_ops.subscription_update(
+        svc, topic_context(ctx), topic_name, subscription_id, payload)
+
+
+def topic_subscription_delete(svc, ctx, topic_name: str,
+                              subscription_id: str) -> None:
+    subscription_ops.subscription_delete(svc, topic_context(ctx), topic_name,
+                                         subscription_id)
+
+
+def topic_subscription_confirm(svc, ctx, topic_name: str,
+                               subscription_id: str, payload: Payload):
+    subscription_ops.subscription_confirm(
+        svc, topic_context(ctx), topic_name, subscription_id, payload)
