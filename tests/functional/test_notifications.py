@@ -326,3 +326,31 @@ class ConfirmationTest(base.ServerTestCase):
         requests = self.receiver.wait(lambda rs: len(rs) >= 3)
         self.assertEqual('UnsubscribeConfirmation',
                          requests[2]['doc']['Message_Type'])
+
+    def test_the_signed_url_confirms_without_credentials(self):
+        resp = self.http.post('/v2/queues/signed/subscriptions', json={
+            'subscriber': self.receiver.url + '/signed'})
+        sub_id = resp.json()['subscription_id']
+        document = self.receiver.wait(lambda rs: len(rs) >= 1)[0]['doc']
+        headers = {name: document[name] for name in (
+            'URL-Signature', 'URL-Methods', 'URL-Paths', 'URL-Expires',
+            'X-Project-ID')}
+        headers['Client-ID'] = str(uuid.uuid4())
+        url = self.server.url + document['URL-Paths']
+        tampered = dict(headers, **{'URL-Signature': '0' * 64})
+        self.assertEqual(404, requests_put(url, tampered,
+                                           document['SubscribeBody']))
+        self.assertEqual(404, requests_put(
+            url.replace(sub_id, 'other'), headers,
+            document['SubscribeBody']))
+        self.assertEqual(204, requests_put(url, headers,
+                                           document['SubscribeBody']))
+        self.assertTrue(self.http.get(f'/v2/queues/signed/subscriptions/'
+                                      f'{sub_id}').json()['confirmed'])
+
+
+def requests_put(url: str, headers: dict, body: dict) -> int:
+    """A PUT with only the given headers (no project or roles of ours)."""
+    import requests
+    return requests.put(url, json=body, headers=headers, timeout=30
+                        ).status_code

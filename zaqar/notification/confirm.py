@@ -90,7 +90,7 @@ def request(svc, ctx, sub: models.Subscription, *,
     """
     if svc.outbox is None or not required(svc.conf, sub.subscriber):
         return None
-    key = _signing_key(svc.conf)
+    key = getattr(svc, 'signing_key', None) or _signing_key(svc.conf)
     if not key:
         LOG.warning('Subscription %s needs confirmation but signed URLs are '
                     'off ([signed_url] secret_key): no request sent.', sub.id)
