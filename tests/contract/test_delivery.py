@@ -30,7 +30,7 @@ class DeliveryContract:
                     if not leased:
                         break
                     self.outbox.complete(leased)
-            except Exception:  # noqa: BLE001 - cleanup must not mask
+            except Exception:  # noqa: BLE001,S110 - cleanup must not mask
                 pass
 
     def subscribe(self, queue: str, subscriber: str = HOOK, *,

@@ -180,7 +180,7 @@ class WebhookTest(base.ServerTestCase):
         self.statuses['/flaky'] = [500, 503]
         self.subscribe('retry', '/flaky')
         self.post('retry', 'x')
-        (ok,) = self.wait_delivered('/flaky', 1)
+        self.wait_delivered('/flaky', 1)
         attempts = [r for r in self.receiver.requests if r['path'] == '/flaky']
         self.assertEqual([500, 503, 204], [r['status'] for r in attempts])
         self.assertEqual(1, len({r['headers'][webhook.DELIVERY]

@@ -124,7 +124,9 @@ class AcceptanceCase:
     def start_notifier(self, timeout: float = 60.0) -> None:
         """Start zaqar-notifier and wait until it delivers."""
         before = self._ready_lines()
-        log = open(os.path.join(self.server.dir, 'notifier.log'), 'a')
+        # Open for the process's lifetime; closed at cleanup.
+        log = open(os.path.join(self.server.dir, 'notifier.log'),  # noqa: SIM115
+                   'a')
         self.addCleanup(log.close)
         self.notifier = subprocess.Popen(
             [sys.executable, '-m', 'zaqar.cmd.notifier', '--config-file',

@@ -64,15 +64,15 @@ class SubscriptionTest(base.ServerTestCase):
         cases = [
             ({}, 'Missing parameter subscriber in body.'),
             ({'subscriber': 'ftp://x/y'},
-             f'The subscriber type of subscription must be supported in the '
-             f'list {ALLOWED}.'),
+             (f'The subscriber type of subscription must be supported in '
+              f'the list {ALLOWED}.')),
             ({'subscriber': HOOK, 'options': []}, 'Options must be a dict.'),
             ({'subscriber': HOOK, 'ttl': 'x'}, 'TTL must be an integer.'),
             ({'subscriber': HOOK, 'ttl': 59},
              'The TTL for a subscription must be at least 60 seconds long.'),
             ({'subscriber': HOOK, 'ttl': 10 ** 18},
-             'The TTL seconds for a subscription plus current time must be '
-             'less than 9999-12-31 23:59:59.999999.'),
+             ('The TTL seconds for a subscription plus current time must be '
+              'less than 9999-12-31 23:59:59.999999.')),
             ({'subscriber': HOOK, 'options': {'_retry_policy': {
                 'minimum_delay': 'a'}}},
              'Retry policy: minimum_delay must be a integer.'),

@@ -20,8 +20,7 @@ from urllib.parse import urlsplit
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.notification import confirm
-from zaqar.notification import retry
+from zaqar.notification import confirm, retry
 from zaqar.notification.tasks import trust
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
@@ -31,7 +30,7 @@ LOG = logging.getLogger(__name__)
 
 # Latest expiry a subscription may have (the reference's datetime bound).
 _MAX_EXPIRY = datetime.datetime.max.replace(
-    tzinfo=datetime.timezone.utc).timestamp()
+    tzinfo=datetime.UTC).timestamp()
 # Largest ttl every store keeps (a signed 32-bit column in SQL).
 MAX_TTL = 2 ** 31 - 1
 # Bytes of randomness in a webhook signing secret.

@@ -38,7 +38,8 @@ import queue
 import socket
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 LOG = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ class Emitter:
         self.dropped = 0
 
     @classmethod
-    def from_conf(cls, conf) -> 'Emitter':
+    def from_conf(cls, conf) -> Emitter:
         """An emitter for ``conf``; inactive without a notification driver."""
         import oslo_messaging
         from oslo_messaging import opts as om_opts
@@ -210,7 +211,7 @@ class Emitter:
             return
         try:
             event = build(params, ctx, result)
-        except Exception:  # noqa: BLE001 - never fail the request
+        except Exception:
             LOG.exception('Could not build the %s notification', action)
             return
         if event is not None:

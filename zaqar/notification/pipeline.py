@@ -30,12 +30,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from zaqar.api import topics
-from zaqar.notification import confirm
-from zaqar.notification import outcome
-from zaqar.notification import retry
-from zaqar.notification.tasks import mailto
-from zaqar.notification.tasks import trust
-from zaqar.notification.tasks import webhook
+from zaqar.notification import confirm, outcome, retry
+from zaqar.notification.tasks import mailto, trust, webhook
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
 
@@ -50,7 +46,7 @@ MAX_ERROR_PAUSE = 30.0
 class _Target:
     """What a delivery needs to know about its subscription."""
 
-    __slots__ = ('sub', 'state', 'queue_policy', 'expires')
+    __slots__ = ('expires', 'queue_policy', 'state', 'sub')
 
     def __init__(self, sub, state, queue_policy, expires: float):
         self.sub = sub
@@ -89,7 +85,7 @@ class Notifier:
 
     # -- life cycle ----------------------------------------------------------
 
-    def start(self) -> 'Notifier':
+    def start(self) -> Notifier:
         if self._thread is None:
             self._thread = threading.Thread(target=self.run, daemon=True,
                                             name='zaqar-notifier')
@@ -132,7 +128,7 @@ class Notifier:
                 self._pool.submit(self._work, delivery)
         try:
             self._flush()
-        except Exception:  # noqa: BLE001 - the leases will run out
+        except Exception:
             LOG.warning('Notifier: completions lost at stop; those '
                         'deliveries will be made again', exc_info=True)
 

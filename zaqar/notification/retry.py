@@ -24,7 +24,8 @@ defaults that is 14 attempts over about three minutes.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 #: Defaults of every policy key (the reference's values).
 DEFAULTS: dict[str, Any] = {
@@ -59,13 +60,14 @@ def validate(policy: Any) -> None:
     if not policy:
         return
     if not isinstance(policy, dict):
-        raise ValueError('retry_policy must be a dict.')
+        raise ValueError('retry_policy must be a dict.')  # noqa: TRY004
     for key in INT_KEYS:
         value = policy.get(key)
         if value is None:
             continue
         if not isinstance(value, int):
-            raise ValueError(f'Retry policy: {key} must be a integer.')
+            raise ValueError(  # noqa: TRY004 - the API's validation error
+                f'Retry policy: {key} must be a integer.')
         if value < 0:
             raise ValueError(f'Retry policy: {key} must not be negative.')
     function = policy.get('retry_backoff_function')

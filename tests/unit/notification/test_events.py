@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import unittest
 
-from zaqar.api import context
-from zaqar.api import subscriptions
+from zaqar.api import context, subscriptions
 from zaqar.api.payload import Payload
 from zaqar.notification import events
 from zaqar.storage import models

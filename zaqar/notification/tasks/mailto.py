@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import shlex
 import smtplib
-import socket
 import subprocess
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -65,9 +64,9 @@ def confirmation_link(conf, document: dict) -> str:
     base = conf.notification.external_confirmation_url
     if not base:
         # No page to land on: hand over the signed request itself.
-        return 'PUT {0} with headers {1}'.format(
-            document.get('URL-Paths', ''), json.dumps(
-                {k: document[k] for k in _LINK_FIELDS if k in document}))
+        signed = {k: document[k] for k in _LINK_FIELDS if k in document}
+        return (f'PUT {document.get("URL-Paths", "")} with headers '
+                f'{json.dumps(signed)}')
     sep = '&' if '?' in base else '?'
     return base + sep + urlencode(params)
 
@@ -123,7 +122,7 @@ def _smtp(mail: EmailMessage, group) -> outcome.Outcome:
         if 500 <= exc.smtp_code < 600:
             return outcome.failed(text)
         return outcome.retry(text)
-    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         return outcome.retry(f'SMTP failed: {type(exc).__name__}: {exc}')
     return outcome.delivered()
 

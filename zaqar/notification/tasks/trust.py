@@ -65,7 +65,7 @@ def create_trust(conf, ctx, ttl: int) -> str:
         trustor = ks_session.Session(auth=v3.Token(
             auth_url=trustee.auth_url, token=ctx.auth_token,
             project_id=ctx.project_id))
-        expires = (datetime.datetime.now(datetime.timezone.utc)
+        expires = (datetime.datetime.now(datetime.UTC)
                    + datetime.timedelta(seconds=ttl))
         resp = trustor.post('/OS-TRUST/trusts', json={'trust': {
             'trustor_user_id': ctx.user_id or trustor.get_user_id(),

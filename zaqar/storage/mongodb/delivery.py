@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from bson import ObjectId
 from pymongo import ASCENDING, IndexModel

@@ -15,14 +15,12 @@ and failure record; ``gc`` drops the rows of subscriptions that are gone.
 from __future__ import annotations
 
 import uuid
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
 from zaqar.storage import base
-from zaqar.storage.sqlalchemy import engine
-from zaqar.storage.sqlalchemy import sql
-from zaqar.storage.sqlalchemy import tables
+from zaqar.storage.sqlalchemy import engine, sql, tables
 
 # Longest error text kept with a delivery or a failure record.
 ERROR_MAX = 1000

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pecan
 
 from zaqar.storage import models
-from zaqar.transport.wsgi import params
-from zaqar.transport.wsgi import render
+from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
 
 

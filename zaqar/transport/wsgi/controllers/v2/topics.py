@@ -11,8 +11,7 @@ import pecan
 
 from zaqar.api import metadata as meta
 from zaqar.common import errors
-from zaqar.transport.wsgi import params
-from zaqar.transport.wsgi import render
+from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import subscriptions
 
