@@ -276,3 +276,31 @@ class SubscriptionTest(base.ServerTestCase):
         resp = self.http.put(self.path('sq'))
         self.assertEqual(405, resp.status_code)
         self.assertEqual('GET, POST, OPTIONS', resp.headers['Allow'])
+
+
+class ZaqarClientSubscriptionTest(base.ServerTestCase):
+    """python-zaqarclient's subscription calls against the server."""
+
+    extra_conf = SubscriptionTest.extra_conf
+
+    def setUp(self):
+        super().setUp()
+        from zaqarclient.queues.v2 import client as zclient
+        self.zaqar = zclient.Client(self.server.url, version=2, conf={
+            'auth_opts': {'backend': 'noauth', 'options': {
+                'os_project_id': 'zc-' + uuid.uuid4().hex[:10]}}})
+
+    def test_subscribe_list_get_update_delete(self):
+        sub = self.zaqar.subscription('zcq', subscriber=HOOK, ttl=600,
+                                      options={'a': 1})
+        self.assertTrue(sub.id)
+        listed = list(self.zaqar.subscriptions('zcq'))
+        self.assertEqual([sub.id], [s.id for s in listed])
+        got = self.zaqar.subscription('zcq', id=sub.id)
+        self.assertEqual((HOOK, 600, {'a': 1}),
+                         (got.subscriber, got.ttl, got.options))
+        got.update({'options': {'b': 2}})
+        again = self.zaqar.subscription('zcq', id=sub.id)
+        self.assertEqual({'b': 2}, again.options)
+        again.delete()
+        self.assertEqual([], list(self.zaqar.subscriptions('zcq')))
