@@ -229,7 +229,10 @@ class AcceptanceCase:
                 headers[webhook.SIGNATURE]))
         first_attempts_failed = [r for r in self.receiver.requests
                                  if r['status'] == 500]
-        self.assertGreaterEqual(len(first_attempts_failed), total // 10)
+        # Every tenth message was refused at least once before it got
+        # through (a first attempt cut short by the kill counts too).
+        for i in range(0, total, 10):
+            self.assertGreater(got[i]['attempt'], 1, i)
 
         ok = self.receiver.delivered()
         duplicates = len(ok) - len(got)
