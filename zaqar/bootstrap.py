@@ -6,8 +6,7 @@ import logging
 
 from zaqar.api import gc
 from zaqar.api import service as api_service
-from zaqar.conf import paths
-from zaqar.conf import stores
+from zaqar.conf import paths, stores
 from zaqar.storage import loader
 
 LOG = logging.getLogger(__name__)

@@ -24,8 +24,7 @@ import testtools
 
 from tests import backends
 from zaqar.storage import base as storage_base
-from zaqar.storage import loader
-from zaqar.storage import models
+from zaqar.storage import loader, models
 
 # Class-name suffix per backend name, so generated ids read naturally.
 SUFFIXES = {

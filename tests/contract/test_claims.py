@@ -6,8 +6,7 @@ import time
 import uuid
 
 from tests.contract import base
-from zaqar.storage import errors
-from zaqar.storage import models
+from zaqar.storage import errors, models
 
 
 def unknown_claim_ids() -> list[str]:

@@ -6,8 +6,7 @@ import time
 import uuid
 
 from tests.contract import base
-from zaqar.storage import errors
-from zaqar.storage import models
+from zaqar.storage import errors, models
 
 # Ids no driver can have issued: wrong formats and a well-formed stranger.
 BOGUS_IDS = ('nonexist', 'abc', '0' * 24, 'f' * 32)

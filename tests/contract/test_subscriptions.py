@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 
 from tests.contract import base
-from zaqar.storage import errors
-from zaqar.storage import models
+from zaqar.storage import errors, models
 
 HOOK = 'http://example.com/hook'
 

@@ -13,8 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tests import backends
 from tests.contract import base
-from zaqar.storage import errors
-from zaqar.storage import loader
+from zaqar.storage import errors, loader
 
 # Upper bound for one failing call against a dead server (seconds).
 FAIL_FAST = 5.0

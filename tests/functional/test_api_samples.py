@@ -15,8 +15,7 @@ import tempfile
 import unittest
 
 from tests.functional import server as fserver
-from tests.functional.samples import scenario
-from tests.functional.samples import shape
+from tests.functional.samples import scenario, shape
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))

@@ -20,8 +20,7 @@ import uuid
 import requests
 
 from tests.functional import test_share
-from tests.keystone import base
-from tests.keystone import fixture
+from tests.keystone import base, fixture
 
 
 class OpenStackCLITest(base.KeystoneServerCase):

@@ -9,8 +9,7 @@ names and ids never created.
 from __future__ import annotations
 
 from tests.keystone import base
-from tests.rbac import live
-from tests.rbac import routes
+from tests.rbac import live, routes
 
 PERSONAS = ('admin', 'member', 'reader')
 

@@ -66,13 +66,15 @@ def _keep_local(case) -> None:
 
 
 def _checks(negative: bool):
-    from schemathesis.checks import content_type_conformance
-    from schemathesis.checks import negative_data_rejection
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.checks import response_headers_conformance
-    from schemathesis.checks import response_schema_conformance
-    from schemathesis.checks import status_code_conformance
-    from schemathesis.checks import unsupported_method
+    from schemathesis.checks import (
+        content_type_conformance,
+        negative_data_rejection,
+        not_a_server_error,
+        response_headers_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+        unsupported_method,
+    )
     checks = [not_a_server_error, status_code_conformance,
               unsupported_method, content_type_conformance,
               response_headers_conformance, response_schema_conformance]
@@ -115,6 +117,7 @@ class SchemathesisTest(_Server):
     def setUpClass(cls):
         super().setUpClass()
         import schemathesis
+
         from zaqar.schemas import queues
         # Queue PATCH bodies are JSON under their own media type.
         schemathesis.serializer.alias(queues.PATCH_MEDIA_TYPE,

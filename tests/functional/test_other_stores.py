@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from tests.functional import test_claims
-from tests.functional import test_messages
-from tests.functional import test_queues
-from tests.functional import test_zaqarclient
+from tests.functional import (
+    test_claims,
+    test_messages,
+    test_queues,
+    test_zaqarclient,
+)
 
 _SUITES = (test_queues.QueueTest, test_messages.MessageTest,
            test_claims.ClaimTest, test_zaqarclient.ZaqarClientTest)

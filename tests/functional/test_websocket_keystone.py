@@ -13,8 +13,7 @@ import tempfile
 import unittest
 
 from tests import backends
-from tests.functional.test_websocket import Client
-from tests.functional.test_websocket import WebSocketServer
+from tests.functional.test_websocket import Client, WebSocketServer
 from tests.keystone import fixture
 from zaqar.common import signing
 

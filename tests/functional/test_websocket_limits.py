@@ -7,8 +7,7 @@ import time
 
 from websockets.exceptions import ConnectionClosed
 
-from tests.functional.test_websocket import Client
-from tests.functional.test_websocket import WebSocketTestCase
+from tests.functional.test_websocket import Client, WebSocketTestCase
 
 PING = json.dumps({'action': 'ping_node',
                    'headers': {'Client-ID': 'c', 'X-Project-ID': 'p'}})

@@ -14,14 +14,12 @@ import json
 import re
 import unittest
 
+from tests.functional import server as fserver
+from tests.rbac import live, routes
 from zaqar import policies
 from zaqar.api import actions
 from zaqar.policies import base as policy_base
 from zaqar.transport.wsgi.controllers.v2 import home
-
-from tests.functional import server as fserver
-from tests.rbac import live
-from tests.rbac import routes
 
 # The default check string each "who" class stands for.
 CHECKS = {

@@ -14,8 +14,7 @@ from oslo_config import cfg
 from oslo_policy import policy as oslo_policy
 
 import zaqar.conf
-from zaqar import bootstrap
-from zaqar import policies
+from zaqar import bootstrap, policies
 from zaqar.api import context as zcontext
 from zaqar.common import errors
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import unittest
 
-from tests.unit.conf.test_samples import REGENERATE
-from tests.unit.conf.test_samples import generate_policy
-from tests.unit.conf.test_samples import read
+from tests.unit.conf.test_samples import REGENERATE, generate_policy, read
 
 
 class PolicySampleTest(unittest.TestCase):

@@ -7,16 +7,18 @@ import logging
 import re
 from typing import Any, Callable
 
-from zaqar.api import claims
-from zaqar.api import flavors
-from zaqar.api import health
-from zaqar.api import messages
-from zaqar.api import pools
-from zaqar.api import queues
-from zaqar.api import share
-from zaqar.api import subscriptions
-from zaqar.api import topics
-from zaqar.api import validation
+from zaqar.api import (
+    claims,
+    flavors,
+    health,
+    messages,
+    pools,
+    queues,
+    share,
+    subscriptions,
+    topics,
+    validation,
+)
 from zaqar.common import errors
 from zaqar.storage import control
 from zaqar.storage import errors as storage_errors

@@ -7,12 +7,8 @@ import logging
 from oslo_policy import policy as oslo_policy
 
 from zaqar import policies
-from zaqar.api import authorizer
-from zaqar.api import crypto
-from zaqar.api import metadata_cache
-from zaqar.api import validation
-from zaqar.common import errors
-from zaqar.common import signing_key
+from zaqar.api import authorizer, crypto, metadata_cache, validation
+from zaqar.common import errors, signing_key
 from zaqar.notification import events
 from zaqar.storage import base as storage_base
 

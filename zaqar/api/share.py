@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from zaqar.api.payload import Payload
-from zaqar.common import errors
-from zaqar.common import signing
+from zaqar.common import errors, signing
 
 # Keys a share request may carry.
 VALID_KEYS = frozenset(('paths', 'methods', 'expires'))

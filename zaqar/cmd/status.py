@@ -14,9 +14,8 @@ import sqlalchemy as sa
 from oslo_policy import policy as oslo_policy
 from oslo_upgradecheck import upgradecheck
 
-from zaqar import bootstrap
+from zaqar import bootstrap, policies
 from zaqar import conf as zconf
-from zaqar import policies
 from zaqar.conf import paths
 
 Code = upgradecheck.Code

@@ -2,18 +2,20 @@
 
 from oslo_middleware import cors
 
-from zaqar.conf import default
-from zaqar.conf import drivers
-from zaqar.conf import notification
-from zaqar.conf import pooling_catalog
-from zaqar.conf import profiler
-from zaqar.conf import signed_url
-from zaqar.conf import storage
-from zaqar.conf import stores
-from zaqar.conf import swift
-from zaqar.conf import transport
-from zaqar.conf import websocket
-from zaqar.conf import wsgi
+from zaqar.conf import (
+    default,
+    drivers,
+    notification,
+    pooling_catalog,
+    profiler,
+    signed_url,
+    storage,
+    stores,
+    swift,
+    transport,
+    websocket,
+    wsgi,
+)
 
 # Alphabetical; each module exposes list_opts() -> {group: [opts]}.
 _MODULES = (

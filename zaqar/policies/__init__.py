@@ -2,13 +2,15 @@
 
 import itertools
 
-from zaqar.policies import admin
-from zaqar.policies import base
-from zaqar.policies import claims
-from zaqar.policies import messages
-from zaqar.policies import queues
-from zaqar.policies import subscriptions
-from zaqar.policies import topics
+from zaqar.policies import (
+    admin,
+    base,
+    claims,
+    messages,
+    queues,
+    subscriptions,
+    topics,
+)
 
 
 def list_rules():

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from zaqar.schemas import common
-from zaqar.schemas import messages
+from zaqar.schemas import common, messages
 
 # Defaults of [transport] max_claim_ttl / max_claim_grace; 60 is fixed.
 MIN_TTL = 60

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from zaqar.schemas import common
-from zaqar.schemas import queues
+from zaqar.schemas import common, queues
 
 # Defaults of [transport] max_messages_per_page / _per_claim_or_pop.
 MAX_PER_PAGE = 20

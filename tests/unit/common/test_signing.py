@@ -12,8 +12,7 @@ import unittest
 
 from oslo_config import cfg
 
-from zaqar.common import signing
-from zaqar.common import signing_key
+from zaqar.common import signing, signing_key
 from zaqar.conf import signed_url
 
 FUTURE = datetime.datetime(2030, 1, 1)

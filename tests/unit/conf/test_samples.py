@@ -92,6 +92,7 @@ class ConfigSampleTest(unittest.TestCase):
 
     def test_sample_parses_as_a_config_file(self):
         from oslo_config import cfg
+
         from zaqar.conf import opts
         conf = cfg.ConfigOpts()
         for group, options in opts.list_opts():

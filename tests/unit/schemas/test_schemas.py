@@ -9,13 +9,15 @@ import unittest
 import jsonschema
 
 import zaqar.schemas
-from zaqar.schemas import claims
-from zaqar.schemas import flavors
-from zaqar.schemas import messages
-from zaqar.schemas import pools
-from zaqar.schemas import queues
-from zaqar.schemas import share
-from zaqar.schemas import subscriptions
+from zaqar.schemas import (
+    claims,
+    flavors,
+    messages,
+    pools,
+    queues,
+    share,
+    subscriptions,
+)
 
 # Modules owned by other transports, with their own tests.
 _ELSEWHERE = {'websocket'}

@@ -15,11 +15,8 @@ from redis import crc
 from tests import backends
 from zaqar.storage import errors
 from zaqar.storage.redis import driver as redis_driver
-from zaqar.storage.redis import keys
+from zaqar.storage.redis import keys, records, resilience, scripts
 from zaqar.storage.redis import messages as redis_messages
-from zaqar.storage.redis import records
-from zaqar.storage.redis import resilience
-from zaqar.storage.redis import scripts
 
 
 class CountingConnection(redis_connection.Connection):

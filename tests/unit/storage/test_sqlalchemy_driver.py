@@ -104,8 +104,9 @@ class DriverMixin:
     def test_like_wildcards_in_the_name_filter_match_literally(self):
         for name in ('a_b', 'axb', 'a%b', 'a.b', 'A_B'):
             self.queues.create(name, project='p')
-        names = lambda f: [q.name for q in self.queues.list(
-            project='p', name=f, limit=20)[0]]
+        def names(f):
+            return [q.name for q in self.queues.list(
+                project='p', name=f, limit=20)[0]]
         self.assertEqual(['A_B', 'a_b'], names('_'))
         self.assertEqual(['a%b'], names('%'))
         self.assertEqual(['a.b'], names('.'))

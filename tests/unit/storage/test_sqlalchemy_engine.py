@@ -121,8 +121,8 @@ class SQLiteTransactionsTest(sql_base.SQLTestCase):
         driver = self.make_driver('sqlite')
         driver.queue_controller.create('q', project='p')
         with driver.db.engine.connect() as conn:
-            pragma = lambda name: conn.exec_driver_sql(
-                f'PRAGMA {name}').scalar()
+            def pragma(name):
+                return conn.exec_driver_sql(f'PRAGMA {name}').scalar()
             self.assertEqual('wal', pragma('journal_mode'))
             self.assertEqual(1, pragma('foreign_keys'))
             self.assertEqual(sql_engine.SQLITE_BUSY_SECONDS * 1000,

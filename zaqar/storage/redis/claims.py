@@ -9,11 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from zaqar.storage import base
-from zaqar.storage import errors
-from zaqar.storage import models
-from zaqar.storage.redis import keys
-from zaqar.storage.redis import records
+from zaqar.storage import base, errors, models
+from zaqar.storage.redis import keys, records
 
 if TYPE_CHECKING:
     from zaqar.storage.redis.driver import DataDriver

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from zaqar.storage import base
-from zaqar.storage.redis import keys
-from zaqar.storage.redis import records
+from zaqar.storage.redis import keys, records
 
 if TYPE_CHECKING:
     from zaqar.storage.redis.driver import DataDriver

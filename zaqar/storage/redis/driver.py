@@ -9,17 +9,19 @@ from redis import exceptions as redis_errors
 
 from zaqar.conf import stores
 from zaqar.storage import base
-from zaqar.storage.redis import claims
-from zaqar.storage.redis import connection
-from zaqar.storage.redis import delivery
-from zaqar.storage.redis import keys
-from zaqar.storage.redis import messages
-from zaqar.storage.redis import queues
-from zaqar.storage.redis import records
-from zaqar.storage.redis import resilience
-from zaqar.storage.redis import scripts
-from zaqar.storage.redis import subscriptions
-from zaqar.storage.redis import wire
+from zaqar.storage.redis import (
+    claims,
+    connection,
+    delivery,
+    keys,
+    messages,
+    queues,
+    records,
+    resilience,
+    scripts,
+    subscriptions,
+    wire,
+)
 
 LOG = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 The tables (``tables.pools``, ``flavors``, ``catalogue``) come with the
 data schema (migration 0003), so by default the management store is the
-same embedded SQLite file as the message store. Multi-row changes (a flavor's pool list, a pool's deletion checks) run in
-one transaction.
+same embedded SQLite file as the message store. Multi-row changes (a
+flavor's pool list, a pool's deletion checks) run in one transaction.
 """
 
 from __future__ import annotations

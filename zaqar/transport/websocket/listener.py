@@ -30,8 +30,7 @@ import time
 from zaqar.api import actions
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.transport.websocket.push import PushSource
-from zaqar.transport.websocket.push import PushTarget
+from zaqar.transport.websocket.push import PushSource, PushTarget
 
 LOG = logging.getLogger(__name__)
 

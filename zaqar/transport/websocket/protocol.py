@@ -23,13 +23,15 @@ from websockets.exceptions import ConnectionClosed
 
 from zaqar.common import errors
 from zaqar.schemas import websocket as schemas
-from zaqar.transport.websocket import auth
-from zaqar.transport.websocket import codec
-from zaqar.transport.websocket import handlers
-from zaqar.transport.websocket import limits
-from zaqar.transport.websocket import render
-from zaqar.transport.websocket import signed
-from zaqar.transport.websocket import subscribe
+from zaqar.transport.websocket import (
+    auth,
+    codec,
+    handlers,
+    limits,
+    render,
+    signed,
+    subscribe,
+)
 
 LOG = logging.getLogger(__name__)
 

@@ -19,9 +19,7 @@ import signal
 from websockets.asyncio import server as ws_server
 
 from zaqar.api import actions
-from zaqar.transport.websocket import auth
-from zaqar.transport.websocket import protocol
-from zaqar.transport.websocket import push
+from zaqar.transport.websocket import auth, protocol, push
 
 LOG = logging.getLogger(__name__)
 

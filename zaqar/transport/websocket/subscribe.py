@@ -19,13 +19,11 @@ import time
 
 from websockets.exceptions import ConnectionClosed
 
-from zaqar.api import actions
-from zaqar.api import validation
+from zaqar.api import actions, validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
-from zaqar.transport.websocket import codec
-from zaqar.transport.websocket import render
+from zaqar.transport.websocket import codec, render
 from zaqar.transport.websocket.push import PushSource
 
 LOG = logging.getLogger(__name__)

@@ -9,11 +9,13 @@ import webob
 from oslo_middleware import healthcheck
 
 from zaqar.conf import opts as conf_opts
-from zaqar.transport.wsgi import filters
-from zaqar.transport.wsgi import hooks
-from zaqar.transport.wsgi import pecan_speedups
-from zaqar.transport.wsgi import request_id
-from zaqar.transport.wsgi import signed
+from zaqar.transport.wsgi import (
+    filters,
+    hooks,
+    pecan_speedups,
+    request_id,
+    signed,
+)
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)

@@ -8,9 +8,7 @@ run the same filters with a response class that leaves headers alone.
 from __future__ import annotations
 
 import webob.dec
-from oslo_middleware import base
-from oslo_middleware import cors
-from oslo_middleware import http_proxy_to_wsgi
+from oslo_middleware import base, cors, http_proxy_to_wsgi
 
 
 class _Response(base.NoContentTypeResponse):

@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 
 import pecan
-from pecan import hooks
 import webob.acceptparse
 import webob.exc
+from pecan import hooks
 
 from zaqar.api import context as zcontext
 from zaqar.api import validation
 from zaqar.common import errors
-from zaqar.transport.wsgi import render
-from zaqar.transport.wsgi import signed
+from zaqar.transport.wsgi import render, signed
 
 LOG = logging.getLogger(__name__)
 

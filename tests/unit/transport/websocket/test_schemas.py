@@ -7,9 +7,7 @@ import unittest
 import jsonschema
 
 from zaqar.schemas import websocket as schemas
-from zaqar.transport.websocket import handlers
-from zaqar.transport.websocket import protocol
-from zaqar.transport.websocket import subscribe
+from zaqar.transport.websocket import handlers, protocol, subscribe
 
 
 class SchemasTest(unittest.TestCase):

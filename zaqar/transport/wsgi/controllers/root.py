@@ -6,13 +6,15 @@ import pecan
 
 from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
-from zaqar.transport.wsgi.controllers.v2 import flavors
-from zaqar.transport.wsgi.controllers.v2 import health
-from zaqar.transport.wsgi.controllers.v2 import home
-from zaqar.transport.wsgi.controllers.v2 import openapi
-from zaqar.transport.wsgi.controllers.v2 import pools
-from zaqar.transport.wsgi.controllers.v2 import queues
-from zaqar.transport.wsgi.controllers.v2 import topics
+from zaqar.transport.wsgi.controllers.v2 import (
+    flavors,
+    health,
+    home,
+    openapi,
+    pools,
+    queues,
+    topics,
+)
 
 VERSIONS = {'versions': [{
     'id': '2',

@@ -8,8 +8,8 @@ Types are spelled out here (not imported from ``delivery``) so this
 revision keeps describing what it created.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision = '0002'

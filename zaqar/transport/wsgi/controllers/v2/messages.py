@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pecan
 
-from zaqar.transport.wsgi import params
-from zaqar.transport.wsgi import render
+from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
 
 

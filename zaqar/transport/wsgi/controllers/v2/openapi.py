@@ -14,15 +14,17 @@ import json
 import re
 from typing import Callable
 
-from zaqar.schemas import claims
-from zaqar.schemas import common
-from zaqar.schemas import flavors
-from zaqar.schemas import health
-from zaqar.schemas import messages
-from zaqar.schemas import pools
-from zaqar.schemas import queues
-from zaqar.schemas import share
-from zaqar.schemas import subscriptions
+from zaqar.schemas import (
+    claims,
+    common,
+    flavors,
+    health,
+    messages,
+    pools,
+    queues,
+    share,
+    subscriptions,
+)
 from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import openapi_operations as ops

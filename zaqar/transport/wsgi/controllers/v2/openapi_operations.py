@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from zaqar.schemas import common
-from zaqar.schemas import queues
+from zaqar.schemas import common, queues
 
 OPENAPI_PATH = '/v2/openapi.json'
 _Q = 'queue_name'

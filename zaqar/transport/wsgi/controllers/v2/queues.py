@@ -6,13 +6,14 @@ import pecan
 
 from zaqar.api import metadata as meta
 from zaqar.common import errors
-from zaqar.transport.wsgi import params
-from zaqar.transport.wsgi import render
+from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
-from zaqar.transport.wsgi.controllers.v2 import claims
-from zaqar.transport.wsgi.controllers.v2 import messages
-from zaqar.transport.wsgi.controllers.v2 import share
-from zaqar.transport.wsgi.controllers.v2 import subscriptions
+from zaqar.transport.wsgi.controllers.v2 import (
+    claims,
+    messages,
+    share,
+    subscriptions,
+)
 
 
 class QueueCollection(base.Resource):
