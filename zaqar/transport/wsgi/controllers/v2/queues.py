@@ -16,8 +16,14 @@ from zaqar.transport.wsgi.controllers.v2 import (
 )
 
 
-class QueueCollection(base.Resource):
-    """GET /v2/queues; names below it route to one queue."""
+class NamedCollection(base.Resource):
+    """GET /v2/<kind>s: a page of names, shared by queues and topics.
+
+    ``kind`` names the list action (``<kind>_list``), the path segment and
+    the body key.
+    """
+
+    kind = ''
 
     def on_get(self):
         req = pecan.request
@@ -27,25 +33,31 @@ class QueueCollection(base.Resource):
             'name': params.get_str(req, 'name'),
             'with_count': params.get_bool(req, 'with_count'),
         }
-        queues, next_marker, count = self.call(
-            'queue_list', marker=params.get_str(req, 'marker'),
-            limit=query['limit'], detailed=query['detailed'],
-            name=query['name'], with_count=query['with_count'])
+        found, next_marker, count = self.call(
+            f'{self.kind}_list', marker=params.get_str(req, 'marker'),
+            **query)
+        path = f'/v2/{self.kind}s'
         items = []
-        for queue in queues:
-            item = {'name': queue.name}
+        for entry in found:
+            item = {'name': entry.name}
             if query['detailed']:
-                item['metadata'] = queue.metadata
-            item['href'] = f'/v2/queues/{queue.name}'
+                item['metadata'] = entry.metadata
+            item['href'] = f'{path}/{entry.name}'
             items.append(item)
         links = []
         if items:
             shown = {k: v for k, v in query.items() if k in req.GET}
-            links.append(render.next_link('/v2/queues', shown, next_marker))
-        body = {'queues': items, 'links': links}
+            links.append(render.next_link(path, shown, next_marker))
+        body = {f'{self.kind}s': items, 'links': links}
         if count is not None:
             body['count'] = count
         return render.response(200, body)
+
+
+class QueueCollection(NamedCollection):
+    """GET /v2/queues; names below it route to one queue."""
+
+    kind = 'queue'
 
     @pecan.expose()
     def _lookup(self, name, *remainder):

@@ -13,37 +13,13 @@ from zaqar.api import metadata as meta
 from zaqar.common import errors
 from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
-from zaqar.transport.wsgi.controllers.v2 import subscriptions
+from zaqar.transport.wsgi.controllers.v2 import queues, subscriptions
 
 
-class TopicCollection(base.Resource):
+class TopicCollection(queues.NamedCollection):
     """GET /v2/topics; names below it route to one topic."""
 
-    def on_get(self):
-        req = pecan.request
-        query = {
-            'limit': params.get_int(req, 'limit', 10),
-            'detailed': params.get_bool(req, 'detailed'),
-            'name': params.get_str(req, 'name'),
-            'with_count': params.get_bool(req, 'with_count'),
-        }
-        topics, next_marker, count = self.call(
-            'topic_list', marker=params.get_str(req, 'marker'), **query)
-        items = []
-        for topic in topics:
-            item = {'name': topic.name}
-            if query['detailed']:
-                item['metadata'] = topic.metadata
-            item['href'] = f'/v2/topics/{topic.name}'
-            items.append(item)
-        links = []
-        if items:
-            shown = {k: v for k, v in query.items() if k in req.GET}
-            links.append(render.next_link('/v2/topics', shown, next_marker))
-        body = {'topics': items, 'links': links}
-        if count is not None:
-            body['count'] = count
-        return render.response(200, body)
+    kind = 'topic'
 
     @pecan.expose()
     def _lookup(self, name, *remainder):
