@@ -83,8 +83,15 @@ def make_fixture(http: fserver.Client) -> dict:
     resp = check(http.post(f'/v2/queues/{queue}/subscriptions', json={
         'subscriber': SUBSCRIBER + tag, 'ttl': 3600}), 201)
     subscription_id = resp.json()['subscription_id']
+    topic = f't-{tag}'
+    check(http.put(f'/v2/topics/{topic}', json={'color': f'blue-{tag}'}),
+          201)
+    resp = check(http.post(f'/v2/topics/{topic}/subscriptions', json={
+        'subscriber': SUBSCRIBER + 'topic-' + tag, 'ttl': 3600}), 201)
     return {'queue': queue, 'message_id': free[0], 'claim_id': claim_id,
             'subscription_id': subscription_id, 'message_ids': message_ids,
+            'topic': topic,
+            'topic_subscription_id': resp.json()['subscription_id'],
             'tag': tag, 'project': http.project}
 
 
@@ -95,7 +102,8 @@ def fresh_ids(ids: dict) -> dict:
             return secrets.token_hex(12)
         return str(uuid.uuid4())
     fresh = dict(ids)
-    for key in ('message_id', 'claim_id', 'subscription_id'):
+    for key in ('message_id', 'claim_id', 'subscription_id',
+                'topic_subscription_id'):
         fresh[key] = like(ids[key])
     return fresh
 

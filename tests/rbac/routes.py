@@ -29,6 +29,7 @@ AS_NEVER_CREATED = 'as-never-created'  # same answer as for fresh names/ids
 NO_PROJECT_DATA = 'no-project-data'    # the route holds no project data
 
 Q = '/v2/queues/{queue}'
+T = '/v2/topics/{topic}'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +117,44 @@ ROUTES = [
     Route('subscription_confirm', 'subscription:confirm', MEMBER, 'PUT',
           Q + '/subscriptions/{subscription_id}/confirm', (204,),
           body={'confirmed': True}),
+    Route('topic_list', 'topics:get_all', READER, 'GET', '/v2/topics',
+          (200,), query='detailed=true'),
+    Route('topic_create', 'topics:create', MEMBER, 'PUT', T, (201, 204),
+          body={'color': 'green'}),
+    Route('topic_get', 'topics:get', READER, 'GET', T, (200,)),
+    Route('topic_update', 'topics:update', MEMBER, 'PATCH', T, (200,),
+          body=[{'op': 'add', 'path': '/metadata/size', 'value': 3}],
+          content_type=PATCH_JSON),
+    Route('topic_delete', 'topics:delete', MEMBER, 'DELETE', T, (204,)),
+    Route('topic_get_stats', 'topics:stats', READER, 'GET', T + '/stats',
+          (200,)),
+    Route('topic_purge', 'topics:purge', MEMBER, 'POST', T + '/purge',
+          (204,), body={'resource_types': ['messages', 'subscriptions']}),
+    Route('topic_message_post', 'messages:create', MEMBER, 'POST',
+          T + '/messages', (201,),
+          body={'messages': [{'body': 'fanned out', 'ttl': 300}]}),
+    Route('topic_message_list', 'messages:get_all', READER, 'GET',
+          T + '/messages', (200,)),
+    # Topics keep no messages: even the owner gets 404 for an id.
+    Route('topic_message_get', 'messages:get', READER, 'GET',
+          T + '/messages/{message_id}', (404,)),
+    Route('topic_message_delete', 'messages:delete', MEMBER, 'DELETE',
+          T + '/messages/{message_id}', (204,)),
+    Route('topic_subscription_create', 'subscription:create', MEMBER,
+          'POST', T + '/subscriptions', (201,),
+          body={'subscriber': 'http://127.0.0.1:9/other-topic', 'ttl': 3600}),
+    Route('topic_subscription_list', 'subscription:get_all', READER, 'GET',
+          T + '/subscriptions', (200,)),
+    Route('topic_subscription_get', 'subscription:get', READER, 'GET',
+          T + '/subscriptions/{topic_subscription_id}', (200,)),
+    Route('topic_subscription_update', 'subscription:update', MEMBER,
+          'PATCH', T + '/subscriptions/{topic_subscription_id}', (204,),
+          body={'ttl': 7200}),
+    Route('topic_subscription_delete', 'subscription:delete', MEMBER,
+          'DELETE', T + '/subscriptions/{topic_subscription_id}', (204,)),
+    Route('topic_subscription_confirm', 'subscription:confirm', MEMBER,
+          'PUT', T + '/subscriptions/{topic_subscription_id}/confirm',
+          (204,), body={'confirmed': True}),
     Route('ping', 'ping:get', ANYONE, 'GET', '/v2/ping', (204,),
           isolation=NO_PROJECT_DATA),
     Route('ping', 'ping:get', ANYONE, 'HEAD', '/v2/ping', (204,),

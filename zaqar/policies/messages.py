@@ -3,16 +3,22 @@
 from zaqar.policies import base
 
 M = '/v2/queues/{queue_name}/messages'
+# Topics reuse the message rules for their fan-out posts.
+TM = '/v2/topics/{topic_name}/messages'
 
 rules = [
     base.documented('messages:get_all', base.READER_OR_ADMIN,
-                    'List messages, or get several by id.', [('GET', M)]),
+                    'List messages, or get several by id.',
+                    [('GET', M), ('GET', TM)]),
     base.documented('messages:create', base.MEMBER_OR_ADMIN,
-                    'Post messages.', [('POST', M)]),
+                    'Post messages.', [('POST', M), ('POST', TM)]),
     base.documented('messages:get', base.READER_OR_ADMIN,
-                    'Get one message.', [('GET', M + '/{message_id}')]),
+                    'Get one message.', [('GET', M + '/{message_id}'),
+                                         ('GET', TM + '/{message_id}')]),
     base.documented('messages:delete', base.MEMBER_OR_ADMIN,
-                    'Delete one message.', [('DELETE', M + '/{message_id}')]),
+                    'Delete one message.',
+                    [('DELETE', M + '/{message_id}'),
+                     ('DELETE', TM + '/{message_id}')]),
     base.documented('messages:delete_all', base.MEMBER_OR_ADMIN,
                     'Delete messages by id, or pop them.', [('DELETE', M)]),
 ]

@@ -3,24 +3,31 @@
 from zaqar.policies import base
 
 S = '/v2/queues/{queue_name}/subscriptions'
+# Topics' subscriptions go by the same rules.
+TS = '/v2/topics/{topic_name}/subscriptions'
+
+
+def _both(method: str, suffix: str = '') -> list[tuple[str, str]]:
+    return [(method, S + suffix), (method, TS + suffix)]
+
 
 rules = [
     base.documented('subscription:get_all', base.READER_OR_ADMIN,
-                    'List subscriptions.', [('GET', S)]),
+                    'List subscriptions.', _both('GET')),
     base.documented('subscription:create', base.MEMBER_OR_ADMIN,
-                    'Subscribe to a queue.', [('POST', S)]),
+                    'Subscribe to a queue or topic.', _both('POST')),
     base.documented('subscription:get', base.READER_OR_ADMIN,
                     'Read a subscription.',
-                    [('GET', S + '/{subscription_id}')]),
+                    _both('GET', '/{subscription_id}')),
     base.documented('subscription:update', base.MEMBER_OR_ADMIN,
                     'Change a subscription.',
-                    [('PATCH', S + '/{subscription_id}')]),
+                    _both('PATCH', '/{subscription_id}')),
     base.documented('subscription:delete', base.MEMBER_OR_ADMIN,
                     'Delete a subscription.',
-                    [('DELETE', S + '/{subscription_id}')]),
+                    _both('DELETE', '/{subscription_id}')),
     base.documented('subscription:confirm', base.MEMBER_OR_ADMIN,
                     'Confirm or unconfirm a subscription.',
-                    [('PUT', S + '/{subscription_id}/confirm')]),
+                    _both('PUT', '/{subscription_id}/confirm')),
 ]
 
 
