@@ -64,32 +64,35 @@ class QueueCollection(NamedCollection):
         return Queue(name), remainder
 
 
-class Queue(base.Resource):
-    """One queue: PUT/GET/HEAD/PATCH/DELETE and its sub-resources."""
+class _Named(base.Resource):
+    """A resource under /v2/<kind>s/<name>, calling ``<kind>_*`` actions."""
 
-    def __init__(self, name: str):
+    def __init__(self, kind: str, name: str):
+        self.kind = kind
         self.name = name
-        self.href = f'/v2/queues/{name}'
-        self.stats = QueueStats(name)
-        self.purge = QueuePurge(name)
-        self.share = share.QueueShare(name)
-        self.messages = messages.MessageCollection(name)
-        self.claims = claims.ClaimCollection(name)
-        self.subscriptions = subscriptions.SubscriptionCollection(name)
+        self.href = f'/v2/{kind}s/{name}'
+
+    def action(self, what: str, **params):
+        """Run ``<kind>_<what>`` on this name."""
+        params[f'{self.kind}_name'] = self.name
+        return self.call(f'{self.kind}_{what}', **params)
+
+
+class NamedResource(_Named):
+    """PUT/GET/PATCH/DELETE of one queue or topic, plus stats and purge."""
+
+    def __init__(self, kind: str, name: str):
+        super().__init__(kind, name)
+        self.stats = Stats(kind, name)
+        self.purge = Purge(kind, name)
 
     def on_put(self):
-        created = self.call('queue_create', queue_name=self.name,
-                            payload=self.payload())
+        created = self.action('create', payload=self.payload())
         return render.response(201 if created else 204,
                                headers={'Location': self.href})
 
     def on_get(self):
-        return render.response(200, self.call('queue_get',
-                                              queue_name=self.name))
-
-    def on_head(self):
-        exists = self.call('queue_exists', queue_name=self.name)
-        return render.response(204 if exists else 404)
+        return render.response(200, self.action('get'))
 
     def on_patch(self):
         content_type = (pecan.request.content_type or '').lower()
@@ -97,29 +100,36 @@ class Queue(base.Resource):
             raise errors.UnsupportedMediaType(
                 "Accepted media type for PATCH: {'Accept-Patch': "
                 f"'{meta.PATCH_MEDIA_TYPE}'}}.")
-        return render.response(200, self.call(
-            'queue_update', queue_name=self.name, payload=self.payload()))
+        return render.response(200, self.action('update',
+                                                payload=self.payload()))
 
     def on_delete(self):
-        self.call('queue_delete', queue_name=self.name)
+        self.action('delete')
         return render.no_content()
 
 
-class QueueStats(base.Resource):
-    def __init__(self, name: str):
-        self.name = name
-
+class Stats(_Named):
     def on_get(self):
-        result = self.call('queue_get_stats', queue_name=self.name)
-        return render.response(200, render.stats(
-            result, f'/v2/queues/{self.name}'))
+        return render.response(200, render.stats(self.action('get_stats'),
+                                                 self.href))
 
 
-class QueuePurge(base.Resource):
-    def __init__(self, name: str):
-        self.name = name
-
+class Purge(_Named):
     def on_post(self):
-        self.call('queue_purge', queue_name=self.name,
-                  payload=self.payload())
+        self.action('purge', payload=self.payload())
         return render.no_content()
+
+
+class Queue(NamedResource):
+    """One queue: the named-resource methods, HEAD, and what a queue holds."""
+
+    def __init__(self, name: str):
+        super().__init__('queue', name)
+        self.share = share.QueueShare(name)
+        self.messages = messages.MessageCollection(name)
+        self.claims = claims.ClaimCollection(name)
+        self.subscriptions = subscriptions.SubscriptionCollection(name)
+
+    def on_head(self):
+        exists = self.action('exists')
+        return render.response(204 if exists else 404)

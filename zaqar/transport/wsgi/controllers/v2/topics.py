@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pecan
 
-from zaqar.api import metadata as meta
-from zaqar.common import errors
 from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import queues, subscriptions
@@ -26,60 +24,14 @@ class TopicCollection(queues.NamedCollection):
         return Topic(name), remainder
 
 
-class Topic(base.Resource):
-    """One topic: PUT/GET/PATCH/DELETE and its sub-resources."""
+class Topic(queues.NamedResource):
+    """One topic: the named-resource methods, its messages and subscribers."""
 
     def __init__(self, name: str):
-        self.name = name
-        self.href = f'/v2/topics/{name}'
-        self.stats = TopicStats(name)
-        self.purge = TopicPurge(name)
+        super().__init__('topic', name)
         self.messages = TopicMessages(name)
         self.subscriptions = subscriptions.SubscriptionCollection(
             name, 'topics')
-
-    def on_put(self):
-        created = self.call('topic_create', topic_name=self.name,
-                            payload=self.payload())
-        return render.response(201 if created else 204,
-                               headers={'Location': self.href})
-
-    def on_get(self):
-        return render.response(200, self.call('topic_get',
-                                              topic_name=self.name))
-
-    def on_patch(self):
-        content_type = (pecan.request.content_type or '').lower()
-        if content_type != meta.PATCH_MEDIA_TYPE:
-            raise errors.UnsupportedMediaType(
-                "Accepted media type for PATCH: {'Accept-Patch': "
-                f"'{meta.PATCH_MEDIA_TYPE}'}}.")
-        return render.response(200, self.call(
-            'topic_update', topic_name=self.name, payload=self.payload()))
-
-    def on_delete(self):
-        self.call('topic_delete', topic_name=self.name)
-        return render.no_content()
-
-
-class TopicStats(base.Resource):
-    def __init__(self, name: str):
-        self.name = name
-
-    def on_get(self):
-        result = self.call('topic_get_stats', topic_name=self.name)
-        return render.response(200, render.stats(result,
-                                                 f'/v2/topics/{self.name}'))
-
-
-class TopicPurge(base.Resource):
-    def __init__(self, name: str):
-        self.name = name
-
-    def on_post(self):
-        self.call('topic_purge', topic_name=self.name,
-                  payload=self.payload())
-        return render.no_content()
 
 
 class TopicMessages(base.Resource):
