@@ -24,8 +24,11 @@ LOG = logging.getLogger(__name__)
 
 # Pause between polls for HOT_PERIOD seconds after the last message; after
 # that the pause doubles up to poll_max.
-POLL_MIN = 0.005
+POLL_MIN = 0.01
 HOT_PERIOD = 1.0
+# Fanout queues are read at most this often (seconds): fanout casts are
+# rarer than requests, and each read is one more request per round.
+FANOUT_EVERY = 0.25
 # Fanout messages read per request.
 FANOUT_PAGE = 20
 # Seconds between two logs of the same lasting problem.
@@ -55,6 +58,7 @@ class QueueListener(base.PollStyleListener):
         self._last_message = 0.0
         self._last_log = 0.0
         self._marker = None
+        self._fanout_read = 0.0
         # Problems with credentials surface here, when the server starts,
         # rather than later in a polling thread nobody watches.
         try:
@@ -114,7 +118,10 @@ class QueueListener(base.PollStyleListener):
                     self._buffer.append(incoming)
                 else:
                     incoming._delete()
-        if self._fanout_queue:
+        now = time.monotonic()
+        if self._fanout_queue and now - self._fanout_read >= min(
+                FANOUT_EVERY, self._delay):
+            self._fanout_read = now
             page, self._marker = self._http.list(
                 self._fanout_queue, self._marker, FANOUT_PAGE, retry=0)
             for message in page:

@@ -22,7 +22,7 @@ LOG = logging.getLogger(__name__)
 # Replies taken per poll.
 POP_COUNT = 20
 # Pauses between polls while calls are waiting (seconds).
-POLL_MIN = 0.002
+POLL_MIN = 0.005
 POLL_MAX = 0.02
 
 
