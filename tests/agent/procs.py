@@ -42,17 +42,19 @@ class Log:
 
 
 class Endpoint:
-    def __init__(self, name: str, log: Log):
+    def __init__(self, name: str, log: Log, slow_seconds: float = 0.0):
         self.name = name
         self.log = log
+        self.slow_seconds = slow_seconds
 
     def echo(self, ctxt, i):
         self.log.write(event='handled', method='echo', i=i, server=self.name)
         return {'i': i, 'server': self.name}
 
-    def slow(self, ctxt, i, seconds):
+    def slow(self, ctxt, i):
+        """Takes this server's --slow seconds (a server to kill hangs)."""
         self.log.write(event='started', method='slow', i=i, server=self.name)
-        time.sleep(seconds)
+        time.sleep(self.slow_seconds)
         self.log.write(event='handled', method='slow', i=i, server=self.name)
         return {'i': i, 'server': self.name}
 
@@ -92,7 +94,7 @@ def rpc_server(args, transport, log) -> None:
     target = oslo_messaging.Target(topic=args.topic, server=args.server,
                                    exchange=args.exchange)
     server = oslo_messaging.get_rpc_server(
-        transport, target, [Endpoint(args.server, log)])
+        transport, target, [Endpoint(args.server, log, args.slow)])
     server.start()
 
     def stop():
@@ -161,6 +163,7 @@ def main() -> int:
     parser.add_argument('--first', type=int, default=0)
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--timeout', type=float, default=60)
+    parser.add_argument('--slow', type=float, default=0.0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     cfg.CONF([], project='zaqar-agent-test')
