@@ -86,7 +86,8 @@ class AgentTestCase(fbase.ServerTestCase):
         """Start ``tests.agent.procs ROLE``; stopped by pid in cleanup."""
         cmd = [sys.executable, '-m', 'tests.agent.procs', role,
                '--url', url or self.transport_url(),
-               '--log', self.log_path(name), '--topic', self.topic]
+               '--log', self.log_path(name), '--topic', self.topic,
+               '--name', name]
         for key, value in options.items():
             cmd += ['--' + key.replace('_', '-'), str(value)]
         stderr = open(os.path.join(self.tmp, name + '.stderr'), 'w')
