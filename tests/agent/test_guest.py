@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 
 import oslo_messaging
@@ -16,24 +13,6 @@ from zaqar.agent import credentials, naming
 
 
 class TestGuest(base.AgentTestCase):
-
-    def zaqar_agent(self, *args, check=True) -> subprocess.CompletedProcess:
-        proc = subprocess.run(
-            [sys.executable, '-m', 'zaqar.agent.cli',
-             '--url', self.server.url, '--project-id', self.project, *args],
-            capture_output=True, text=True, timeout=120, cwd=base.ROOT)
-        if check:
-            self.assertEqual(0, proc.returncode, proc.stderr)
-        return proc
-
-    def provision(self, server: str, *extra) -> dict:
-        path = os.path.join(self.tmp, f'{server}-signed-urls.json')
-        answer = json.loads(self.zaqar_agent(
-            'provision', '--topic', self.topic, '--server', server,
-            '--path', path, *extra).stdout)
-        with open(path, 'w') as f:
-            json.dump(answer['signed_urls'], f)
-        return answer
 
     def test_guest_serves_its_topic_and_gets_404_elsewhere(self):
         answer = self.provision('g1', '--calls')

@@ -60,8 +60,16 @@ class KeystoneAuth:
 
     def headers(self, method: str, path: str, grant: dict | None = None
                 ) -> dict:
-        headers = dict(self.session.get_auth_headers() or {})
-        headers['X-Project-ID'] = self.project_id
+        from keystoneauth1 import exceptions as ks_exceptions
+        try:
+            headers = dict(self.session.get_auth_headers() or {})
+            headers['X-Project-ID'] = self.project_id
+        except (ks_exceptions.ConnectionError,
+                ks_exceptions.RetriableConnectionFailure) as exc:
+            raise errors.AuthUnavailable(f'Keystone unreachable: {exc}')
+        except ks_exceptions.ClientException as exc:
+            raise errors.AuthRefused(f'Keystone refused the transport '
+                                     f'URL\'s credentials: {exc}')
         return headers
 
     def invalidate(self) -> None:

@@ -82,15 +82,15 @@ class Client:
         delay = RETRY_FIRST
         data = None if body is None else json.dumps(body)
         while True:
-            headers = self.credentials.headers(method, path, grant)
-            headers['Client-ID'] = self.client_id
-            if data is not None:
-                headers['Content-Type'] = 'application/json'
             try:
+                headers = self.credentials.headers(method, path, grant)
+                headers['Client-ID'] = self.client_id
+                if data is not None:
+                    headers['Content-Type'] = 'application/json'
                 resp = self._session().request(
                     method, self.endpoint + path, params=params, data=data,
                     headers=headers, timeout=REQUEST_TIMEOUT)
-            except requests.RequestException as exc:
+            except (requests.RequestException, errors.AuthUnavailable) as exc:
                 problem = f'{type(exc).__name__}: {exc}'
             else:
                 if resp.status_code in ok:
