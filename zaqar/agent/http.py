@@ -101,7 +101,8 @@ class Client:
                 if resp.status_code == 401 and attempt == 0:
                     self.credentials.invalidate()
                     problem = 'token refused'
-                elif resp.status_code in _RETRYABLE:
+                elif (resp.status_code in _RETRYABLE
+                      and not self._lasting(resp)):
                     problem = f'HTTP {resp.status_code}'
                 else:
                     self._refused(method, path, resp, grant)
@@ -119,6 +120,12 @@ class Client:
                 self._outage_logged = True
             time.sleep(delay)
             delay = min(delay * 2, RETRY_MAX)
+
+    @staticmethod
+    def _lasting(resp) -> bool:
+        """A 503 that is configuration, not an outage (signed URLs off)."""
+        return (resp.status_code == 503
+                and b'Signed URLs are disabled' in resp.content)
 
     def _refused(self, method, path, resp, grant):
         try:
