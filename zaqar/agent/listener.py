@@ -19,6 +19,7 @@ from oslo_messaging._drivers import base
 
 from zaqar.agent import envelope, errors
 from zaqar.agent.incoming import NotificationMessage, RpcMessage
+from zaqar.agent.keeper import ClaimKeeper
 
 LOG = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class QueueListener(base.PollStyleListener):
         self._wrap = RpcMessage if kind == 'request' else NotificationMessage
         self._announce = list(announce)
         self._announced = 0.0
+        self._keeper = ClaimKeeper(self._http, driver.options.claim_ttl)
         self._buffer: collections.deque = collections.deque()
         self._stopped = threading.Event()
         self._delay = POLL_MIN
@@ -108,12 +110,17 @@ class QueueListener(base.PollStyleListener):
         """One round over the queues; whether anything arrived."""
         got = False
         for queue in self._claim_queues:
-            for message in self._http.claim(
-                    queue, self._driver.options.prefetch,
-                    self._driver.options.claim_ttl,
-                    self._driver.options.claim_ttl, retry=0):
-                got = True
-                incoming = self._wrap(self._driver, queue, message)
+            messages = self._http.claim(
+                queue, self._driver.options.prefetch,
+                self._driver.options.claim_ttl,
+                self._driver.options.claim_ttl, retry=0)
+            if not messages:
+                continue
+            got = True
+            self._keeper.hold(queue, messages[0].claim_id, len(messages))
+            for message in messages:
+                incoming = self._wrap(self._driver, queue, message,
+                                      self._keeper)
                 if self._accept(queue, message):
                     self._buffer.append(incoming)
                 else:
@@ -148,6 +155,7 @@ class QueueListener(base.PollStyleListener):
             if self._buffer:
                 return self._buffer.popleft()
             try:
+                self._keeper.renew_due()
                 self._maybe_announce()
                 got = self._fetch()
             except oslo_messaging.MessagingException as exc:

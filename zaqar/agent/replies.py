@@ -27,11 +27,13 @@ POLL_MAX = 0.02
 
 
 class _Slot:
-    __slots__ = ('event', 'body')
+    __slots__ = ('event', 'body', 'heard')
 
     def __init__(self):
         self.event = threading.Event()
         self.body = None
+        # When the server last said it works on the call (heartbeat).
+        self.heard = time.monotonic()
 
 
 class ReplyWaiter:
@@ -56,14 +58,28 @@ class ReplyWaiter:
         self._wake.set()
         return slot
 
-    def wait(self, msg_id: str, slot: _Slot, timeout: float | None) -> dict:
-        """The reply body; raises MessagingTimeout when none came in time."""
+    def wait(self, msg_id: str, slot: _Slot, timeout: float | None,
+             monitor: float | None = None) -> dict:
+        """The reply body; raises MessagingTimeout when none came within
+        ``timeout``, or no reply nor heartbeat within ``monitor``."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            if not slot.event.wait(timeout):
-                raise oslo_messaging.MessagingTimeout(
-                    f'No reply to call {msg_id} within {timeout} s '
-                    f'(reply queue {self.queue})')
-            return slot.body
+            while True:
+                now = time.monotonic()
+                limits = [t for t in (
+                    None if deadline is None else deadline - now,
+                    None if not monitor else slot.heard + monitor - now)
+                    if t is not None]
+                pause = min(limits) if limits else None
+                if pause is not None and pause <= 0:
+                    what = ('heartbeat' if deadline is None or
+                            now < deadline else 'reply')
+                    raise oslo_messaging.MessagingTimeout(
+                        f'No {what} for call {msg_id} in time (timeout '
+                        f'{timeout} s, call monitor {monitor} s; reply '
+                        f'queue {self.queue})')
+                if slot.event.wait(pause):
+                    return slot.body
         finally:
             with self._lock:
                 self._pending.pop(msg_id, None)
@@ -73,7 +89,15 @@ class ReplyWaiter:
             self._pending.pop(msg_id, None)
 
     def _deliver(self, body) -> None:
-        msg_id = body.get('msg_id') if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            return
+        msg_id = body.get('msg_id')
+        if body.get('kind') == 'heartbeat':
+            with self._lock:
+                slot = self._pending.get(msg_id)
+            if slot is not None:
+                slot.heard = time.monotonic()
+            return
         with self._lock:
             slot = self._pending.pop(msg_id, None)
         if slot is None:
