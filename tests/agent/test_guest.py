@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 
@@ -87,7 +88,8 @@ class TestGuest(base.AgentTestCase):
         return self.stderr_of(name)
 
     def test_expired_or_tampered_signed_urls_stop_the_guest_clearly(self):
-        short = self.provision('g2', '--lifetime', '2')
+        # Long enough for the share calls to finish under load.
+        short = self.provision('g2', '--lifetime', '6')
         tampered = self.provision('g3')
         path = tampered['signed_urls_path']
         doc = tampered['signed_urls']
@@ -97,7 +99,10 @@ class TestGuest(base.AgentTestCase):
                 '0' if last != '0' else '1')
         with open(path, 'w') as f:
             json.dump(doc, f)
-        time.sleep(3)
+        expires = datetime.datetime.fromisoformat(
+            short['signed_urls']['expires'])
+        left = (expires - credentials.utcnow()).total_seconds()
+        time.sleep(max(0.0, left) + 1)
         stderr = self._guest_exits('g2', short['transport_url'])
         self.assertRegex(stderr, r'SignedURLRefused: the signed URL for '
                                  r'\S+ \S+ expired at ')
