@@ -73,6 +73,10 @@ class TestRpc(base.AgentTestCase):
                           client.prepare(server='nobody', timeout=2).call,
                           {}, 'echo', i=1)
         self.assertLess(time.monotonic() - start, 10)
+        # Another exchange is another set of queues: nobody serves it.
+        self.assertRaises(oslo_messaging.MessagingTimeout,
+                          client.prepare(exchange='other', timeout=2).call,
+                          {}, 'echo', i=1)
 
         # cast: to a named server, to the topic (one server), fanout (all)
         client.prepare(server='s2').cast({}, 'record', tag='direct')
