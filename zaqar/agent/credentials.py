@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable
 
 from zaqar.agent import errors
@@ -159,7 +160,6 @@ class SignedAuth:
         return self.urlset.project_id
 
     def _maybe_reload(self, force: bool = False) -> None:
-        import time
         if not self._path:
             return
         now = time.monotonic()

@@ -163,7 +163,7 @@ class ZaqarDriver(base.BaseDriver):
         marker = None
         try:
             while True:
-                page, marker = self.http.list(registry, marker, 20, retry=2)
+                page, marker = self.http.read(registry, marker, 20, retry=2)
                 for message in page:
                     if envelope.kind_of(message.body) == 'pool':
                         names.add(str(message.body.get('pool')))

@@ -185,7 +185,7 @@ class Client:
             return []
         return [Message(m) for m in resp.json().get('messages', [])]
 
-    def list(self, queue: str, marker: str | None, limit: int,
+    def read(self, queue: str, marker: str | None, limit: int,
              **kw) -> tuple[list[Message], str | None]:
         """A page of messages after ``marker`` (not claimed ones); and the
         marker to continue from (unchanged when the page is empty)."""

@@ -86,7 +86,7 @@ class QueueListener(base.PollStyleListener):
         """Skip the fanout messages sent before this server started."""
         marker = None
         while True:
-            page, marker = self._http.list(self._fanout_queue, marker,
+            page, marker = self._http.read(self._fanout_queue, marker,
                                            FANOUT_PAGE, retry=0)
             if len(page) < FANOUT_PAGE:
                 return marker
@@ -129,7 +129,7 @@ class QueueListener(base.PollStyleListener):
         if self._fanout_queue and now - self._fanout_read >= min(
                 FANOUT_EVERY, self._delay):
             self._fanout_read = now
-            page, self._marker = self._http.list(
+            page, self._marker = self._http.read(
                 self._fanout_queue, self._marker, FANOUT_PAGE, retry=0)
             for message in page:
                 got = True
