@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import time
 
 import oslo_messaging
@@ -73,6 +74,16 @@ class TestGuest(base.AgentTestCase):
                 ('DELETE', f'/v2/queues/{topic_q}', claims_url)]:
             resp = as_guest(method, path, url)
             self.assertEqual(404, resp.status_code, (method, path))
+        # Rotation: a fresh set over the guest's file; it keeps serving.
+        path = answer['signed_urls_path']
+        self.zaqar_agent('rotate', '--topic', self.topic, '--server', 'g1',
+                         '--calls', '--lifetime', '86400', '--output', path)
+        with open(path) as f:
+            rotated = json.load(f)
+        self.assertNotEqual(answer['signed_urls']['urls'], rotated['urls'])
+        self.assertEqual(0o600, os.stat(path).st_mode & 0o777)
+        self.assertEqual({'i': 4, 'server': 'g1'},
+                         client.prepare(server='g1').call({}, 'echo', i=4))
         # The driver refuses, before any request, what no URL covers.
         guest = self.rpc_transport(answer['transport_url'])
         other = oslo_messaging.get_rpc_server(
