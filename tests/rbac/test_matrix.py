@@ -19,7 +19,7 @@ from tests.rbac import live, routes
 from zaqar import policies
 from zaqar.api import actions
 from zaqar.policies import base as policy_base
-from zaqar.transport.wsgi.controllers.v2 import home
+from zaqar.transport import home
 
 # The default check string each "who" class stands for.
 CHECKS = {

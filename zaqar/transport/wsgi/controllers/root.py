@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pecan
 
+from zaqar.transport import home
 from zaqar.transport.wsgi import render
 from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import (
     flavors,
     health,
-    home,
     openapi,
     pools,
     queues,

@@ -1,4 +1,4 @@
-"""The v2 home document (JSON-Home), rendered once at import."""
+"""The v2 home document (JSON-Home) both transports serve."""
 
 from __future__ import annotations
 
