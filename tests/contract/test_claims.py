@@ -204,13 +204,17 @@ class ClaimContract:
 
     def test_delete_is_idempotent(self):
         name = self.qname()
-        self.post(name, 1)
+        message_id = self.post(name, 1)[0]
         claim_id, _ = self.claim(name)
         self.claims.delete(name, claim_id, project=self.project)
         self.claims.delete(name, claim_id, project=self.project)
         for unknown in unknown_claim_ids():
             self.claims.delete(name, unknown, project=self.project)
         self.claims.delete(self.qname(), claim_id, project=self.project)
+        self.assertRaises(errors.ClaimDoesNotExist, self.claims.get,
+                          name, claim_id, project=self.project)
+        self.assertIsNone(self.messages.get(
+            name, message_id, project=self.project).claim_id)
 
     def test_other_projects_claim_is_invisible(self):
         name = self.qname()
