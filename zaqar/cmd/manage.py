@@ -19,7 +19,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from zaqar import conf as zconf
-from zaqar.conf import paths, stores
+from zaqar.conf import modes, paths, stores
 
 LOG = logging.getLogger(__name__)
 
@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     conf.set_default('use_stderr', True)
     conf(sys.argv[1:] if argv is None else argv, project='zaqar',
          prog='zaqar-manage')
+    modes.apply(conf)
     logging.setup(conf, 'zaqar')
     if not conf.debug:
         # Alembic narrates every plugin it loads at INFO.
