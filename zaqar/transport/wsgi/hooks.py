@@ -12,7 +12,7 @@ from pecan import hooks
 from zaqar.api import context as zcontext
 from zaqar.api import validation
 from zaqar.common import errors
-from zaqar.transport.wsgi import render, signed
+from zaqar.transport.wsgi import render, signed, v1_1_routes
 
 LOG = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ class ContextHook(hooks.PecanHook):
             raise errors.NotAcceptable()
         # Negotiation is done: keep Pecan's own (per-controller) out of it.
         req.pecan['content_type'] = 'application/json'
-        if not req.path_info.startswith('/v2'):
+        if not (req.path_info.startswith('/v2')
+                or v1_1_routes.serves(req.path_info)):
             return
         headers = req.headers
         client_id = validation.client_id(headers.get('Client-ID'),
