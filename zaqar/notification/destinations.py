@@ -75,8 +75,8 @@ def refusal(address: IPAddress, allowlist: Allowlist) -> str | None:
     """Why ``address`` may not be connected to (None: it may)."""
     if _public(address) or allowlist.allows_address(address):
         return None
-    return (f'{address} is not a public address; an operator can allow it '
-            f'with [notification] destination_allowlist')
+    return (f'{address}, not a public address (an operator can allow it '
+            f'with [notification] destination_allowlist)')
 
 
 def resolve(host: str, port: int) -> list[tuple]:
