@@ -1,12 +1,15 @@
-"""zaqar-server: the HTTP API on gunicorn (graceful stop on SIGTERM).
+"""zaqar-server: the HTTP API on gunicorn + uvicorn (graceful stop on SIGTERM).
 
 With no config file it runs in development mode: 127.0.0.1:8888, the
 embedded SQLite store in the user data directory, authentication off.
+Serving model and its measurements: :mod:`zaqar.serving`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 
 from gunicorn.app import base as gunicorn_base
@@ -15,9 +18,6 @@ from oslo_log import log as logging
 from zaqar.cmd import common, reference_flags
 
 LOG = logging.getLogger(__name__)
-
-# Threads per worker: requests mostly wait on storage I/O.
-_THREADS = 8
 
 
 class _Server(gunicorn_base.BaseApplication):
@@ -34,8 +34,18 @@ class _Server(gunicorn_base.BaseApplication):
 
     def load(self):
         # Each worker builds its own storage connections after the fork.
-        return common.build_wsgi_app(argv=self._oslo_args, role='worker',
-                                     overrides=self._overrides)
+        from zaqar import conf as zconf
+        from zaqar.serving import bridge, limits
+        app = common.build_wsgi_app(argv=self._oslo_args, role='worker',
+                                    overrides=self._overrides)
+        return bridge.WSGIBridge(app, limits.from_conf(zconf.CONF))
+
+
+def _raise_open_files_limit() -> None:
+    """Each client connection holds a descriptor: allow the hard limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _arm_reports(arbiter) -> None:
@@ -80,13 +90,13 @@ def main(argv: list[str] | None = None) -> None:
     wsgi = conf['drivers:transport:wsgi']
     bind = args.bind or wsgi.bind
     port = args.port or wsgi.port
+    _raise_open_files_limit()
     options = {
         'bind': f'[{bind}]:{port}' if ':' in bind else f'{bind}:{port}',
-        'workers': args.workers or wsgi.workers,
-        'worker_class': 'gthread',
-        'threads': _THREADS,
+        'workers': args.workers or wsgi.workers or os.cpu_count() or 1,
+        'worker_class': 'zaqar.serving.worker.UvicornWorker',
         'graceful_timeout': 30,
-        'keepalive': 30,
+        'backlog': 2048,
         'accesslog': None,
         'proc_name': 'zaqar-server',
         # gunicorn's own SIGUSR2 (re-exec for binary upgrades) gives way to

@@ -29,7 +29,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from zaqar.notification import confirm, outcome, retry
+from zaqar.notification import confirm, destinations, outcome, retry
 from zaqar.notification.tasks import mailto, trust, webhook
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
@@ -70,6 +70,8 @@ class Notifier:
         self.lease_seconds = lease or group.delivery_lease
         self.poll_interval = poll_interval or group.delivery_poll_interval
         self.timeout = timeout or group.webhook_timeout
+        self.allowlist = destinations.Allowlist.parse(
+            group.destination_allowlist)
         self.capacity = 2 * self.workers
         self._pool = concurrent.futures.ThreadPoolExecutor(
             self.workers, thread_name_prefix='zaqar-notify')
@@ -284,13 +286,18 @@ class Notifier:
         secret = state.secret if state is not None else None
         if kind in ('http', 'https'):
             return webhook.deliver(sub.subscriber, document, options, secret,
-                                   delivery.id, sub.id, self.timeout)
+                                   delivery.id, sub.id, self.timeout,
+                                   allowlist=self.allowlist)
         if kind in ('trust+http', 'trust+https'):
             return trust.deliver(self.svc.conf, sub.subscriber,
                                  state.trust_id if state else None, document,
                                  options, secret, delivery.id, sub.id,
-                                 self.timeout)
+                                 self.timeout, self.allowlist)
         if kind == 'mailto':
+            try:
+                destinations.check_subscriber(sub.subscriber, self.allowlist)
+            except destinations.DestinationRefused as exc:
+                return outcome.failed(f'destination refused: {exc}')
             if delivery.kind == storage_base.DELIVERY_MESSAGE:
                 mail = mailto.message_mail(sub.subscriber, document, options,
                                            self.svc.conf)
