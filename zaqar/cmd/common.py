@@ -17,8 +17,31 @@ _LOGGING_READY = False
 EXIT_BOOT_ERROR = 3
 
 
+def _uwsgi_env(name: str) -> str | None:
+    """``name`` from the ``env =`` lines of the uWSGI config, if any.
+
+    Under pyuwsgi (uWSGI as a Python module, PyPI's binary build) the
+    interpreter starts before uWSGI applies ``env =``, so ``os.environ``
+    never shows those values; uWSGI's own option table does.
+    """
+    uwsgi = sys.modules.get('uwsgi')
+    entries = getattr(uwsgi, 'opt', {}).get('env') if uwsgi else None
+    if entries is None:
+        return None
+    if not isinstance(entries, list):
+        entries = [entries]
+    for entry in entries:
+        if isinstance(entry, bytes):
+            entry = entry.decode()
+        key, _, value = entry.partition('=')
+        if key == name:
+            return value
+    return None
+
+
 def config_files_from_env() -> list[str] | None:
-    value = os.environ.get('ZAQAR_CONFIG_FILE')
+    value = os.environ.get('ZAQAR_CONFIG_FILE') or _uwsgi_env(
+        'ZAQAR_CONFIG_FILE')
     if not value:
         return None
     return [f for f in value.split(',') if f]
