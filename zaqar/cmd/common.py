@@ -24,6 +24,32 @@ DEFAULT_CONFIG_DIR = '/etc/zaqar'
 DEFAULT_CONFIG_FILES = 'zaqar.conf'
 
 
+def _uwsgi_env(name: str) -> str | None:
+    """``name`` from the ``env =`` lines of the uWSGI config, if any.
+
+    Under pyuwsgi (uWSGI as a Python module, PyPI's binary build) the
+    interpreter starts before uWSGI applies ``env =``, so ``os.environ``
+    never shows those values; uWSGI's own option table does.
+    """
+    uwsgi = sys.modules.get('uwsgi')
+    entries = getattr(uwsgi, 'opt', {}).get('env') if uwsgi else None
+    if entries is None:
+        return None
+    if not isinstance(entries, list):
+        entries = [entries]
+    for entry in entries:
+        if isinstance(entry, bytes):
+            entry = entry.decode()
+        key, _, value = entry.partition('=')
+        if key == name:
+            return value
+    return None
+
+
+def _env(name: str) -> str:
+    return (os.environ.get(name) or _uwsgi_env(name) or '').strip()
+
+
 def config_files_from_env() -> list[str] | None:
     """Config files a WSGI container names through the environment.
 
@@ -32,14 +58,14 @@ def config_files_from_env() -> list[str] | None:
     else ``ZAQAR_CONFIG_FILE`` (comma-separated); None lets oslo.config
     search its standard locations.
     """
-    config_dir = os.environ.get('OS_ZAQAR_CONFIG_DIR', '').strip()
-    names = os.environ.get('OS_ZAQAR_CONFIG_FILES', '').strip()
+    config_dir = _env('OS_ZAQAR_CONFIG_DIR')
+    names = _env('OS_ZAQAR_CONFIG_FILES')
     if config_dir or names:
         directory = config_dir or DEFAULT_CONFIG_DIR
         return [os.path.join(directory, name.strip())
                 for name in (names or DEFAULT_CONFIG_FILES).split(';')
                 if name.strip()]
-    value = os.environ.get('ZAQAR_CONFIG_FILE')
+    value = _env('ZAQAR_CONFIG_FILE')
     if not value:
         return None
     return [f for f in value.split(',') if f]
