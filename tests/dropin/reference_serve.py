@@ -45,6 +45,7 @@ def _server_info(self, session=None):
 def main(config_file: str) -> None:
     pymongo.MongoClient.server_info = _server_info
     from oslo_config import cfg
+
     from zaqar import bootstrap
     conf = cfg.CONF
     conf(args=[], project='zaqar', default_config_files=[config_file])

@@ -276,6 +276,9 @@ class Notifier:
             document['body'] = self.svc.cipher.open(document['body'])
         _, is_topic = topics.split(delivery.project)
         document['topic_name' if is_topic else 'queue_name'] = delivery.queue
+        # The reference marks every message delivery this way (confirmation
+        # requests carry their own Message_Type, see confirm.py).
+        document['Message_Type'] = 'Notification'
         return document
 
     def _send(self, delivery, sub, state, document: dict,
