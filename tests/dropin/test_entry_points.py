@@ -124,7 +124,7 @@ class ServerFlagsTest(_TempDir):
     def test_daemon_flag_detaches(self):
         port = fserver.free_port()
         conf = self.sql_conf()
-        self.addCleanup(self._stop_daemon, conf)
+        self.addCleanup(self._stop_daemon, port)
         with open(os.path.join(self.dir, 'daemon.log'), 'w') as log:
             proc = subprocess.Popen(
                 [sys.executable, '-m', 'zaqar.cmd.server', '--config-file',
@@ -134,33 +134,41 @@ class ServerFlagsTest(_TempDir):
         self.assertEqual(0, proc.wait(60))
         self.assertEqual(204, _wait(f'http://127.0.0.1:{port}/v2/ping')
                          .status_code)
-        self.assertTrue(self._pids(conf))
+        self.assertTrue(self._pids(port))
 
     @staticmethod
-    def _pids(conf: str) -> list[int]:
-        """Our daemon's processes: those whose command line names our
-        (unique, temporary) config file."""
+    def _pids(port: int) -> list[int]:
+        """Processes holding the listening socket on ``port`` (gunicorn
+        renames its processes, so their command lines cannot tell)."""
+        inodes = set()
+        for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    fields = line.split()
+                    if (fields[3] == '0A'
+                            and int(fields[1].rsplit(':', 1)[1], 16) == port):
+                        inodes.add(f'socket:[{fields[9]}]')
         found = []
         for entry in os.listdir('/proc'):
-            if not entry.isdigit():
+            if not entry.isdigit() or int(entry) == os.getpid():
                 continue
             try:
-                with open(f'/proc/{entry}/cmdline', 'rb') as f:
-                    argv = f.read().split(b'\0')
+                fds = os.listdir(f'/proc/{entry}/fd')
+                if any(os.readlink(f'/proc/{entry}/fd/{fd}') in inodes
+                       for fd in fds):
+                    found.append(int(entry))
             except OSError:
                 continue
-            if conf.encode() in argv and int(entry) != os.getpid():
-                found.append(int(entry))
         return found
 
-    def _stop_daemon(self, conf: str) -> None:
-        for pid in self._pids(conf):
+    def _stop_daemon(self, port: int) -> None:
+        for pid in self._pids(port):
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + 20
-        while self._pids(conf) and time.monotonic() < deadline:
+        while self._pids(port) and time.monotonic() < deadline:
             time.sleep(0.2)
 
 
