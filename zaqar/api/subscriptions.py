@@ -134,7 +134,7 @@ def _options(value: Any) -> dict:
 def _document(payload: Payload) -> dict:
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     return document
 
 
@@ -215,13 +215,17 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     """Change fields; returns the new secret when one was asked for."""
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     if not document:
         raise errors.BadRequest('No subscription to create.')
     if any(key not in UPDATABLE for key in document):
         raise errors.BadRequest(
             f'Subscription {subscription_id} could not be updated.',
             title='Unable to update subscription')
+    # A null means "leave it": the reference's CLI sends every field, with
+    # null for those not being changed (subscription update --ttl N).
+    document = {key: value for key, value in document.items()
+                if value is not None}
     changes: dict = {}
     if 'subscriber' in document:
         changes['subscriber'] = _subscriber(document['subscriber'], svc)

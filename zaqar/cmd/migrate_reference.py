@@ -83,7 +83,7 @@ def run(conf, args) -> int:
         print(f'zaqar-manage migrate-reference: {exc}', file=sys.stderr)
         return FAILED
     control_store = None
-    if source.management is not None:
+    if hasattr(source.management, 'pools'):
         try:
             control_store = bootstrap.management_store_from_conf(conf)
         except bootstrap.ConfigError as exc:

@@ -14,7 +14,7 @@
 
 ``--admin_mode`` turns on the admin API in every worker, as
 ``[DEFAULT] admin_mode = True`` would; ``--daemon`` detaches the server
-(gunicorn's own daemon mode). Both are what deployment tooling written
+(a double fork before gunicorn starts). Both are what deployment tooling written
 for the reference passes. Kept apart from the serving model in server.py.
 
 gunicorn's control socket is switched off: its default is one path shared
@@ -25,6 +25,7 @@ gunicorn on the host would take it over, or ours would take theirs.
 from __future__ import annotations
 
 import argparse
+import os
 
 
 def add_to(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +46,20 @@ def overrides(args: argparse.Namespace) -> dict:
 
 def gunicorn_options(args: argparse.Namespace) -> dict:
     """gunicorn settings the flags imply, control socket off."""
-    options = {'control_socket_disable': True}
-    if args.daemon:
-        options['daemon'] = True
-    return options
+    return {'control_socket_disable': True}
+
+
+def detach_if_asked(args: argparse.Namespace) -> None:
+    """With ``--daemon``: fork, let the caller's process exit 0, and go on
+    in a new session with standard streams on /dev/null."""
+    if not args.daemon:
+        return
+    if os.fork():
+        os._exit(0)
+    os.setsid()
+    if os.fork():
+        os._exit(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)

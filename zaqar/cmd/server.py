@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
         **reference_flags.gunicorn_options(args),
     }
     LOG.info('Serving the v2 API on http://%s', options['bind'])
+    reference_flags.detach_if_asked(args)
     _Server(options, oslo_args, reference_flags.overrides(args)).run()
 
 

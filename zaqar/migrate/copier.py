@@ -101,7 +101,8 @@ class Copier:
 
     def run(self) -> Summary:
         started = time.monotonic()
-        if self.source.management is not None and self.control is not None:
+        if (hasattr(self.source.management, 'pools')
+                and self.control is not None):
             self._pools_and_flavors()
         placements = self.source.placements()
         for queue in self.source.queues():

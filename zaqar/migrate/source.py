@@ -14,10 +14,11 @@
 
 The old ``zaqar.conf`` is read with this service's option set (which
 accepts every reference option) under the reference's defaults. Unpooled,
-queues, messages and subscriptions come from ``[drivers] message_store``;
-pooled, queues and the catalog come from the management store and each
-queue's messages from the pool the catalog places it on. Pools and flavors
-always come from the management store, when one is configured.
+messages and subscriptions come from ``[drivers] message_store``;
+pooled, each queue's messages come from the pool the catalog places it on.
+Queue records, pools, flavors and the catalog always come from the
+management store (the reference keeps queues there, pooled or not; its
+Redis management layout is read for queues only).
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ class Source:
     @staticmethod
     def _management(conf):
         kind = conf.drivers.management_store
+        if kind == 'redis':
+            uri = conf[stores.REDIS_MANAGEMENT].uri
+            return redis_layout.RedisLayout(uri) if uri else None
         if kind == 'sqlalchemy':
             uri = conf[stores.SQLALCHEMY_MANAGEMENT].uri
             return sql_layout.SqlLayout(uri) if uri else None
@@ -91,15 +95,18 @@ class Source:
             group = conf[stores.MONGODB_MANAGEMENT]
             return (mongodb_layout.MongoLayout(group.uri, group.database)
                     if group.uri else None)
-        return None  # the reference's Redis management store has no pools
+        return None
 
     def queues(self) -> list[records.Queue]:
-        if self.pooling:
-            return list(self.management.queues())
-        return list(self.message_layout.queues())
+        # The reference keeps queue records in the management store, pooled
+        # or not.
+        if self.management is None:
+            raise SourceError('the old configuration\'s management store '
+                              '(where the reference keeps queues) has no uri')
+        return list(self.management.queues())
 
     def placements(self) -> dict[tuple[str, str], str]:
-        if self.management is None:
+        if not hasattr(self.management, 'placements'):
             return {}
         return {(p.project, p.queue): p.pool
                 for p in self.management.placements()}

@@ -278,6 +278,9 @@ class Notifier:
             document['body'] = self.svc.cipher.open(document['body'])
         _, kind = scope.split(delivery.project)
         document[f'{kind}_name'] = delivery.queue
+        # The reference marks every message delivery this way (confirmation
+        # requests carry their own Message_Type, see confirm.py).
+        document['Message_Type'] = 'Notification'
         return document
 
     def _send(self, delivery, sub, state, document: dict,

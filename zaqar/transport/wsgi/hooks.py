@@ -90,13 +90,15 @@ class ContextHook(hooks.PecanHook):
             role_list = []
         else:
             role_list = list(DEV_DEFAULT_ROLES)
-        req.environ['zaqar.context'] = zcontext.RequestContext(
+        # from_environ reads the request ids (and keystonemiddleware's
+        # identity headers); what the checks above decided overrides them.
+        req.environ['zaqar.context'] = zcontext.RequestContext.from_environ(
+            req.environ,
             client_id=client_id,
             project_id=project,
             user_id=headers.get('X-User-ID'),
             roles=role_list,
             auth_token=headers.get('X-Auth-Token'),
-            request_id=req.environ.get('openstack.request_id'),
             is_admin='admin' in role_list,
         )
 
