@@ -65,10 +65,7 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload) -> dict:
     if payload.empty:
         raise errors.InvalidBody('PATCH body could not be empty for update.')
     operations = meta.parse_patch(payload.parse())
-    try:
-        current = svc.queues.get_metadata(queue_name, project=ctx.project_id)
-    except storage_errors.QueueDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
+    current = svc.queues.get_metadata(queue_name, project=ctx.project_id)
     updated = meta.apply_patch(current, operations)
     meta.validate(updated, svc.limits,
                   encryption_ready=svc.cipher is not None,
