@@ -8,7 +8,7 @@ import uuid
 
 import testtools
 
-from tests.inprocess.app import InProcessApp
+from tests.inprocess.app import InProcessCase
 from zaqar.api import failures
 from zaqar.common import errors
 from zaqar.storage import control
@@ -92,22 +92,7 @@ class TranslateTest(testtools.TestCase):
         self.assertEqual([], offenders)
 
 
-class MappedOverHTTPTest(testtools.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.zaqar = InProcessApp()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.zaqar.close()
-
-    def call(self, method, path, body=None):
-        return self.zaqar.request(method, path, body, project=self.project)
-
-    def setUp(self):
-        super().setUp()
-        self.project = 'p-' + uuid.uuid4().hex[:8]
+class MappedOverHTTPTest(InProcessCase):
 
     def test_message_delete_failures(self):
         self.call('POST', '/v2/queues/q/messages', {'messages': [{'body': 1}]})
