@@ -27,6 +27,8 @@ CHECKS = {
     routes.READER: {policy_base.READER_OR_ADMIN},
     routes.MEMBER: {policy_base.MEMBER_OR_ADMIN},
     routes.ADMIN: {policy_base.ADMIN},
+    routes.READER_OR_STACK_USER: {policy_base.READER_OR_STACK_USER},
+    routes.MEMBER_OR_STACK_USER: {policy_base.MEMBER_OR_STACK_USER},
 }
 
 

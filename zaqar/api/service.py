@@ -9,7 +9,7 @@ from oslo_policy import policy as oslo_policy
 from zaqar import policies
 from zaqar.api import authorizer, crypto, metadata_cache, validation
 from zaqar.common import errors, signing_key
-from zaqar.notification import events
+from zaqar.notification import destinations, events
 from zaqar.storage import base as storage_base
 
 LOG = logging.getLogger(__name__)
@@ -41,6 +41,9 @@ class Service:
         self.enforcer.register_defaults(policies.list_rules())
         self.authorizer = authorizer.Authorizer(self.enforcer)
         self.signing_key = _signing_key(conf)
+        # Internal destinations subscribers may reach anyway.
+        self.destination_allowlist = destinations.Allowlist.parse(
+            conf.notification.destination_allowlist)
 
     def authorize(self, rule: str, ctx) -> None:
         """Raise Forbidden unless ``ctx`` may perform ``rule``."""

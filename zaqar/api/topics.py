@@ -54,7 +54,7 @@ def topic_get(svc, ctx, topic_name: str) -> dict:
 def topic_patch(svc, ctx, topic_name: str, payload: Payload) -> dict:
     try:
         return queue_ops.queue_patch(svc, topic_context(ctx), topic_name,
-                                     payload)
+                                     payload, lazy=False)
     except storage_errors.QueueDoesNotExist as exc:
         raise errors.NotFound(f'Topic {topic_name} does not exist for '
                               f'project {ctx.project_id}') from exc

@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any
 
-from zaqar.notification import confirm, outcome, retry, subscribers
+from zaqar.notification import confirm, destinations, outcome, retry, subscribers
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import scope
@@ -68,6 +68,8 @@ class Notifier:
         self.lease_seconds = lease or group.delivery_lease
         self.poll_interval = poll_interval or group.delivery_poll_interval
         self.timeout = timeout or group.webhook_timeout
+        self.allowlist = destinations.Allowlist.parse(
+            group.destination_allowlist)
         self.capacity = 2 * self.workers
         self._pool = concurrent.futures.ThreadPoolExecutor(
             self.workers, thread_name_prefix='zaqar-notify')
@@ -274,6 +276,9 @@ class Notifier:
             document['body'] = self.svc.cipher.open(document['body'])
         _, kind = scope.split(delivery.project)
         document[f'{kind}_name'] = delivery.queue
+        # The reference marks every message delivery this way (confirmation
+        # requests carry their own Message_Type, see confirm.py).
+        document['Message_Type'] = 'Notification'
         return document
 
     def _send(self, delivery, sub, state, document: dict,
@@ -288,4 +293,4 @@ class Notifier:
             secret=state.secret if state is not None else None,
             trust_id=state.trust_id if state is not None else None,
             delivery_id=delivery.id, subscription_id=sub.id,
-            timeout=self.timeout))
+            timeout=self.timeout, allowlist=self.allowlist))

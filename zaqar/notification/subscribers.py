@@ -18,7 +18,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from stevedore import extension
 
-from zaqar.notification import outcome
+from zaqar.notification import destinations, outcome
 
 NAMESPACE = 'zaqar.notification.subscribers'
 
@@ -40,6 +40,8 @@ class Send:
     delivery_id: str
     subscription_id: str
     timeout: float
+    #: Destinations the operator allows despite the address checks.
+    allowlist: destinations.Allowlist = destinations.Allowlist()
 
 
 def _any_host(parts: SplitResult) -> str | None:

@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from zaqar.notification import outcome, subscribers
+from zaqar.notification import destinations, outcome, subscribers
 from zaqar.storage import base as storage_base
 
 # Seconds an SMTP conversation or the mail command may take.
@@ -142,6 +142,10 @@ def _command(mail: EmailMessage, command: str) -> outcome.Outcome:
 
 
 def _deliver(request: subscribers.Send) -> outcome.Outcome:
+    try:
+        destinations.check_subscriber(request.subscriber, request.allowlist)
+    except destinations.DestinationRefused as exc:
+        return outcome.failed(f'destination refused: {exc}')
     if request.kind == storage_base.DELIVERY_MESSAGE:
         mail = message_mail(request.subscriber, request.document,
                             request.options, request.conf)

@@ -51,6 +51,15 @@ def message(msg: models.Message, base: str) -> dict:
     return body
 
 
+def popped_message(msg: models.Message, base: str) -> dict:
+    """A popped message: the reference's pop answer also names the claim
+    that took it and how often it had been claimed."""
+    body = message(msg, base)
+    body['claim_id'] = msg.claim_id
+    body['claim_count'] = msg.claim_count
+    return body
+
+
 def next_link(path: str, params: dict[str, Any], marker: str) -> dict:
     query = {k: _qs(v) for k, v in params.items() if v is not None}
     query['marker'] = marker
