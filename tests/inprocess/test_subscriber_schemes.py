@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-import tempfile
-import textwrap
 import uuid
 
 import testtools
 
+from tests.inprocess import entry_points
 from tests.inprocess.app import InProcessApp
 from zaqar.notification import confirm, outcome, pipeline, subscribers
 from zaqar.storage import scope
@@ -68,25 +64,10 @@ class NewSchemeTest(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.dir = tempfile.mkdtemp(prefix='zaqar-scheme-')
-        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
-        module = 'zaqar_test_scheme_' + uuid.uuid4().hex[:8]
-        with open(os.path.join(self.dir, module + '.py'), 'w') as f:
-            f.write(_PLUGIN)
-        info = os.path.join(self.dir, f'{module}-1.0.dist-info')
-        os.mkdir(info)
-        with open(os.path.join(info, 'METADATA'), 'w') as f:
-            f.write(f'Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n')
-        with open(os.path.join(info, 'entry_points.txt'), 'w') as f:
-            f.write(textwrap.dedent(f'''\
-                [{subscribers.NAMESPACE}]
-                record = {module}:SCHEME
-                '''))
-        sys.path.insert(0, self.dir)
-        self.addCleanup(sys.path.remove, self.dir)
         subscribers.registry.cache_clear()
         self.addCleanup(subscribers.registry.cache_clear)
-        self.module = __import__(module)
+        self.module = entry_points.install(
+            self, _PLUGIN, {subscribers.NAMESPACE: 'record = {module}:SCHEME'})
         self.zaqar = InProcessApp(
             '[transport]\nsubscriber_types = http,https,record\n'
             '[notification]\nrequire_confirmation = true\n')
