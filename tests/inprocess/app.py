@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import uuid
 
+import testtools
 import webob
 from oslo_config import cfg
 
@@ -58,3 +59,25 @@ class InProcessApp:
     def close(self) -> None:
         self.service.storage.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class InProcessCase(testtools.TestCase):
+    """One shared app per test class; a fresh project per test."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.zaqar = InProcessApp()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.zaqar.close()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.project = 'p-' + uuid.uuid4().hex[:12]
+
+    def call(self, method: str, path: str, body=None, **kwargs):
+        kwargs.setdefault('project', self.project)
+        return self.zaqar.request(method, path, body, **kwargs)

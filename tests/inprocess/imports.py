@@ -15,13 +15,16 @@ ROOT = pathlib.Path(zaqar.__file__).parent
 
 # Layers from top to bottom; a module may import only its own layer or lower.
 LAYERS = (
-    ('zaqar.cmd', 'zaqar.wsgi', 'zaqar.bench'),
-    ('zaqar.bootstrap',),
+    # Commands, WSGI entry points and the client-side tools.
+    ('zaqar.cmd', 'zaqar.wsgi', 'zaqar.bench', 'zaqar.agent'),
+    # Building the service (or copying reference data) from config.
+    ('zaqar.bootstrap', 'zaqar.migrate'),
     ('zaqar.transport',),
     ('zaqar.api',),
     ('zaqar.notification',),
     ('zaqar.storage',),
-    ('zaqar.policies', 'zaqar.schemas', 'zaqar.conf', 'zaqar.common'),
+    ('zaqar.policies', 'zaqar.schemas', 'zaqar.conf', 'zaqar.common',
+     'zaqar.serving'),
 )
 
 

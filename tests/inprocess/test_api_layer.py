@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-import testtools
-
-from tests.inprocess.app import InProcessApp
+from tests.inprocess.app import InProcessCase
 from zaqar.api import actions
 from zaqar.api.context import RequestContext
 from zaqar.api.payload import Payload
@@ -14,16 +12,11 @@ from zaqar.common import errors
 from zaqar.storage import scope
 
 
-class DispatchTest(testtools.TestCase):
+class DispatchTest(InProcessCase):
 
-    @classmethod
-    def setUpClass(cls):
-        cls.zaqar = InProcessApp()
-        cls.svc = cls.zaqar.service
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.zaqar.close()
+    @property
+    def svc(self):
+        return self.zaqar.service
 
     def ctx(self, project=None, roles=('member', 'reader')):
         return RequestContext(client_id=str(uuid.uuid4()),

@@ -17,6 +17,15 @@ INDEPENDENT = (
 )
 
 
+# Deliberate exceptions, each with its reason.
+ALLOWED = {
+    # The reference's WSGI entry point (zaqar.transport.wsgi.app:
+    # application) must build the whole service as a command does; the
+    # import is deferred to first use of ``application``.
+    ('zaqar.transport.wsgi.app', 'zaqar.cmd.common'),
+}
+
+
 def _within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + '.')
 
@@ -26,7 +35,15 @@ class ImportGraphTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.edges = imports.graph()
+        cls.edges = {module: {t for t in targets
+                              if (module, t) not in ALLOWED}
+                     for module, targets in imports.graph().items()}
+
+    def test_allowed_exceptions_still_exist(self):
+        # An exception that is gone must leave the list too.
+        graph = imports.graph()
+        for importer, target in ALLOWED:
+            self.assertIn(target, graph[importer])
 
     def test_graph_covers_the_package(self):
         self.assertIn('zaqar.api.actions', self.edges)

@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import json
-import unittest
-import uuid
 
-from tests.inprocess.app import InProcessApp
+from tests.inprocess.app import InProcessCase
 from zaqar.storage import scope
 
 
-class WSGIAppTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.zaqar = InProcessApp()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.zaqar.close()
-
-    def setUp(self):
-        self.project = 'p-' + uuid.uuid4().hex[:12]
-
-    def call(self, method, path, body=None, **kwargs):
-        kwargs.setdefault('project', self.project)
-        return self.zaqar.request(method, path, body, **kwargs)
+class WSGIAppTest(InProcessCase):
 
     def test_queue_lifecycle(self):
         self.assertEqual(201, self.call('PUT', '/v2/queues/q', {'a': 1})

@@ -8,6 +8,8 @@ from typing import Any, Callable
 
 from zaqar.api import (
     claims,
+    connection_subscriptions,
+    failures,
     flavors,
     health,
     messages,
@@ -18,9 +20,6 @@ from zaqar.api import (
     topics,
     validation,
 )
-from zaqar.common import errors
-from zaqar.storage import control
-from zaqar.storage import errors as storage_errors
 
 LOG = logging.getLogger(__name__)
 
@@ -93,6 +92,20 @@ ACTIONS: dict[str, Action] = {
     'subscription_confirm': Action(subscriptions.subscription_confirm,
                                    'subscription:confirm',
                                    'Subscription could not be confirmed'),
+    # Subscriptions a live connection holds (WebSocket push): the rules of
+    # stored subscriptions.
+    'connection_subscription_create': Action(
+        connection_subscriptions.connection_subscription_create,
+        'subscription:create', 'Subscription could not be created'),
+    'connection_subscription_list': Action(
+        connection_subscriptions.connection_subscription_list,
+        'subscription:get_all', 'Subscriptions could not be listed'),
+    'connection_subscription_get': Action(
+        connection_subscriptions.connection_subscription_get,
+        'subscription:get', 'Subscription could not be retrieved'),
+    'connection_subscription_delete': Action(
+        connection_subscriptions.connection_subscription_delete,
+        'subscription:delete', 'Subscription could not be deleted'),
     # Topics: fan-out targets (zaqar.api.topics); their messages and
     # subscriptions use the message and subscription rules.
     'topic_list': Action(topics.topic_list, 'topics:get_all',
@@ -177,22 +190,14 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     svc.authorize(spec.rule, ctx)
     try:
         result = spec.func(svc, ctx, **params)
-    except control.NoPoolFound as exc:
-        # Pooling with no pool for the queue: say so (still a 503).
-        LOG.warning('%s: %s', action, exc)
-        raise errors.ServiceUnavailable(f'{spec.failure}: {exc}')
-    except control.PlacementRefused as exc:
-        raise errors.BadRequest(str(exc))
-    except storage_errors.StorageUnavailable as exc:
-        LOG.warning('%s: storage unavailable: %s', action, exc)
-        raise errors.ServiceUnavailable(spec.failure)
-    except storage_errors.QueueDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
-    except (storage_errors.MessageDoesNotExist,
-            storage_errors.ClaimDoesNotExist,
-            storage_errors.SubscriptionDoesNotExist) as exc:
-        raise errors.NotFound(str(exc))
-    # OpenStack lifecycle notification (queued; never blocks).
-    svc.events.action_done(action, ctx, params, result)
+    except failures.MAPPED as exc:
+        raise failures.translate(exc, action, spec.failure) from exc
+    for hook in svc.after_action:
+        # Lifecycle notifications, push wake-ups: a hook that fails is
+        # logged and never turns a done action into an error.
+        try:
+            hook(action, ctx, params, result)
+        except Exception:
+            LOG.exception('After-action hook %r failed on %s', hook, action)
     return result
 

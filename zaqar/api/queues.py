@@ -76,9 +76,9 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
     try:
         current = svc.queues.get_metadata(queue_name, project=project)
         exists = True
-    except storage_errors.QueueDoesNotExist as exc:
+    except storage_errors.QueueDoesNotExist:
         if not lazy:
-            raise errors.NotFound(str(exc))
+            raise
         current, exists = {}, False
     updated = meta.apply_patch(current, operations)
     meta.validate(updated, svc.limits,

@@ -29,6 +29,10 @@ class Service:
         # The notification outbox and the OpenStack lifecycle events.
         self.outbox = storage.delivery_controller
         self.events = events.Emitter.from_conf(conf)
+        # Called as hook(action, ctx, params, result) after each action
+        # that succeeded (actions.dispatch); the first one queues the
+        # OpenStack lifecycle notification.
+        self.after_action: list = [self.events.action_done]
         self.metadata_cache = metadata_cache.MetadataCache(
             conf.transport.queue_metadata_cache_ttl)
         self.enable_checksum = conf.enable_checksum

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.notification import confirm, destinations, retry
+from zaqar.notification import confirm, destinations, retry, subscribers
 from zaqar.notification.tasks import trust
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
@@ -74,14 +74,14 @@ def _subscriber(value: Any, svc) -> str:
     if len(value) > MAX_SUBSCRIBER_LENGTH:
         raise errors.BadRequest(f'The subscriber may not be longer than '
                                 f'{MAX_SUBSCRIBER_LENGTH} characters.')
-    parts = urlsplit(value)
-    if parts.scheme.lower() == 'mailto':
-        if not parts.path or '@' not in parts.path:
-            raise errors.BadRequest('A mailto: subscriber needs an address.')
-    elif not parts.hostname:
-        raise errors.BadRequest('The subscriber URL needs a host.')
-    target = value.split('+', 1)[1] if parts.scheme.lower().startswith(
-        'trust+') else value
+    kind = subscribers.lookup(value)
+    if kind is None:
+        raise errors.BadRequest(f'No subscriber scheme {scheme(value)!r} is '
+                                f'installed.')
+    refusal = kind.validate(urlsplit(value))
+    if refusal is not None:
+        raise errors.BadRequest(refusal)
+    target = value.split('+', 1)[1] if kind.needs_trust else value
     try:
         destinations.check_subscriber(target, svc.destination_allowlist)
     except destinations.DestinationRefused as exc:
@@ -151,7 +151,7 @@ def subscription_create(svc, ctx, queue_name: str,
     options = _options(document.get('options', {}))
     project = ctx.project_id
     trust_id = None
-    if scheme(subscriber).startswith('trust+'):
+    if subscribers.lookup(subscriber).needs_trust:
         trust_id = trust.create_trust(svc.conf, ctx, ttl)
     svc.queues.create(queue_name, project=project, metadata={})
     for _ in range(3):
@@ -247,7 +247,7 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
                                   project=project)
     except storage_errors.SubscriptionAlreadyExists:
         raise errors.Conflict(CONFLICT_ON_UPDATE)
-    if not rotate or svc.outbox is None:
+    if not rotate:
         return None
     secret = new_secret()
     svc.outbox.set_secret(queue_name, subscription_id, secret,
@@ -276,3 +276,20 @@ def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
         sub = svc.subscriptions.get(queue_name, subscription_id,
                                     project=project)
         confirm.request(svc, ctx, sub, unsubscribe=True)
+
+
+# -- the checks other subscription kinds share ----------------------------------
+
+def checked_document(payload: Payload) -> dict:
+    """The request body of a subscription (an object, {} when absent)."""
+    return _document(payload)
+
+
+def checked_ttl(value: Any, svc) -> int:
+    """The ttl to keep: the HTTP rules, the configured default if unset."""
+    return _ttl(value, svc) or svc.limits.default_subscription_ttl
+
+
+def checked_options(value: Any) -> dict:
+    """Options checked as for a stored subscription."""
+    return _options(value)

@@ -22,6 +22,7 @@ from zaqar.api import subscriptions as subscription_ops
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
+from zaqar.storage import errors as storage_errors
 from zaqar.storage import models, scope
 
 
@@ -54,9 +55,9 @@ def topic_patch(svc, ctx, topic_name: str, payload: Payload) -> dict:
     try:
         return queue_ops.queue_patch(svc, topic_context(ctx), topic_name,
                                      payload, lazy=False)
-    except errors.NotFound:
+    except storage_errors.QueueDoesNotExist as exc:
         raise errors.NotFound(f'Topic {topic_name} does not exist for '
-                              f'project {ctx.project_id}')
+                              f'project {ctx.project_id}') from exc
 
 
 def topic_delete(svc, ctx, topic_name: str) -> None:

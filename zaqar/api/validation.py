@@ -1,4 +1,4 @@
-"""Request checks shared by every transport, with the spec's exact wording."""
+"""Request checks shared by every transport, with the reference's exact wording."""
 
 from __future__ import annotations
 

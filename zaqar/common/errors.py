@@ -83,7 +83,7 @@ class NotFound(APIError):
 
 
 class RouteNotFound(APIError):
-    """Unknown path (or a refused signed URL): title only, as the spec has."""
+    """Unknown path (or a refused signed URL): title only, as clients expect."""
     status = 404
     title = '404 Not Found'
 
@@ -124,3 +124,27 @@ class UnableToDelete(APIError):
     def __init__(self, description: str, status: int):
         super().__init__(description)
         self.status = status
+
+
+class MessageClaimed(UnableToDelete):
+    """A claimed message deleted without (or with another) claim id."""
+
+    def __init__(self):
+        super().__init__('This message is claimed; it cannot be deleted '
+                         'without a valid claim ID.', 403)
+
+
+class MessageNotClaimed(UnableToDelete):
+    """A claim id given for a message no claim holds."""
+
+    def __init__(self):
+        super().__init__('A claim was specified, but the message is not '
+                         'currently claimed.', 400)
+
+
+class ClaimGone(UnableToDelete):
+    """A message delete naming a claim that is missing or expired."""
+
+    def __init__(self):
+        super().__init__('The specified claim does not exist or has '
+                         'expired.', 400)

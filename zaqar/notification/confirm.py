@@ -16,21 +16,20 @@ from __future__ import annotations
 
 import datetime
 import logging
-from urllib.parse import urlsplit
 
+from zaqar.notification import subscribers
 from zaqar.storage import base as storage_base
 from zaqar.storage import models, scope
 
 LOG = logging.getLogger(__name__)
 
-# Subscriber schemes that take part in the confirmation handshake.
-CONFIRMABLE = ('http', 'https', 'mailto')
-
-
 def required(conf, subscriber: str) -> bool:
-    """Whether deliveries to ``subscriber`` wait for its confirmation."""
-    return (conf.notification.require_confirmation
-            and urlsplit(subscriber).scheme.lower() in CONFIRMABLE)
+    """Whether deliveries to ``subscriber`` wait for its confirmation
+    (schemes say whether they confirm: ``zaqar.notification.subscribers``)."""
+    if not conf.notification.require_confirmation:
+        return False
+    scheme = subscribers.lookup(subscriber)
+    return scheme is not None and scheme.confirmable
 
 
 def confirm_path(queue: str, subscription_id: str,
@@ -86,7 +85,7 @@ def request(svc, ctx, sub: models.Subscription, *,
 
     :returns: the delivery id, or None when nothing was sent.
     """
-    if svc.outbox is None or not required(svc.conf, sub.subscriber):
+    if not required(svc.conf, sub.subscriber):
         return None
     key = getattr(svc, 'signing_key', None) or _signing_key(svc.conf)
     if not key:

@@ -27,10 +27,8 @@ import logging
 import threading
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
-from zaqar.notification import confirm, destinations, outcome, retry
-from zaqar.notification.tasks import mailto, trust, webhook
+from zaqar.notification import confirm, destinations, outcome, retry, subscribers
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import scope
@@ -285,29 +283,14 @@ class Notifier:
 
     def _send(self, delivery, sub, state, document: dict,
               options: dict) -> outcome.Outcome:
-        kind = urlsplit(sub.subscriber).scheme.lower()
-        secret = state.secret if state is not None else None
-        if kind in ('http', 'https'):
-            return webhook.deliver(sub.subscriber, document, options, secret,
-                                   delivery.id, sub.id, self.timeout,
-                                   allowlist=self.allowlist)
-        if kind in ('trust+http', 'trust+https'):
-            return trust.deliver(self.svc.conf, sub.subscriber,
-                                 state.trust_id if state else None, document,
-                                 options, secret, delivery.id, sub.id,
-                                 self.timeout, self.allowlist)
-        if kind == 'mailto':
-            try:
-                destinations.check_subscriber(sub.subscriber, self.allowlist)
-            except destinations.DestinationRefused as exc:
-                return outcome.failed(f'destination refused: {exc}')
-            if delivery.kind == storage_base.DELIVERY_MESSAGE:
-                mail = mailto.message_mail(sub.subscriber, document, options,
-                                           self.svc.conf)
-            else:
-                mail = mailto.confirmation_mail(
-                    sub.subscriber, document, delivery.project,
-                    delivery.kind == storage_base.DELIVERY_UNSUBSCRIBE,
-                    self.svc.conf)
-            return mailto.send(mail, self.svc.conf)
-        return outcome.failed(f'no delivery for {kind}: subscribers')
+        scheme = subscribers.lookup(sub.subscriber)
+        if scheme is None:
+            kind = subscribers.scheme_of(sub.subscriber)
+            return outcome.failed(f'no delivery for {kind}: subscribers')
+        return scheme.deliver(subscribers.Send(
+            conf=self.svc.conf, subscriber=sub.subscriber, kind=delivery.kind,
+            project=delivery.project, document=document, options=options,
+            secret=state.secret if state is not None else None,
+            trust_id=state.trust_id if state is not None else None,
+            delivery_id=delivery.id, subscription_id=sub.id,
+            timeout=self.timeout, allowlist=self.allowlist))

@@ -25,7 +25,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from zaqar.common import errors
-from zaqar.notification import destinations, outcome
+from zaqar.notification import destinations, outcome, subscribers
 from zaqar.notification.tasks import webhook
 
 LOG = logging.getLogger(__name__)
@@ -115,3 +115,15 @@ def deliver(conf, subscriber: str, trust_id: str | None, document: dict,
             _tokens.pop(trust_id, None)
         return outcome.retry(result.error)
     return result
+
+
+def _deliver(request: subscribers.Send) -> outcome.Outcome:
+    return deliver(request.conf, request.subscriber, request.trust_id,
+                   request.document, request.options, request.secret,
+                   request.delivery_id, request.subscription_id,
+                   request.timeout, request.allowlist)
+
+
+#: trust+http and trust+https subscribers: vouched for by their trust, so
+#: they need no confirmation.
+SCHEME = subscribers.Scheme(deliver=_deliver, needs_trust=True)

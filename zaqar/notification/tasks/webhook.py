@@ -31,7 +31,7 @@ from typing import Any
 
 import requests
 
-from zaqar.notification import destinations, guarded_http, outcome
+from zaqar.notification import destinations, guarded_http, outcome, subscribers
 
 TIMESTAMP = 'X-Zaqar-Timestamp'
 SIGNATURE = 'X-Zaqar-Signature'
@@ -134,3 +134,14 @@ def deliver(url: str, document: dict, options: dict, secret: str | None,
     if extra_headers:
         request_headers.update(extra_headers)
     return post(url, body, request_headers, timeout, allowlist)
+
+
+def _deliver(request: subscribers.Send) -> outcome.Outcome:
+    return deliver(request.subscriber, request.document, request.options,
+                   request.secret, request.delivery_id,
+                   request.subscription_id, request.timeout,
+                   allowlist=request.allowlist)
+
+
+#: http and https subscribers (entry points in zaqar.notification.subscribers).
+SCHEME = subscribers.Scheme(deliver=_deliver, confirmable=True)

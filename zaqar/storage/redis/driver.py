@@ -60,6 +60,8 @@ class DataDriver(base.DataDriver):
 
     name = 'redis'
     capabilities = ('FIFO', 'CLAIMS', 'AOD', 'HIGH_THROUGHPUT')
+    uri_schemes = ('redis', 'rediss', 'unix', 'redis+sentinel')
+    option_group = 'drivers:message_store:redis'
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         super().__init__(uri, options)

@@ -2,7 +2,7 @@
 
 Each handler reads its (schema-checked) request body, calls the same
 ``zaqar.api`` operation HTTP calls, through ``actions.dispatch``, and
-renders the result the way section 14 shows it. Handlers block on storage,
+renders the result as WebSocket clients expect it. Handlers block on storage,
 so the protocol runs them in its thread pool.
 """
 

@@ -1,4 +1,4 @@
-"""Operation results and errors as WebSocket response documents (section 14)."""
+"""Operation results and errors as WebSocket response documents."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def iso(epoch: float) -> str:
 
 def _not_found_summary(cause: BaseException | None,
                        params: dict) -> str | None:
-    """The short sentence section 14 puts under "error" for a 404."""
+    """The short sentence WebSocket clients get under "error" for a 404."""
     if isinstance(cause, storage_errors.ClaimDoesNotExist):
         return f'Claim {cause.claim_id} does not exist.'
     if isinstance(cause, storage_errors.MessageDoesNotExist):

@@ -44,7 +44,7 @@ def context() -> zcontext.RequestContext:
 
 
 class ContextHook(hooks.PecanHook):
-    """Run the spec's request checks in order and build the context."""
+    """Run the v2 request checks in order and build the context."""
 
     priority = 10
 
