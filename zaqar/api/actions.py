@@ -177,6 +177,12 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     if topic_name is not None:
         validation.queue_identification(topic_name, ctx.project_id,
                                         kind='topic')
+    if ctx.project_id and len(ctx.project_id) > validation.PROJECT_ID_MAX:
+        # Every action and every transport: not only those naming a queue.
+        raise errors.BadRequest(
+            f'The project id may not be longer than '
+            f'{validation.PROJECT_ID_MAX} characters.',
+            title='Invalid project identification')
     if ctx.project_id and _CONTROL.search(ctx.project_id):
         # Never sent over HTTP; a line feed starts the topic namespace.
         raise errors.BadRequest('The project id is not valid.',
