@@ -94,6 +94,29 @@ def raw_exchange(sock: socket.socket, data: bytes,
     return b''.join(chunks)
 
 
+def read_response(sock: socket.socket, timeout: float) -> bytes:
+    """One whole response (by Content-Length), or what came before the
+    server closed or ``timeout`` passed."""
+    sock.settimeout(timeout)
+    data = b''
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        head, sep, body = data.partition(b'\r\n\r\n')
+        if sep:
+            for line in head.lower().split(b'\r\n'):
+                if line.startswith(b'content-length:'):
+                    if len(body) >= int(line.split(b':')[1]):
+                        return data
+        try:
+            chunk = sock.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def split_response(raw: bytes) -> tuple[int, dict, bytes]:
     """(status, lower-cased headers, body) of one raw HTTP response."""
     head, _, body = raw.partition(b'\r\n\r\n')
