@@ -143,6 +143,14 @@ class BodiesTest(base.HostileServerCase):
                  self.http.get('/v2/queues').json()['queues']]
         self.assertNotIn('q3', names)
 
+    def test_lone_surrogates_are_refused(self):
+        for method, path in (('PUT', '/v2/queues/q4'),
+                             ('POST', '/v2/queues/q/messages')):
+            with self.subTest(path=path):
+                doc = (b'{"a": "\\ud800"}' if method == 'PUT' else
+                       b'{"messages": [{"body": "\\udc00x"}]}')
+                self.assertJSONError(self._post(path, doc, method), 400)
+
     def test_large_claim_body_is_413(self):
         resp = self._post('/v2/queues/q/claims',
                           b'{"ttl": 60, "pad": "' + b'x' * (50 * 1024 * 1024)
