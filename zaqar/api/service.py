@@ -52,8 +52,7 @@ def _signing_key(conf) -> str | None:
     try:
         return signing_key.resolve(conf)
     except signing_key.KeyConfigError as exc:
-        from zaqar import bootstrap
-        raise bootstrap.ConfigError(str(exc)) from None
+        raise errors.ConfigError(str(exc)) from None
 
 
 def policy_enforcer():

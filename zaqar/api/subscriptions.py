@@ -104,10 +104,10 @@ def _ttl(value: Any, svc) -> int | None:
         raise errors.BadRequest(
             'The TTL seconds for a subscription plus current time must be '
             'less than 9999-12-31 23:59:59.999999.')
-    if value > MAX_TTL:
-        raise errors.BadRequest(f'The TTL for a subscription may not exceed '
-                                f'{MAX_TTL} seconds.')
-    return value
+    # Longer than any store keeps (Heat's OS::Zaqar::Subscription asks for
+    # 220367260800 s, "forever", by default): kept as the longest ttl we
+    # store, about 68 years, which outlives any real deployment.
+    return min(value, MAX_TTL)
 
 
 def _options(value: Any) -> dict:
@@ -134,7 +134,7 @@ def _options(value: Any) -> dict:
 def _document(payload: Payload) -> dict:
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     return document
 
 
@@ -215,13 +215,17 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     """Change fields; returns the new secret when one was asked for."""
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     if not document:
         raise errors.BadRequest('No subscription to create.')
     if any(key not in UPDATABLE for key in document):
         raise errors.BadRequest(
             f'Subscription {subscription_id} could not be updated.',
             title='Unable to update subscription')
+    # A null means "leave it": the reference's CLI sends every field, with
+    # null for those not being changed (subscription update --ttl N).
+    document = {key: value for key, value in document.items()
+                if value is not None}
     changes: dict = {}
     if 'subscriber' in document:
         changes['subscriber'] = _subscriber(document['subscriber'], svc)

@@ -15,15 +15,17 @@ import sys
 from gunicorn.app import base as gunicorn_base
 from oslo_log import log as logging
 
-from zaqar.cmd import common
+from zaqar.cmd import common, reference_flags
 
 LOG = logging.getLogger(__name__)
 
 
 class _Server(gunicorn_base.BaseApplication):
-    def __init__(self, options: dict, oslo_args: list[str]):
+    def __init__(self, options: dict, oslo_args: list[str],
+                 overrides: dict | None = None):
         self._options = options
         self._oslo_args = oslo_args
+        self._overrides = overrides
         super().__init__()
 
     def load_config(self):
@@ -34,7 +36,8 @@ class _Server(gunicorn_base.BaseApplication):
         # Each worker builds its own storage connections after the fork.
         from zaqar import conf as zconf
         from zaqar.serving import bridge, limits
-        app = common.build_wsgi_app(argv=self._oslo_args, role='worker')
+        app = common.build_wsgi_app(argv=self._oslo_args, role='worker',
+                                    overrides=self._overrides)
         return bridge.WSGIBridge(app, limits.from_conf(zconf.CONF))
 
 
@@ -66,6 +69,7 @@ def _parse(argv: list[str]):
                         help='API to serve (default: [drivers] transport); '
                              'websocket runs zaqar-websocket, which reads '
                              '--bind/--port as its own.')
+    reference_flags.add_to(parser)
     return parser.parse_known_args(argv)
 
 
@@ -98,9 +102,11 @@ def main(argv: list[str] | None = None) -> None:
         # gunicorn's own SIGUSR2 (re-exec for binary upgrades) gives way to
         # the Guru Meditation Report, armed once its signals are set up.
         'when_ready': _arm_reports,
+        **reference_flags.gunicorn_options(args),
     }
     LOG.info('Serving the v2 API on http://%s', options['bind'])
-    _Server(options, oslo_args).run()
+    reference_flags.detach_if_asked(args)
+    _Server(options, oslo_args, reference_flags.overrides(args)).run()
 
 
 if __name__ == '__main__':

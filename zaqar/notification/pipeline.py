@@ -29,11 +29,11 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from zaqar.api import topics
 from zaqar.notification import confirm, destinations, outcome, retry
 from zaqar.notification.tasks import mailto, trust, webhook
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
+from zaqar.storage import scope
 
 LOG = logging.getLogger(__name__)
 
@@ -276,8 +276,11 @@ class Notifier:
         if self.svc.cipher is not None and isinstance(document['body'],
                                                       dict):
             document['body'] = self.svc.cipher.open(document['body'])
-        _, is_topic = topics.split(delivery.project)
-        document['topic_name' if is_topic else 'queue_name'] = delivery.queue
+        _, kind = scope.split(delivery.project)
+        document[f'{kind}_name'] = delivery.queue
+        # The reference marks every message delivery this way (confirmation
+        # requests carry their own Message_Type, see confirm.py).
+        document['Message_Type'] = 'Notification'
         return document
 
     def _send(self, delivery, sub, state, document: dict,

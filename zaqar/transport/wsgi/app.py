@@ -86,3 +86,25 @@ def make_app(service):
     app = request_id.RequestId(app)
     app = body_limit.BodyLimit(app, serving_limits.body_limit(conf))
     return app
+
+
+# ``zaqar.transport.wsgi.app:application``, where the reference's WSGI
+# deployments point (uWSGI, gunicorn, mod_wsgi). Built on first access, so
+# importing this module (make_app above) builds no service.
+def _application():
+    from zaqar.cmd import common
+    return common.build_wsgi_app(common.config_files_from_env())
+
+
+def __getattr__(name: str):
+    if name == 'application':
+        globals()['application'] = _application()
+        return globals()['application']
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
+
+if __name__ not in ('zaqar.transport.wsgi.app', '__main__'):
+    # Loaded as a script file (mod_wsgi's WSGIScriptAlias to a copy of this
+    # file, uWSGI --wsgi-file): those look ``application`` up in the
+    # file's namespace, where a module __getattr__ is not consulted.
+    application = _application()
