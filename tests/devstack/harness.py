@@ -132,7 +132,9 @@ class Harness:
 
     def remove(self) -> None:
         self.kill_leftovers()
-        shutil.rmtree(self.tree, ignore_errors=True)
+        # HARNESS_KEEP=1 leaves the tree (logs, configs) for a post-mortem.
+        if os.environ.get('HARNESS_KEEP') != '1':
+            shutil.rmtree(self.tree, ignore_errors=True)
 
 
 def alive(pid: int) -> bool:

@@ -251,7 +251,7 @@ function stop_process {
         while [[ $SECONDS -lt $deadline ]] && kill -0 "$pid" 2> /dev/null; do
             sleep 0.25
         done
-        kill -KILL "$pid" 2> /dev/null
+        kill -KILL "$pid" 2> /dev/null || true
     fi
     rm -f "$pidfile"
 }
