@@ -30,8 +30,11 @@ function echo_summary {
     echo "=== $*"
 }
 
+# warn LINENO MESSAGE
 function warn {
-    echo "WARNING: $*" >&2
+    local line=$1
+    shift
+    echo "[WARNING] ${BASH_SOURCE[1]}:$line $*" >&2
 }
 
 # die LINENO MESSAGE: DevStack prints the message and stops stack.sh.
@@ -341,7 +344,7 @@ function remove_uwsgi_config {
 # --------
 
 function _keystone {
-    "$HARNESS_PYTHON" "$HARNESS_HERE/keystone_calls.py" "$@"
+    "$HARNESS_PYTHON" -S "$HARNESS_HERE/keystone_calls.py" "$@"
 }
 
 function get_or_create_user {
