@@ -102,6 +102,7 @@ class ConfigureTest(unittest.TestCase):
                          'ZAQAR_POOLS="fast=redis://10.0.0.5:6379 '
                          'slow=sqlite:////var/lib/zaqar/slow.db"\n'
                          'ZAQAR_POOL_FLAVOR=gold\n')
+        os.makedirs(h.conf_dir)  # configure_zaqar's job in a stack
         h.run('call', '_zaqar_write_pools_file')
         doc = manage_pools.read(os.path.join(h.conf_dir, 'pools.yaml'))
         self.assertEqual({
@@ -114,6 +115,7 @@ class ConfigureTest(unittest.TestCase):
 
     def test_one_pool_on_the_message_store_by_default(self):
         h = self.harness('ZAQAR_POOLING=True\nZAQAR_REDIS_PORT=6400\n')
+        os.makedirs(h.conf_dir)  # configure_zaqar's job in a stack
         h.run('call', '_zaqar_write_pools_file')
         doc = manage_pools.read(os.path.join(h.conf_dir, 'pools.yaml'))
         self.assertEqual(
