@@ -41,9 +41,12 @@ case "$1" in
         ;;
     unstack)
         run_phase unstack
+        # unstack.sh stops Apache, which holds the proxies to uWSGI.
+        stop_apache_server
         ;;
     clean)
         run_phase unstack
+        stop_apache_server
         run_phase clean
         ;;
     call)
