@@ -6,6 +6,7 @@ import logging
 
 from zaqar.api import gc
 from zaqar.api import service as api_service
+from zaqar.common.errors import ConfigError
 from zaqar.conf import paths, stores
 from zaqar.storage import loader
 
@@ -26,10 +27,6 @@ _MANAGEMENT_GROUPS = {
     'redis': stores.REDIS_MANAGEMENT,
     'mongodb': stores.MONGODB_MANAGEMENT,
 }
-
-
-class ConfigError(Exception):
-    """The configuration cannot run a service; the message says why."""
 
 
 def storage_from_conf(conf):

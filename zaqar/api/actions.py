@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from typing import Any, Callable
 
 from zaqar.api import (
@@ -24,9 +23,6 @@ from zaqar.storage import control
 from zaqar.storage import errors as storage_errors
 
 LOG = logging.getLogger(__name__)
-
-# Control characters: no project id may hold one (see zaqar.api.topics).
-_CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,10 +173,7 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     if topic_name is not None:
         validation.queue_identification(topic_name, ctx.project_id,
                                         kind='topic')
-    if ctx.project_id and _CONTROL.search(ctx.project_id):
-        # Never sent over HTTP; a line feed starts the topic namespace.
-        raise errors.BadRequest('The project id is not valid.',
-                                title='Invalid project identification')
+    validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
     try:
         result = spec.func(svc, ctx, **params)

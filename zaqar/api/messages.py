@@ -84,15 +84,25 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
     return prepared
 
 
-def message_post(svc, ctx, queue_name: str, payload: Payload) -> list[str]:
-    """Store a batch; the queue is created if missing. Returns the ids."""
+def prepare_post(svc, ctx, queue_name: str,
+                 payload: Payload) -> tuple[dict, list[dict]]:
+    """Check a post against the target's rules; (its metadata, messages).
+
+    The one validation path of every post (queues and topics): size limit,
+    document shape, ttl/delay rules, defaults, encryption and checksums.
+    """
     metadata = svc.metadata_cache.get(
         ctx.project_id, queue_name,
         lambda: queue_ops.stored_metadata(svc, ctx, queue_name))
     limit, too_large = _size_limit(svc, metadata)
     if payload.size is not None and payload.size > limit:
         raise errors.BadRequest(too_large)
-    prepared = _prepare(svc, metadata, _messages_document(payload))
+    return metadata, _prepare(svc, metadata, _messages_document(payload))
+
+
+def message_post(svc, ctx, queue_name: str, payload: Payload) -> list[str]:
+    """Store a batch; the queue is created if missing. Returns the ids."""
+    _, prepared = prepare_post(svc, ctx, queue_name, payload)
     return svc.messages.post(queue_name, prepared, project=ctx.project_id,
                              client_uuid=ctx.client_id)
 

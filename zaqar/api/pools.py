@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 
-from zaqar.api import validation
+from zaqar.api import pool_uris, validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.schemas import pools as schemas
@@ -87,6 +87,7 @@ def pool_create(svc, ctx, pool_name: str, payload: Payload) -> bool:
     check_name(pool_name, 'pool')
     doc = document(payload, schemas.CREATE)
     options = doc.get('options') or {}
+    pool_uris.check(svc.conf, doc['uri'])
     probe(doc['uri'], options)
     try:
         created = store.store.pools_controller.put(control.Pool(
@@ -126,6 +127,7 @@ def pool_update(svc, ctx, pool_name: str, payload: Payload) -> control.Pool:
     try:
         current = pools.get(pool_name)
         if 'uri' in doc:
+            pool_uris.check(svc.conf, doc['uri'])
             probe(doc['uri'], doc.get('options', current.options))
         pool = pools.update(
             pool_name, uri=doc.get('uri'), weight=doc.get('weight'),

@@ -9,7 +9,7 @@ from oslo_policy import policy as oslo_policy
 from zaqar import policies
 from zaqar.api import authorizer, crypto, metadata_cache, validation
 from zaqar.common import errors, signing_key
-from zaqar.notification import events
+from zaqar.notification import destinations, events
 from zaqar.storage import base as storage_base
 
 LOG = logging.getLogger(__name__)
@@ -37,6 +37,9 @@ class Service:
         self.enforcer.register_defaults(policies.list_rules())
         self.authorizer = authorizer.Authorizer(self.enforcer)
         self.signing_key = _signing_key(conf)
+        # Internal destinations subscribers may reach anyway.
+        self.destination_allowlist = destinations.Allowlist.parse(
+            conf.notification.destination_allowlist)
 
     def authorize(self, rule: str, ctx) -> None:
         """Raise Forbidden unless ``ctx`` may perform ``rule``."""
@@ -49,8 +52,7 @@ def _signing_key(conf) -> str | None:
     try:
         return signing_key.resolve(conf)
     except signing_key.KeyConfigError as exc:
-        from zaqar import bootstrap
-        raise bootstrap.ConfigError(str(exc)) from None
+        raise errors.ConfigError(str(exc)) from None
 
 
 def policy_enforcer():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import logging
 import secrets
 import time
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.notification import confirm, retry
+from zaqar.notification import confirm, destinations, retry
 from zaqar.notification.tasks import trust
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
@@ -35,6 +36,10 @@ _MAX_EXPIRY = datetime.datetime.max.replace(
 MAX_TTL = 2 ** 31 - 1
 # Bytes of randomness in a webhook signing secret.
 _SECRET_BYTES = 32
+# Longest subscriber URI: a browser's practical URL limit.
+MAX_SUBSCRIBER_LENGTH = 2048
+# Largest subscription ``options`` document, in bytes of JSON.
+MAX_OPTIONS_SIZE = 65536
 
 UPDATABLE = ('subscriber', 'ttl', 'options', 'rotate_secret')
 CONFLICT_ON_CREATE = ('Such subscription already exists.Subscriptions are '
@@ -66,12 +71,22 @@ def _subscriber(value: Any, svc) -> str:
     if not isinstance(value, str) or scheme(value) not in allowed:
         raise errors.BadRequest(f'The subscriber type of subscription must '
                                 f'be supported in the list {allowed!r}.')
+    if len(value) > MAX_SUBSCRIBER_LENGTH:
+        raise errors.BadRequest(f'The subscriber may not be longer than '
+                                f'{MAX_SUBSCRIBER_LENGTH} characters.')
     parts = urlsplit(value)
     if parts.scheme.lower() == 'mailto':
         if not parts.path or '@' not in parts.path:
             raise errors.BadRequest('A mailto: subscriber needs an address.')
     elif not parts.hostname:
         raise errors.BadRequest('The subscriber URL needs a host.')
+    target = value.split('+', 1)[1] if parts.scheme.lower().startswith(
+        'trust+') else value
+    try:
+        destinations.check_subscriber(target, svc.destination_allowlist)
+    except destinations.DestinationRefused as exc:
+        raise errors.BadRequest(f'The subscriber destination is not '
+                                f'allowed: {exc}')
     return value
 
 
@@ -89,15 +104,18 @@ def _ttl(value: Any, svc) -> int | None:
         raise errors.BadRequest(
             'The TTL seconds for a subscription plus current time must be '
             'less than 9999-12-31 23:59:59.999999.')
-    if value > MAX_TTL:
-        raise errors.BadRequest(f'The TTL for a subscription may not exceed '
-                                f'{MAX_TTL} seconds.')
-    return value
+    # Longer than any store keeps (Heat's OS::Zaqar::Subscription asks for
+    # 220367260800 s, "forever", by default): kept as the longest ttl we
+    # store, about 68 years, which outlives any real deployment.
+    return min(value, MAX_TTL)
 
 
 def _options(value: Any) -> dict:
     if not isinstance(value, dict):
         raise errors.BadRequest('Options must be a dict.')
+    if len(json.dumps(value)) > MAX_OPTIONS_SIZE:
+        raise errors.BadRequest(f'Options may not be larger than '
+                                f'{MAX_OPTIONS_SIZE} bytes of JSON.')
     try:
         retry.validate(value.get('_retry_policy'))
     except ValueError as exc:
@@ -116,7 +134,7 @@ def _options(value: Any) -> dict:
 def _document(payload: Payload) -> dict:
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     return document
 
 
@@ -197,13 +215,17 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     """Change fields; returns the new secret when one was asked for."""
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     if not document:
         raise errors.BadRequest('No subscription to create.')
     if any(key not in UPDATABLE for key in document):
         raise errors.BadRequest(
             f'Subscription {subscription_id} could not be updated.',
             title='Unable to update subscription')
+    # A null means "leave it": the reference's CLI sends every field, with
+    # null for those not being changed (subscription update --ttl N).
+    document = {key: value for key, value in document.items()
+                if value is not None}
     changes: dict = {}
     if 'subscriber' in document:
         changes['subscriber'] = _subscriber(document['subscriber'], svc)

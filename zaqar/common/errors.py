@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+class ConfigError(Exception):
+    """The configuration cannot run a service; the message says why.
+
+    Not an API answer: commands print it and exit (zaqar.cmd).
+    """
+
+
 class APIError(Exception):
     """An answer to the client other than success.
 

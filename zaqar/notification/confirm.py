@@ -19,7 +19,7 @@ import logging
 from urllib.parse import urlsplit
 
 from zaqar.storage import base as storage_base
-from zaqar.storage import models
+from zaqar.storage import models, scope
 
 LOG = logging.getLogger(__name__)
 
@@ -51,13 +51,11 @@ def _signing_key(conf) -> str | None:
 def document(key: str, project: str, sub: models.Subscription,
              unsubscribe: bool, now: datetime.datetime | None = None) -> dict:
     """The confirmation request for ``sub`` (what an http subscriber gets)."""
-    from zaqar.api import topics
     from zaqar.common import signing
     now = now or signing.utcnow()
-    # A topic's subscription lives in the topic namespace of the project.
-    project, is_topic = topics.split(project)
-    path = confirm_path(sub.source, sub.id,
-                        'topics' if is_topic else 'queues')
+    # A topic's subscription is stored in the project's topic scope.
+    project, source_kind = scope.split(project)
+    path = confirm_path(sub.source, sub.id, scope.collection(source_kind))
     signed = signing.sign(key, [path], ['PUT'], project,
                           now + datetime.timedelta(seconds=sub.ttl))
     if unsubscribe:
@@ -77,7 +75,7 @@ def document(key: str, project: str, sub: models.Subscription,
         'URL-Expires': signed.expires,
         'SubscribeBody': {'confirmed': True},
         'UnsubscribeBody': {'confirmed': False},
-        'topic_name' if is_topic else 'queue_name': sub.source,
+        f'{source_kind}_name': sub.source,
         'subscription_id': sub.id,
     }
 

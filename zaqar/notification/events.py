@@ -176,7 +176,8 @@ class Emitter:
     @classmethod
     def from_conf(cls, conf) -> Emitter:
         """An emitter for ``conf``; inactive without a notification driver."""
-        import oslo_messaging
+        from zaqar.common import messaging
+        oslo_messaging = messaging.oslo_messaging()
         from oslo_messaging import opts as om_opts
         for group, options in om_opts.list_opts():
             if group == GROUP:

@@ -29,11 +29,11 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from zaqar.api import topics
-from zaqar.notification import confirm, outcome, retry
+from zaqar.notification import confirm, destinations, outcome, retry
 from zaqar.notification.tasks import mailto, trust, webhook
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
+from zaqar.storage import scope
 
 LOG = logging.getLogger(__name__)
 
@@ -70,6 +70,8 @@ class Notifier:
         self.lease_seconds = lease or group.delivery_lease
         self.poll_interval = poll_interval or group.delivery_poll_interval
         self.timeout = timeout or group.webhook_timeout
+        self.allowlist = destinations.Allowlist.parse(
+            group.destination_allowlist)
         self.capacity = 2 * self.workers
         self._pool = concurrent.futures.ThreadPoolExecutor(
             self.workers, thread_name_prefix='zaqar-notify')
@@ -274,8 +276,11 @@ class Notifier:
         if self.svc.cipher is not None and isinstance(document['body'],
                                                       dict):
             document['body'] = self.svc.cipher.open(document['body'])
-        _, is_topic = topics.split(delivery.project)
-        document['topic_name' if is_topic else 'queue_name'] = delivery.queue
+        _, kind = scope.split(delivery.project)
+        document[f'{kind}_name'] = delivery.queue
+        # The reference marks every message delivery this way (confirmation
+        # requests carry their own Message_Type, see confirm.py).
+        document['Message_Type'] = 'Notification'
         return document
 
     def _send(self, delivery, sub, state, document: dict,
@@ -284,13 +289,18 @@ class Notifier:
         secret = state.secret if state is not None else None
         if kind in ('http', 'https'):
             return webhook.deliver(sub.subscriber, document, options, secret,
-                                   delivery.id, sub.id, self.timeout)
+                                   delivery.id, sub.id, self.timeout,
+                                   allowlist=self.allowlist)
         if kind in ('trust+http', 'trust+https'):
             return trust.deliver(self.svc.conf, sub.subscriber,
                                  state.trust_id if state else None, document,
                                  options, secret, delivery.id, sub.id,
-                                 self.timeout)
+                                 self.timeout, self.allowlist)
         if kind == 'mailto':
+            try:
+                destinations.check_subscriber(sub.subscriber, self.allowlist)
+            except destinations.DestinationRefused as exc:
+                return outcome.failed(f'destination refused: {exc}')
             if delivery.kind == storage_base.DELIVERY_MESSAGE:
                 mail = mailto.message_mail(sub.subscriber, document, options,
                                            self.svc.conf)

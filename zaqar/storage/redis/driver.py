@@ -68,7 +68,9 @@ class DataDriver(base.DataDriver):
         self.settings = connection.parse_uri(uri)
         self.client = connection.make_client(self.settings)
         self.scripts = scripts.ScriptSet()
-        self.wire = wire.Wire(self.client.connection_pool, self.scripts)
+        self.wire = wire.Wire(self.client.connection_pool, self.scripts,
+                              replicas=self.settings.wait_replicas,
+                              wait_timeout=self.settings.wait_timeout)
         self.executor = resilience.Executor(
             self.wire,
             max_retries=int(conf['max_reconnect_attempts']),

@@ -15,8 +15,8 @@ from typing import Any
 from zaqar.api import actions
 from zaqar.api.payload import Payload
 from zaqar.common import errors
+from zaqar.transport import home
 from zaqar.transport.websocket import render
-from zaqar.transport.wsgi.controllers.v2 import home
 
 Result = tuple[int, Any]
 Handler = Callable[[Any, Any, dict], Result]

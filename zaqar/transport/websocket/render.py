@@ -7,7 +7,7 @@ from typing import Any
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
-from zaqar.transport.wsgi import render as http_render
+from zaqar.transport import documents
 
 API = 'v2'
 
@@ -40,11 +40,11 @@ def messages(found: list[models.Message]) -> list[dict]:
 
 def stats(result: models.QueueStats, queue_name: str) -> dict:
     """The same document HTTP serves for a queue's stats."""
-    return http_render.stats(result, f'/v2/queues/{queue_name}')
+    return documents.stats(result, f'/v2/queues/{queue_name}')
 
 
 def iso(epoch: float) -> str:
-    return http_render.iso(epoch)
+    return documents.iso(epoch)
 
 
 def _not_found_summary(cause: BaseException | None,

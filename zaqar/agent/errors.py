@@ -1,0 +1,30 @@
+"""What the driver raises: oslo.messaging exceptions with a clear cause."""
+
+from __future__ import annotations
+
+import oslo_messaging
+
+
+class SignedURLRefused(oslo_messaging.MessagingException):
+    """The server refused a signed URL: expired, tampered or not covering.
+
+    A guest cannot recover from this by retrying; the operator must issue
+    new signed URLs (``zaqar-agent provision`` again).
+    """
+
+
+class NotGranted(oslo_messaging.MessagingException):
+    """No signed URL in the guest's set covers this queue path and method.
+
+    Raised before any request is sent: the guest only talks to the server
+    about what it was given.
+    """
+
+
+class ServerUnavailable(oslo_messaging.MessageDeliveryFailure):
+    """The server could not be reached (or answered 5xx) after the retries
+    the caller allowed."""
+
+
+class RequestRefused(oslo_messaging.MessageDeliveryFailure):
+    """The server answered a client error (4xx) that retrying cannot fix."""

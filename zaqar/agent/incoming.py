@@ -1,0 +1,120 @@
+"""Messages handed to oslo.messaging servers, and how they are settled.
+
+A claimed request stays claimed while it runs: it is deleted only once
+answered (``reply``), so a server that dies mid-request leaves it to
+another server when the claim expires (at-least-once). ``acknowledge`` is
+therefore a no-op for requests; notifications are deleted on acknowledge.
+``requeue`` posts the body again and deletes the claimed copy, leaving the
+rest of its claim untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from oslo_messaging._drivers import base
+from oslo_messaging._drivers import common as rpc_common
+
+from zaqar.agent import envelope
+from zaqar.agent.http import Message
+
+LOG = logging.getLogger(__name__)
+# Attempts for a reply or a delete before giving up (the server may be
+# restarting; the caller times out otherwise).
+SETTLE_RETRIES = 20
+
+
+class _Claimed:
+    """What settling a claimed message needs."""
+
+    def __init__(self, driver, queue: str, message: Message):
+        self._driver = driver
+        self._queue = queue
+        self._message = message
+
+    def _delete(self) -> None:
+        if self._message.claim_id is None:  # fanout: read, never claimed
+            return
+        try:
+            self._driver.http.delete(self._queue, self._message.id,
+                                     self._message.claim_id,
+                                     retry=SETTLE_RETRIES)
+        except Exception as exc:
+            LOG.error('Cannot delete message %s from %s: %s',
+                      self._message.id, self._queue, exc)
+
+    def _requeue(self) -> None:
+        if self._message.claim_id is None:
+            return
+        try:
+            self._driver.http.post(self._queue, [self._message.body],
+                                   ttl=max(self._message.ttl, 60),
+                                   retry=SETTLE_RETRIES)
+        except Exception as exc:
+            LOG.error('Cannot requeue message %s to %s: %s',
+                      self._message.id, self._queue, exc)
+            return
+        self._delete()
+
+
+class RpcMessage(_Claimed, base.RpcIncomingMessage):
+    """A request for an RPC server (call, cast or fanout)."""
+
+    def __init__(self, driver, queue: str, message: Message):
+        body = message.body
+        _Claimed.__init__(self, driver, queue, message)
+        base.RpcIncomingMessage.__init__(self, body.get('ctxt') or {},
+                                         body.get('msg') or {},
+                                         body.get('msg_id'))
+        self._reply_to = body.get('reply_to')
+        self._is_call = bool(body.get('msg_id'))
+        timeout = body.get('timeout')
+        self.client_timeout = timeout
+
+    def acknowledge(self):
+        """Kept claimed until answered (see the module docstring)."""
+
+    def reply(self, reply=None, failure=None):
+        if self._is_call and self._reply_to:
+            if failure is not None:
+                failure = rpc_common.serialize_remote_exception(failure)
+            try:
+                self._driver.http.post(
+                    self._reply_to['queue'],
+                    [envelope.reply(self.msg_id, reply, failure)],
+                    ttl=60, grant=self._reply_to.get('grant'),
+                    retry=SETTLE_RETRIES)
+            except Exception as exc:
+                LOG.error('Cannot reply to %s for call %s: %s',
+                          self._reply_to.get('queue'), self.msg_id, exc)
+        self._delete()
+
+    def heartbeat(self):
+        """Hold the claim for another claim TTL while a long call runs."""
+        if self._message.claim_id is None:
+            return
+        try:
+            self._driver.http.renew(self._queue, self._message.claim_id,
+                                    self._driver.options.claim_ttl, retry=2)
+        except Exception as exc:
+            LOG.warning('Cannot renew claim %s on %s: %s',
+                        self._message.claim_id, self._queue, exc)
+
+    def requeue(self):
+        self._requeue()
+
+
+class NotificationMessage(_Claimed, base.IncomingMessage):
+    """A notification for a listener (its pool's copy)."""
+
+    def __init__(self, driver, queue: str, message: Message):
+        body = message.body
+        _Claimed.__init__(self, driver, queue, message)
+        base.IncomingMessage.__init__(self, body.get('ctxt') or {},
+                                      body.get('msg') or {})
+
+    def acknowledge(self):
+        self._delete()
+
+    def requeue(self):
+        self._requeue()
