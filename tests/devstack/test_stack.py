@@ -369,8 +369,9 @@ class UwsgiStackTest(StackTestBase):
         db = f'sqlite:///{h.data_dir}/zaqar/zaqar.db'
         self.assertEqual(db, conf['drivers:message_store:sqlalchemy']['uri'])
         self.assertEqual('True', conf['DEFAULT']['pooling'])
-        self.assertEqual('True',
-                         conf['pooling:catalog']['enable_virtual_pool'])
+        self.assertEqual({'enable_virtual_pool': 'True',
+                          'sqlite_pool_directory': f'{h.data_dir}/zaqar'},
+                         conf['pooling:catalog'])
         self.assertEqual('True', conf['notification']['notifier_in_api'])
         self.assertEqual('noop', conf['oslo_messaging_notifications']['driver'])
         ini = os.path.join(h.conf_dir, 'zaqar-api-uwsgi.ini')
