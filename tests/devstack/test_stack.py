@@ -91,10 +91,13 @@ class DevStackHost:
         }
 
     def endpoint(self, service_type: str) -> tuple[dict, list[dict]]:
-        """The service of that type named by the plugin, its endpoints in
-        our region."""
+        """The service of that type the plugin names, and its endpoints in
+        our region (other tests of the run register services of the same
+        types under other names, and other regions)."""
+        name = {'messaging': 'zaqar',
+                'messaging-websocket': 'zaqar-websocket'}[service_type]
         services = [s for s in self.get('/services', type=service_type)[
-            'services'] if s['name'].startswith('zaqar')]
+            'services'] if s['name'] == name]
         if len(services) != 1:
             raise AssertionError(f'{service_type} services: {services}')
         endpoints = self.get('/endpoints', service_id=services[0]['id'],
