@@ -11,6 +11,8 @@ must restart the server and show through the API.
 from __future__ import annotations
 
 import configparser
+import contextlib
+import fcntl
 import json
 import os
 import signal
@@ -34,12 +36,25 @@ FIRST_TTL, CHANGED_TTL = 3000, 1234
 _START_TIMEOUT = 90
 # puppet apply --detailed-exitcodes: 0 no change, 2 changes, 4/6 failures.
 NO_CHANGES, CHANGES = 0, 2
+# Where puppet-keystone's providers find admin credentials (a fixed path).
+_CLOUDS = '/etc/openstack/puppet/clouds.yaml'
+# Serialises tests of every checkout on this machine that write it.
+_CLOUDS_LOCK = '/tmp/zaqar-puppet-clouds.lock'
 
 
 def _admin_password() -> str:
     """The bootstrap admin's password, from the fixture's state file."""
     with open(os.path.join(ks_fixture.RUN, 'state.json')) as f:
         return json.load(f)['admin_password']
+
+
+def _restore(path: str, content: str | None) -> None:
+    if content is None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+    else:
+        with open(path, 'w') as f:
+            f.write(content)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -72,11 +87,14 @@ class PuppetApplyTest(unittest.TestCase):
         self.region = f'puppet-{self.tag}'
         self.keystone._call('POST', '/regions',
                             json={'region': {'id': self.region}})
+        self.addCleanup(self._forget_in_keystone)
         self.service_password = uuid.uuid4().hex
         sep = '&' if '?' in redis_url else '?'
         self.redis_uri = f'{redis_url}{sep}dbid={1 + os.getpid() % 15}'
         self.sqlite = self.box.path('lib', 'zaqar.sqlite')
         self.applies = 0
+        self.signing_key = uuid.uuid4().hex
+        self.admin_clouds()
 
     # -- what the operator writes ------------------------------------------
 
@@ -124,33 +142,47 @@ class PuppetApplyTest(unittest.TestCase):
             'zaqar::keystone::auth::public_url': self.url,
             'zaqar::keystone::auth::internal_url': self.url,
             'zaqar::keystone::auth::admin_url': self.url,
-            'zaqar::signed_url::secret_key': uuid.uuid4().hex,
+            'zaqar::signed_url::secret_key': self.signing_key,
         }
 
-    def apply_env(self) -> dict:
-        """The admin credentials puppet-keystone's providers use.
+    def admin_clouds(self) -> None:
+        """puppet-keystone's admin credentials, where its providers look.
 
-        A clouds.yaml named by OS_CLOUD serves both the project- and the
-        system-scoped requests of the keystone_* providers (the Keystone
-        fixture's admin may do both); the CLI is Debian's openstack, whose
-        messages are the ones Debian's puppet-keystone parses.
+        Its keystone_* providers read /etc/openstack/puppet/clouds.yaml
+        (clouds "project" and "system") when no OS_* variable is set; an
+        OS_CLOUD in the environment would also leak into the unscoped
+        token request that checks the service user's password. The file is
+        the machine's, so it is held under a lock and put back afterwards.
         """
-        clouds = self.box.path('clouds.yaml')
-        with open(clouds, 'w') as f:
-            yaml.safe_dump({'clouds': {'zaqar-puppet': {
-                'auth': {'auth_url': self.keystone.auth_url,
-                         'username': 'admin',
-                         'password': _admin_password(),
-                         'project_name': 'admin',
-                         'user_domain_name': 'Default',
-                         'project_domain_name': 'Default'},
-                'identity_api_version': 3,
-                'interface': 'public'}}}, f)
+        lock = open(_CLOUDS_LOCK, 'a')
+        self.addCleanup(lock.close)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        previous = None
+        if os.path.exists(_CLOUDS):
+            with open(_CLOUDS) as f:
+                previous = f.read()
+        self.addCleanup(_restore, _CLOUDS, previous)
+        auth = {'auth_url': self.keystone.auth_url, 'username': 'admin',
+                'password': _admin_password(), 'user_domain_name': 'Default'}
+        os.makedirs(os.path.dirname(_CLOUDS), exist_ok=True)
+        fd = os.open(_CLOUDS, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, 'w') as f:
+            yaml.safe_dump({'clouds': {
+                'project': {'auth': {**auth, 'project_name': 'admin',
+                                     'project_domain_name': 'Default'},
+                            'identity_api_version': 3},
+                'system': {'auth': {**auth, 'system_scope': 'all'},
+                           'identity_api_version': 3},
+            }}, f)
+
+    def apply_env(self) -> dict:
+        """No OS_* variables but the Keystone URL (which saves a lookup);
+        Debian's openstack CLI, whose messages Debian's puppet-keystone
+        parses."""
         env = {k: v for k, v in os.environ.items()
                if not k.startswith('OS_')}
         env['PATH'] = '/usr/bin:/bin:/usr/sbin:/sbin'
-        env.update({'OS_CLOUD': 'zaqar-puppet',
-                    'OS_CLIENT_CONFIG_FILE': clouds})
+        env['OS_AUTH_URL'] = self.keystone.auth_url
         return env
 
     def apply(self, ttl: int, expected: int) -> None:
@@ -210,6 +242,20 @@ class PuppetApplyTest(unittest.TestCase):
             time.sleep(0.2)
         if _pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+    def _forget_in_keystone(self) -> None:
+        """Drop what the applies registered, so no dead endpoint stays."""
+        ks = self.keystone
+        name = f'zaqar-{self.tag}'
+        for kind, path in (('services', f'/services?name={name}'),
+                           ('users', f'/users?name={name}'),
+                           ('projects', f'/projects?name=services-{self.tag}'),
+                           ('users', f'/users?name=puppet-member-{self.tag}'),
+                           ('projects',
+                            f'/projects?name=puppet-user-{self.tag}')):
+            for item in ks._get(path)[kind]:
+                ks._call('DELETE', f'/{kind}/{item["id"]}')
+        ks._call('DELETE', f'/regions/{self.region}')
 
     def member_client(self) -> fserver.Client:
         project = self.keystone.project(f'puppet-user-{self.tag}')
