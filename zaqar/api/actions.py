@@ -176,6 +176,8 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
     try:
+        # Quotas and rate limits (zaqar.limits): 429 before any work.
+        svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
     except control.NoPoolFound as exc:
         # Pooling with no pool for the queue: say so (still a 503).
@@ -194,5 +196,8 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
         raise errors.NotFound(str(exc))
     # OpenStack lifecycle notification (queued; never blocks).
     svc.events.action_done(action, ctx, params, result)
+    # Observers of completed actions (metrics), registered at start-up.
+    for hook in svc.after_action:
+        hook(action, ctx, params, result)
     return result
 

@@ -124,3 +124,17 @@ class UnableToDelete(APIError):
     def __init__(self, description: str, status: int):
         super().__init__(description)
         self.status = status
+
+
+class TooManyRequests(APIError):
+    """A quota or rate limit refused the request (zaqar.limits).
+
+    The description names the limit; ``Retry-After`` says when to retry.
+    """
+    status = 429
+    title = 'Limit exceeded'
+
+    def __init__(self, description: str, retry_after: int, **kwargs):
+        super().__init__(description,
+                         headers={'Retry-After': str(retry_after)}, **kwargs)
+        self.retry_after = retry_after
