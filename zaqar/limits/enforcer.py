@@ -61,13 +61,14 @@ class Quotas:
             return
         # The body is parsed once: the action reuses the parsed document.
         count = _message_count(params.get('payload'))
-        if rate != res.UNLIMITED:
-            self._spend(res.POST_RATE, 'p:' + project, count, rate)
         queue = params.get('queue_name')
+        # Capacity first: a refused post spends no rate tokens.
         if limit != res.UNLIMITED and queue is not None:
             held = svc.queues.stats(queue, project=project).total
             if held + count > limit:
                 raise _refusal(res.MESSAGES, limit, res.MESSAGES.retry_after)
+        if rate != res.UNLIMITED:
+            self._spend(res.POST_RATE, 'p:' + project, count, rate)
 
     def _queue(self, svc, project: str, limits: dict, queue: str) -> None:
         limit = limits.get(res.QUEUES.name, res.UNLIMITED)
