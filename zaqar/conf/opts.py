@@ -6,6 +6,7 @@ from oslo_middleware.healthcheck import opts as healthcheck_opts
 from zaqar.conf import (
     default,
     drivers,
+    metrics,
     notification,
     pooling_catalog,
     profiler,
@@ -23,6 +24,7 @@ from zaqar.conf import (
 _MODULES = (
     default,
     drivers,
+    metrics,
     notification,
     pooling_catalog,
     profiler,

@@ -29,6 +29,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from zaqar.metrics import hooks as metrics_hooks
 from zaqar.notification import confirm, destinations, outcome, retry
 from zaqar.notification.tasks import mailto, trust, webhook
 from zaqar.storage import base as storage_base
@@ -188,6 +189,7 @@ class Notifier:
             self.outbox.fail(delivery, result.error or 'failed')
         with self._lock:
             self.counts[status] += 1
+        metrics_hooks.delivery(status)
         if status == outcome.FAILED:
             LOG.info('Delivery %s to subscription %s failed after %d '
                      'attempt(s): %s', delivery.id, delivery.subscription_id,

@@ -19,6 +19,7 @@ import signal
 from websockets.asyncio import server as ws_server
 
 from zaqar.api import actions
+from zaqar.metrics import hooks as metrics_hooks
 from zaqar.transport.websocket import auth, protocol, push
 
 LOG = logging.getLogger(__name__)
@@ -108,10 +109,12 @@ class Server:
             return
         connection = protocol.Connection(ws, self)
         self.connections.add(connection)
+        metrics_hooks.websocket_connections(1)
         try:
             await connection.run()
         finally:
             self.connections.discard(connection)
+            metrics_hooks.websocket_connections(-1)
 
     @staticmethod
     def _process_request(connection, request):
