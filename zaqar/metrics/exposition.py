@@ -38,6 +38,14 @@ class Page:
         return [body]
 
 
-def serve(registry: prom.CollectorRegistry, host: str, port: int) -> None:
-    """The separate listener ([metrics] listen_port), in a daemon thread."""
-    prom.start_http_server(port, addr=host, registry=registry)
+def serve(registry: prom.CollectorRegistry, host: str, port: int) -> bool:
+    """The separate listener ([metrics] listen_port), in a daemon thread.
+
+    Several API workers share the port's work: the first to bind serves
+    every worker's files (multiprocess mode); the others skip.
+    """
+    try:
+        prom.start_http_server(port, addr=host, registry=registry)
+    except OSError:
+        return False
+    return True

@@ -80,8 +80,8 @@ def install(service) -> exposition.Page:
     service.after_action.append(_action_counter(collector))
     reg = exposition.collector_registry([collector] if collector else [])
     page = exposition.Page(reg)
-    if conf.listen_port:
-        exposition.serve(reg, conf.listen_host, conf.listen_port)
+    if conf.listen_port and exposition.serve(reg, conf.listen_host,
+                                             conf.listen_port):
         LOG.info('Metrics also served on %s:%s', conf.listen_host,
                  conf.listen_port)
     service.metrics_page = page
