@@ -111,6 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     }
     LOG.info('Serving the v2 API on http://%s', options['bind'])
     reference_flags.detach_if_asked(args)
+    if conf.metrics.enabled:
+        # After detaching: the directory belongs to the serving arbiter.
+        from zaqar.metrics import multiproc
+        LOG.info('Metrics of all workers shared in %s',
+                 multiproc.prepare(conf))
+        options['child_exit'] = multiproc.worker_exited
     _Server(options, oslo_args, reference_flags.overrides(args)).run()
 
 

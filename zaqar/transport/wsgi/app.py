@@ -79,6 +79,11 @@ def make_app(service):
     # outermost layer.
     app = signed.SignedURLCheck(app, authenticated, service.signing_key)
     app = healthcheck.Mount(app, conf, service, authenticate, auth_enabled)
+    if conf.metrics.enabled:
+        # Times everything inside; /metrics goes through authentication.
+        from zaqar.metrics import setup as metrics_setup
+        app = metrics_setup.wrap_wsgi(app, service, authenticate,
+                                      auth_enabled)
     if _proxy_headers_enabled(conf):
         app = filters.HTTPProxyToWSGI(app, conf)
     conf_opts.set_defaults()
