@@ -6,30 +6,42 @@ import logging
 
 from zaqar.api import gc
 from zaqar.api import service as api_service
-from zaqar.conf import paths, stores
-from zaqar.storage import loader
+from zaqar.common.errors import ConfigError
+from zaqar.conf import paths
+from zaqar.storage import loader, observed
 
 LOG = logging.getLogger(__name__)
 
-MESSAGE_STORES = ('sqlalchemy', 'redis', 'mongodb')
+def _selected(namespace: str, kind: str, name: str):
+    """(driver class, its option group) for ``[drivers] <kind> = name``.
 
-_GROUPS = {
-    'sqlalchemy': stores.SQLALCHEMY_MESSAGE,
-    'redis': stores.REDIS_MESSAGE,
-    'mongodb': stores.MONGODB_MESSAGE,
-}
+    The choices are the installed drivers that name an option group
+    (entry points of ``namespace``; the pooling router names none).
+    """
+    try:
+        cls = loader.driver_class(namespace, name)
+    except loader.UnknownDriver:
+        cls = None
+    if cls is None or not cls.option_group:
+        choices = [n for n in loader.driver_names(namespace)
+                   if n != 'pooled']
+        hint = (' The swift store is not supported by this implementation.'
+                if name == 'swift' else '')
+        raise ConfigError(f'[drivers] {kind} = {name!r} is not one of '
+                          f'{", ".join(choices)}.{hint}')
+    return cls, cls.option_group
 
-MANAGEMENT_STORES = ('sqlalchemy', 'redis', 'mongodb')
 
-_MANAGEMENT_GROUPS = {
-    'sqlalchemy': stores.SQLALCHEMY_MANAGEMENT,
-    'redis': stores.REDIS_MANAGEMENT,
-    'mongodb': stores.MONGODB_MANAGEMENT,
-}
-
-
-class ConfigError(Exception):
-    """The configuration cannot run a service; the message says why."""
+def _uri_and_options(conf, cls, group_name: str, what: str):
+    group = conf[group_name]
+    options = {opt: getattr(group, opt) for opt in group}
+    uri = options.pop('uri', None)
+    if not uri:
+        if not cls.embedded_default:
+            raise ConfigError(f'[{group_name}] uri must be set.')
+        uri = paths.default_sqlite_uri()
+        LOG.info('Using the embedded SQLite %s at %s', what, uri)
+    return uri, options
 
 
 def storage_from_conf(conf):
@@ -38,37 +50,17 @@ def storage_from_conf(conf):
     if conf.pooling:
         return pooled_storage_from_conf(conf)
     name = conf.drivers.message_store
-    if name not in MESSAGE_STORES:
-        hint = (' The swift store is not supported by this implementation.'
-                if name == 'swift' else '')
-        raise ConfigError(f'[drivers] message_store = {name!r} is not one of '
-                          f'{", ".join(MESSAGE_STORES)}.{hint}')
-    group = conf[_GROUPS[name]]
-    options = {opt: getattr(group, opt) for opt in group}
-    uri = options.pop('uri', None)
-    if not uri:
-        if name != 'sqlalchemy':
-            raise ConfigError(f'[{_GROUPS[name]}] uri must be set.')
-        uri = paths.default_sqlite_uri()
-        LOG.info('Using the embedded SQLite store at %s', uri)
+    cls, group = _selected(loader.DATA_NAMESPACE, 'message_store', name)
+    uri, options = _uri_and_options(conf, cls, group, 'store')
     return loader.load_data_driver(name, uri, options)
 
 
 def management_store_from_conf(conf):
     """The management store selected by [drivers] management_store."""
     name = conf.drivers.management_store
-    if name not in MANAGEMENT_STORES:
-        raise ConfigError(f'[drivers] management_store = {name!r} is not '
-                          f'one of {", ".join(MANAGEMENT_STORES)}.')
-    group = conf[_MANAGEMENT_GROUPS[name]]
-    options = {opt: getattr(group, opt) for opt in group}
-    uri = options.pop('uri', None)
-    if not uri:
-        if name != 'sqlalchemy':
-            raise ConfigError(f'[{_MANAGEMENT_GROUPS[name]}] uri must be '
-                              f'set.')
-        uri = paths.default_sqlite_uri()
-        LOG.info('Using the embedded SQLite management store at %s', uri)
+    cls, group = _selected(loader.CONTROL_NAMESPACE, 'management_store',
+                           name)
+    uri, options = _uri_and_options(conf, cls, group, 'management store')
     return loader.load_control_driver(name, uri, options)
 
 
@@ -88,10 +80,23 @@ def service_from_conf(conf, *, background: bool = True
                       ) -> api_service.Service:
     """The Service; ``background`` starts the expired-data sweep and,
     with ``[notification] notifier_in_api``, the notification workers."""
-    service = api_service.Service(conf, storage_from_conf(conf))
+    storage = observed.wrap(storage_from_conf(conf), _observers(conf))
+    service = api_service.Service(conf, storage)
+    if conf.metrics.enabled:
+        from zaqar.metrics import setup as metrics_setup
+        metrics_setup.install(service)
     if background:
         gc.Collector(service.storage, conf.storage.gc_interval).start()
         if conf.notification.notifier_in_api:
             from zaqar.notification import pipeline
             service.notifier = pipeline.Notifier(service).start()
     return service
+
+
+def _observers(conf) -> list:
+    """Who sees each storage call: metrics and tracing, when turned on."""
+    found = []
+    if conf.metrics.enabled:
+        from zaqar.metrics import setup as metrics_setup
+        found.append(metrics_setup.storage_observer)
+    return found

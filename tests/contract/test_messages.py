@@ -286,9 +286,12 @@ class MessageDeleteContract:
 
     def test_delete_twice_is_a_noop(self):
         name = self.qname()
-        message_id = self.post(name, 1)[0]
+        message_id, kept = self.post(name, 2)
         self.messages.delete(name, message_id, project=self.project)
         self.messages.delete(name, message_id, project=self.project)
+        self.assertRaises(errors.MessageDoesNotExist, self.messages.get,
+                          name, message_id, project=self.project)
+        self.assertEqual([kept], self.listed_ids(name))
 
     def test_delete_with_unknown_claim_raises_claim_does_not_exist(self):
         name = self.qname()

@@ -29,7 +29,8 @@ class Server:
     """Start ``zaqar-server`` with a generated config file; stop by pid."""
 
     def __init__(self, store_uri: str, message_store: str = 'sqlalchemy',
-                 extra_conf: str = '', workers: int = 1):
+                 extra_conf: str = '', workers: int = 1,
+                 test_allowances: bool = True):
         self.dir = tempfile.mkdtemp(prefix='zaqar-func-')
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
@@ -42,6 +43,13 @@ class Server:
                     f'message_store = {message_store}\n\n'
                     f'[drivers:message_store:{message_store}]\n'
                     f'uri = {store_uri}\n')
+            if test_allowances:
+                # Test receivers listen on loopback and test pools live in
+                # temporary directories: both refused by default.
+                f.write('\n[notification]\n'
+                        'destination_allowlist = 127.0.0.0/8, ::1\n\n'
+                        '[pooling:catalog]\n'
+                        f'sqlite_pool_directory = {tempfile.gettempdir()}\n')
         self.workers = workers
         self.process: subprocess.Popen | None = None
 

@@ -136,7 +136,8 @@ class WebhookTest(base.ServerTestCase):
         (message_id,) = self.post('wh', {'event': 'created'}, ttl=300)
         (request,) = self.wait_delivered('/signed', 1)
         self.assertEqual({'id': message_id, 'body': {'event': 'created'},
-                          'ttl': 300, 'queue_name': 'wh'}, request['doc'])
+                          'ttl': 300, 'queue_name': 'wh',
+                          'Message_Type': 'Notification'}, request['doc'])
         headers = request['headers']
         self.assertEqual('application/json', headers['Content-Type'])
         self.assertEqual(sub['subscription_id'],

@@ -113,7 +113,8 @@ class SMTPTest(_SinkTest):
                          (mail['From'], mail['Subject']))
         document = json.loads(mail.get_content())
         self.assertEqual({'id': message_id, 'queue_name': 'mq', 'ttl': 120,
-                          'body': {'event': 'backup.done', 'size': 42}},
+                          'body': {'event': 'backup.done', 'size': 42},
+                          'Message_Type': 'Notification'},
                          document)
         index = self.sink.mails.index(mail)
         self.assertEqual([to], self.sink.envelopes[index][1])

@@ -125,9 +125,9 @@ class PushTest(WebSocketTestCase):
                              [p['id'] for p in self.pushed(ws, len(ids))])
 
     def test_a_connection_holds_a_bounded_number_of_subscriptions(self):
-        from zaqar.transport.websocket import subscribe
+        from zaqar.api import connection_subscriptions
         ws = self.client()
-        for n in range(subscribe.MAX_PER_CONNECTION):
+        for n in range(connection_subscriptions.MAX_PER_CONNECTION):
             self.assertEqual(201, ws.call('subscription_create', {
                 'queue_name': f'many{n % 7}'})[0])
         status, body = ws.call('subscription_create', {'queue_name': 'one'})

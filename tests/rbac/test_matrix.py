@@ -19,7 +19,7 @@ from tests.rbac import live, routes
 from zaqar import policies
 from zaqar.api import actions
 from zaqar.policies import base as policy_base
-from zaqar.transport.wsgi.controllers.v2 import home
+from zaqar.transport import home
 
 # The default check string each "who" class stands for.
 CHECKS = {
@@ -27,6 +27,8 @@ CHECKS = {
     routes.READER: {policy_base.READER_OR_ADMIN},
     routes.MEMBER: {policy_base.MEMBER_OR_ADMIN},
     routes.ADMIN: {policy_base.ADMIN},
+    routes.READER_OR_STACK_USER: {policy_base.READER_OR_STACK_USER},
+    routes.MEMBER_OR_STACK_USER: {policy_base.MEMBER_OR_STACK_USER},
 }
 
 

@@ -59,7 +59,7 @@ class PolicyToolsTest(unittest.TestCase):
                             '--namespace', 'zaqar')
         self.assertIn('"health:get": "role:admin"', out)
         self.assertIn('"queues:share": "rule:context_is_admin or '
-                      'rule:project_member"', out)
+                      'rule:project_member or rule:heat_stack_user"', out)
 
 
 class ScopeEnforcementTest(unittest.TestCase):

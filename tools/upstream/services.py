@@ -17,6 +17,7 @@ import uuid
 HOST = '127.0.0.1'
 UPSTREAM_APP = 'zaqar.transport.wsgi.app:application'
 OURS_APP = 'zaqar.wsgi.api:application'
+CEILING_APP = 'ceiling:application'
 
 
 def free_port() -> int:
@@ -120,21 +121,25 @@ uri = sqlite:///{sqlite_path}
 
 
 def server_argv(kind: str, venv: str, uwsgi: str, app: str, port: int,
-                workers: int, pidfile: str) -> list[str]:
+                workers: int, pidfile: str,
+                path: str | None = None) -> list[str]:
     """Command line of one WSGI server: the same for both implementations.
 
     uWSGI: ``--http-socket`` (one request per connection), ``--lazy-apps``
     so each worker builds its own app and storage connections after fork.
-    gunicorn: sync workers.
+    gunicorn: sync workers. ``path``: a directory to import ``app`` from.
     """
     if kind == 'uwsgi':
+        extra = ['--pythonpath', path] if path else []
         return [uwsgi, '--http-socket', f'{HOST}:{port}',
                 '--master', '--processes', str(workers), '--lazy-apps',
                 '--need-app', '--die-on-term', '--disable-logging',
-                '--home', venv, '--module', app, '--pidfile', pidfile]
+                '--home', venv, *extra, '--module', app, '--pidfile',
+                pidfile]
+    extra = ['--chdir', path] if path else []
     return [os.path.join(venv, 'bin', 'gunicorn'), '--workers',
             str(workers), '--worker-class', 'sync', '--bind',
-            f'{HOST}:{port}', '--pid', pidfile, app]
+            f'{HOST}:{port}', '--pid', pidfile, *extra, app]
 
 
 def wait_ready(proc: Process, port: int, timeout: float = 90.0) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from typing import Any, Callable
 
 from zaqar.api import (
     claims,
+    connection_subscriptions,
+    failures,
     flavors,
     health,
     messages,
@@ -19,14 +20,8 @@ from zaqar.api import (
     topics,
     validation,
 )
-from zaqar.common import errors
-from zaqar.storage import control
-from zaqar.storage import errors as storage_errors
 
 LOG = logging.getLogger(__name__)
-
-# Control characters: no project id may hold one (see zaqar.api.topics).
-_CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +92,20 @@ ACTIONS: dict[str, Action] = {
     'subscription_confirm': Action(subscriptions.subscription_confirm,
                                    'subscription:confirm',
                                    'Subscription could not be confirmed'),
+    # Subscriptions a live connection holds (WebSocket push): the rules of
+    # stored subscriptions.
+    'connection_subscription_create': Action(
+        connection_subscriptions.connection_subscription_create,
+        'subscription:create', 'Subscription could not be created'),
+    'connection_subscription_list': Action(
+        connection_subscriptions.connection_subscription_list,
+        'subscription:get_all', 'Subscriptions could not be listed'),
+    'connection_subscription_get': Action(
+        connection_subscriptions.connection_subscription_get,
+        'subscription:get', 'Subscription could not be retrieved'),
+    'connection_subscription_delete': Action(
+        connection_subscriptions.connection_subscription_delete,
+        'subscription:delete', 'Subscription could not be deleted'),
     # Topics: fan-out targets (zaqar.api.topics); their messages and
     # subscriptions use the message and subscription rules.
     'topic_list': Action(topics.topic_list, 'topics:get_all',
@@ -177,29 +186,20 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     if topic_name is not None:
         validation.queue_identification(topic_name, ctx.project_id,
                                         kind='topic')
-    if ctx.project_id and _CONTROL.search(ctx.project_id):
-        # Never sent over HTTP; a line feed starts the topic namespace.
-        raise errors.BadRequest('The project id is not valid.',
-                                title='Invalid project identification')
+    validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
     try:
+        # Quotas and rate limits (zaqar.limits): 429 before any work.
+        svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
-    except control.NoPoolFound as exc:
-        # Pooling with no pool for the queue: say so (still a 503).
-        LOG.warning('%s: %s', action, exc)
-        raise errors.ServiceUnavailable(f'{spec.failure}: {exc}')
-    except control.PlacementRefused as exc:
-        raise errors.BadRequest(str(exc))
-    except storage_errors.StorageUnavailable as exc:
-        LOG.warning('%s: storage unavailable: %s', action, exc)
-        raise errors.ServiceUnavailable(spec.failure)
-    except storage_errors.QueueDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
-    except (storage_errors.MessageDoesNotExist,
-            storage_errors.ClaimDoesNotExist,
-            storage_errors.SubscriptionDoesNotExist) as exc:
-        raise errors.NotFound(str(exc))
-    # OpenStack lifecycle notification (queued; never blocks).
-    svc.events.action_done(action, ctx, params, result)
+    except failures.MAPPED as exc:
+        raise failures.translate(exc, action, spec.failure) from exc
+    for hook in svc.after_action:
+        # Lifecycle notifications, push wake-ups: a hook that fails is
+        # logged and never turns a done action into an error.
+        try:
+            hook(action, ctx, params, result)
+        except Exception:
+            LOG.exception('After-action hook %r failed on %s', hook, action)
     return result
 

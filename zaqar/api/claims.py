@@ -6,7 +6,6 @@ from zaqar.api import messages as message_ops
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
 
 
@@ -26,10 +25,7 @@ def claim_create(svc, ctx, queue_name: str, payload: Payload,
 
 
 def claim_get(svc, ctx, queue_name: str, claim_id: str) -> models.Claim:
-    try:
-        claim = svc.claims.get(queue_name, claim_id, project=ctx.project_id)
-    except storage_errors.ClaimDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
+    claim = svc.claims.get(queue_name, claim_id, project=ctx.project_id)
     return models.Claim(claim.id, claim.ttl, claim.age, tuple(
         message_ops.opened_all(svc, claim.messages)))
 
@@ -40,11 +36,8 @@ def claim_update(svc, ctx, queue_name: str, claim_id: str,
         raise errors.InvalidBody('Request body could not be parsed.')
     ttl, grace = validation.claim_fields(payload.parse_optional(default={}),
                                          svc.limits, check_grace=False)
-    try:
-        svc.claims.update(queue_name, claim_id, project=ctx.project_id,
-                          ttl=ttl, grace=grace)
-    except storage_errors.ClaimDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
+    svc.claims.update(queue_name, claim_id, project=ctx.project_id,
+                      ttl=ttl, grace=grace)
 
 
 def claim_delete(svc, ctx, queue_name: str, claim_id: str) -> None:

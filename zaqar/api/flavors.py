@@ -63,10 +63,7 @@ def view(svc, flavor: control.Flavor) -> dict:
 
 
 def _stored(svc, flavor_name: str) -> control.Flavor:
-    try:
-        return pool_ops.router(svc).store.flavors_controller.get(flavor_name)
-    except control.FlavorDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
+    return pool_ops.router(svc).store.flavors_controller.get(flavor_name)
 
 
 def flavor_get(svc, ctx, flavor_name: str) -> dict:

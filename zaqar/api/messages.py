@@ -13,9 +13,6 @@ from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
 
-CLAIMED_NO_CLAIM = ('This message is claimed; it cannot be deleted without a '
-                    'valid claim ID.')
-
 
 def _size_limit(svc, metadata: dict) -> tuple[int, str]:
     configured = svc.limits.max_messages_post_size
@@ -84,15 +81,25 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
     return prepared
 
 
-def message_post(svc, ctx, queue_name: str, payload: Payload) -> list[str]:
-    """Store a batch; the queue is created if missing. Returns the ids."""
+def prepare_post(svc, ctx, queue_name: str,
+                 payload: Payload) -> tuple[dict, list[dict]]:
+    """Check a post against the target's rules; (its metadata, messages).
+
+    The one validation path of every post (queues and topics): size limit,
+    document shape, ttl/delay rules, defaults, encryption and checksums.
+    """
     metadata = svc.metadata_cache.get(
         ctx.project_id, queue_name,
         lambda: queue_ops.stored_metadata(svc, ctx, queue_name))
     limit, too_large = _size_limit(svc, metadata)
     if payload.size is not None and payload.size > limit:
         raise errors.BadRequest(too_large)
-    prepared = _prepare(svc, metadata, _messages_document(payload))
+    return metadata, _prepare(svc, metadata, _messages_document(payload))
+
+
+def message_post(svc, ctx, queue_name: str, payload: Payload) -> list[str]:
+    """Store a batch; the queue is created if missing. Returns the ids."""
+    _, prepared = prepare_post(svc, ctx, queue_name, payload)
     return svc.messages.post(queue_name, prepared, project=ctx.project_id,
                              client_uuid=ctx.client_id)
 
@@ -138,30 +145,19 @@ def message_get_many(svc, ctx, queue_name: str,
 
 def message_get(svc, ctx, queue_name: str,
                 message_id: str) -> models.Message:
-    try:
-        message = svc.messages.get(queue_name, message_id,
-                                   project=ctx.project_id)
-    except storage_errors.MessageDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
-    return _opened(svc, message)
+    return _opened(svc, svc.messages.get(queue_name, message_id,
+                                         project=ctx.project_id))
 
 
 def message_delete(svc, ctx, queue_name: str, message_id: str,
                    claim_id: str | None = None) -> None:
-    """Delete one message, honouring claims (403/400 per the spec)."""
+    """Delete one message, honouring claims (403 or 400, as clients expect)."""
     try:
         svc.messages.delete(queue_name, message_id, project=ctx.project_id,
                             claim_id=claim_id)
-    except (storage_errors.MessageIsClaimed,
-            storage_errors.MessageNotClaimedBy):
-        raise errors.UnableToDelete(CLAIMED_NO_CLAIM, 403)
-    except storage_errors.ClaimDoesNotExist:
-        raise errors.UnableToDelete(
-            'The specified claim does not exist or has expired.', 400)
-    except storage_errors.MessageNotClaimed:
-        raise errors.UnableToDelete(
-            'A claim was specified, but the message is not currently '
-            'claimed.', 400)
+    except storage_errors.ClaimDoesNotExist as exc:
+        # Here a 400 (the claim named is the client's mistake), not a 404.
+        raise errors.ClaimGone() from exc
 
 
 def message_delete_many(svc, ctx, queue_name: str,

@@ -113,7 +113,7 @@ def _checks(limits: validation.Limits, encryption_ready: bool) -> dict:
 def validate(metadata: Any, limits: validation.Limits, *,
              encryption_ready: bool,
              error: type[errors.APIError] = errors.BadRequest) -> dict:
-    """Check every reserved key; raise ``error`` with the spec's message."""
+    """Check every reserved key; raise ``error`` with the message clients match."""
     if not isinstance(metadata, dict):
         raise errors.InvalidBody('Document type not supported.')
     checks = _checks(limits, encryption_ready)

@@ -5,22 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from zaqar.common import errors
+from zaqar.common import errors, strict_json
 
 _ABSENT = object()
-# Integers must fit a signed 64-bit field in every backend.
-_INT_BOUND = 2 ** 63
-
-
-class _IntegerTooLarge(ValueError):
-    pass
-
-
-def _checked_int(text: str) -> int:
-    value = int(text)
-    if not -_INT_BOUND <= value < _INT_BOUND:
-        raise _IntegerTooLarge(text)
-    return value
 
 
 class Payload:
@@ -63,14 +50,11 @@ class Payload:
             if not self.raw:
                 raise errors.InvalidBody('Request body could not be parsed.')
             try:
-                self._document = json.loads(self.raw, parse_int=_checked_int)
-            except _IntegerTooLarge:
-                raise errors.InvalidBody(
-                    'JSON contains integer that is too large.')
+                self._document = strict_json.loads(self.raw)
+            except strict_json.Refused as exc:
+                raise errors.InvalidBody(str(exc))
             except (ValueError, UnicodeDecodeError):
                 raise errors.InvalidBody('Request body could not be parsed.')
-            except RecursionError:
-                raise errors.InvalidBody('Request body is nested too deeply.')
         return self._document
 
     def parse_optional(self, default: Any = None) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 
-from zaqar.api import validation
+from zaqar.api import pool_uris, validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.schemas import pools as schemas
@@ -87,23 +87,18 @@ def pool_create(svc, ctx, pool_name: str, payload: Payload) -> bool:
     check_name(pool_name, 'pool')
     doc = document(payload, schemas.CREATE)
     options = doc.get('options') or {}
+    pool_uris.check(svc.conf, doc['uri'])
     probe(doc['uri'], options)
-    try:
-        created = store.store.pools_controller.put(control.Pool(
-            pool_name, doc['uri'], doc['weight'], _flavor(doc.get('flavor')),
-            options))
-    except control.PoolAlreadyExists as exc:
-        raise errors.Conflict(str(exc))
+    created = store.store.pools_controller.put(control.Pool(
+        pool_name, doc['uri'], doc['weight'], _flavor(doc.get('flavor')),
+        options))
     store.catalog.invalidate()
     return created
 
 
 def pool_get(svc, ctx, pool_name: str) -> control.Pool:
     store = router(svc)
-    try:
-        return store.store.pools_controller.get(pool_name)
-    except control.PoolDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
+    return store.store.pools_controller.get(pool_name)
 
 
 def pool_list(svc, ctx, marker: str | None = None,
@@ -123,19 +118,15 @@ def pool_update(svc, ctx, pool_name: str, payload: Payload) -> control.Pool:
                                  '`options` needs to be specified')
     doc = document(payload, schemas.UPDATE)
     pools = store.store.pools_controller
-    try:
-        current = pools.get(pool_name)
-        if 'uri' in doc:
-            probe(doc['uri'], doc.get('options', current.options))
-        pool = pools.update(
-            pool_name, uri=doc.get('uri'), weight=doc.get('weight'),
-            flavor=(_flavor(doc['flavor']) if 'flavor' in doc
-                    else control.UNCHANGED),
-            options=doc.get('options'))
-    except control.PoolDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
-    except control.PoolAlreadyExists as exc:
-        raise errors.Conflict(str(exc))
+    current = pools.get(pool_name)
+    if 'uri' in doc:
+        pool_uris.check(svc.conf, doc['uri'])
+        probe(doc['uri'], doc.get('options', current.options))
+    pool = pools.update(
+        pool_name, uri=doc.get('uri'), weight=doc.get('weight'),
+        flavor=(_flavor(doc['flavor']) if 'flavor' in doc
+                else control.UNCHANGED),
+        options=doc.get('options'))
     store.catalog.invalidate()
     return pool
 
@@ -144,10 +135,5 @@ def pool_delete(svc, ctx, pool_name: str) -> None:
     """Remove a pool (idempotent); refused while it holds queues (409) or
     is the last pool of a flavor (403)."""
     store = router(svc)
-    try:
-        store.store.pools_controller.delete(pool_name)
-    except control.PoolInUse as exc:
-        raise errors.Conflict(str(exc))
-    except control.PoolInUseByFlavor as exc:
-        raise errors.UnableToDelete(str(exc), 403)
+    store.store.pools_controller.delete(pool_name)
     store.catalog.invalidate()

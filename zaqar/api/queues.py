@@ -57,24 +57,38 @@ def queue_exists(svc, ctx, queue_name: str) -> bool:
     return svc.queues.exists(queue_name, project=ctx.project_id)
 
 
-def queue_patch(svc, ctx, queue_name: str, payload: Payload) -> dict:
-    """Apply a JSON-patch document to the metadata; return the result."""
+def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
+                lazy: bool = True) -> dict:
+    """Apply a JSON-patch document to the metadata; return the result.
+
+    Queues are lazy, so a queue never created patches as an empty one and
+    is created with the result (python-zaqarclient sets metadata of a new
+    queue with PATCH alone, never a PUT first). ``lazy=False`` (topics)
+    answers 404 instead.
+    """
     if payload.size is not None and payload.size > svc.limits.max_queue_metadata:
         raise errors.InvalidBody(f'Queue metadata is too large. Max size: '
                                  f'{svc.limits.max_queue_metadata}')
     if payload.empty:
         raise errors.InvalidBody('PATCH body could not be empty for update.')
     operations = meta.parse_patch(payload.parse())
+    project = ctx.project_id
     try:
-        current = svc.queues.get_metadata(queue_name, project=ctx.project_id)
-    except storage_errors.QueueDoesNotExist as exc:
-        raise errors.NotFound(str(exc))
+        current = svc.queues.get_metadata(queue_name, project=project)
+        exists = True
+    except storage_errors.QueueDoesNotExist:
+        if not lazy:
+            raise
+        current, exists = {}, False
     updated = meta.apply_patch(current, operations)
     meta.validate(updated, svc.limits,
                   encryption_ready=svc.cipher is not None,
                   error=errors.InvalidBody)
     _check_retry_policy(updated, errors.InvalidBody)
-    svc.queues.set_metadata(queue_name, updated, project=ctx.project_id)
+    # Created by someone else in between: the patch still lands on it.
+    if exists or not svc.queues.create(queue_name, project=project,
+                                       metadata=updated):
+        svc.queues.set_metadata(queue_name, updated, project=project)
     svc.metadata_cache.forget(ctx.project_id, queue_name)
     return meta.with_defaults(updated, svc.limits)
 

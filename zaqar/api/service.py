@@ -9,7 +9,8 @@ from oslo_policy import policy as oslo_policy
 from zaqar import policies
 from zaqar.api import authorizer, crypto, metadata_cache, validation
 from zaqar.common import errors, signing_key
-from zaqar.notification import events
+from zaqar.limits import enforcer as limits_enforcer
+from zaqar.notification import destinations, events
 from zaqar.storage import base as storage_base
 
 LOG = logging.getLogger(__name__)
@@ -29,6 +30,10 @@ class Service:
         # The notification outbox and the OpenStack lifecycle events.
         self.outbox = storage.delivery_controller
         self.events = events.Emitter.from_conf(conf)
+        # Called as hook(action, ctx, params, result) after each action
+        # that succeeded (actions.dispatch); the first one queues the
+        # OpenStack lifecycle notification.
+        self.after_action: list = [self.events.action_done]
         self.metadata_cache = metadata_cache.MetadataCache(
             conf.transport.queue_metadata_cache_ttl)
         self.enable_checksum = conf.enable_checksum
@@ -37,6 +42,11 @@ class Service:
         self.enforcer.register_defaults(policies.list_rules())
         self.authorizer = authorizer.Authorizer(self.enforcer)
         self.signing_key = _signing_key(conf)
+        # Internal destinations subscribers may reach anyway.
+        self.destination_allowlist = destinations.Allowlist.parse(
+            conf.notification.destination_allowlist)
+        # Per-project quotas and rate limits, checked before each action.
+        self.quotas = limits_enforcer.Quotas.from_conf(conf)
 
     def authorize(self, rule: str, ctx) -> None:
         """Raise Forbidden unless ``ctx`` may perform ``rule``."""
@@ -49,8 +59,7 @@ def _signing_key(conf) -> str | None:
     try:
         return signing_key.resolve(conf)
     except signing_key.KeyConfigError as exc:
-        from zaqar import bootstrap
-        raise bootstrap.ConfigError(str(exc)) from None
+        raise errors.ConfigError(str(exc)) from None
 
 
 def policy_enforcer():

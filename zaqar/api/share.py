@@ -74,6 +74,12 @@ def _methods(value: Any) -> list[str]:
     if not all(isinstance(m, str) and m for m in value):
         raise errors.BadRequest('`methods` should be a list of HTTP method '
                                 'names')
+    unknown = sorted({m for m in value
+                      if m.upper() not in signing.SIGNABLE_METHODS})
+    if unknown:
+        raise errors.BadRequest(f'Invalid methods: {unknown}; a URL can be '
+                                f'signed for '
+                                f'{", ".join(signing.SIGNABLE_METHODS)}.')
     return list(value)
 
 

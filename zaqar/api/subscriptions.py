@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import logging
 import secrets
 import time
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.notification import confirm, retry
+from zaqar.notification import confirm, destinations, retry, subscribers
 from zaqar.notification.tasks import trust
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
@@ -35,6 +36,10 @@ _MAX_EXPIRY = datetime.datetime.max.replace(
 MAX_TTL = 2 ** 31 - 1
 # Bytes of randomness in a webhook signing secret.
 _SECRET_BYTES = 32
+# Longest subscriber URI: a browser's practical URL limit.
+MAX_SUBSCRIBER_LENGTH = 2048
+# Largest subscription ``options`` document, in bytes of JSON.
+MAX_OPTIONS_SIZE = 65536
 
 UPDATABLE = ('subscriber', 'ttl', 'options', 'rotate_secret')
 CONFLICT_ON_CREATE = ('Such subscription already exists.Subscriptions are '
@@ -66,12 +71,22 @@ def _subscriber(value: Any, svc) -> str:
     if not isinstance(value, str) or scheme(value) not in allowed:
         raise errors.BadRequest(f'The subscriber type of subscription must '
                                 f'be supported in the list {allowed!r}.')
-    parts = urlsplit(value)
-    if parts.scheme.lower() == 'mailto':
-        if not parts.path or '@' not in parts.path:
-            raise errors.BadRequest('A mailto: subscriber needs an address.')
-    elif not parts.hostname:
-        raise errors.BadRequest('The subscriber URL needs a host.')
+    if len(value) > MAX_SUBSCRIBER_LENGTH:
+        raise errors.BadRequest(f'The subscriber may not be longer than '
+                                f'{MAX_SUBSCRIBER_LENGTH} characters.')
+    kind = subscribers.lookup(value)
+    if kind is None:
+        raise errors.BadRequest(f'No subscriber scheme {scheme(value)!r} is '
+                                f'installed.')
+    refusal = kind.validate(urlsplit(value))
+    if refusal is not None:
+        raise errors.BadRequest(refusal)
+    target = value.split('+', 1)[1] if kind.needs_trust else value
+    try:
+        destinations.check_subscriber(target, svc.destination_allowlist)
+    except destinations.DestinationRefused as exc:
+        raise errors.BadRequest(f'The subscriber destination is not '
+                                f'allowed: {exc}')
     return value
 
 
@@ -89,15 +104,22 @@ def _ttl(value: Any, svc) -> int | None:
         raise errors.BadRequest(
             'The TTL seconds for a subscription plus current time must be '
             'less than 9999-12-31 23:59:59.999999.')
-    if value > MAX_TTL:
-        raise errors.BadRequest(f'The TTL for a subscription may not exceed '
-                                f'{MAX_TTL} seconds.')
-    return value
+    # Longer than any store keeps (Heat's OS::Zaqar::Subscription asks for
+    # 220367260800 s, "forever", by default): kept as the longest ttl we
+    # store, about 68 years, which outlives any real deployment.
+    return min(value, MAX_TTL)
 
 
 def _options(value: Any) -> dict:
+    # null is "no options": Heat's OS::Zaqar::Subscription sends it when a
+    # template leaves options out.
+    if value is None:
+        return {}
     if not isinstance(value, dict):
         raise errors.BadRequest('Options must be a dict.')
+    if len(json.dumps(value)) > MAX_OPTIONS_SIZE:
+        raise errors.BadRequest(f'Options may not be larger than '
+                                f'{MAX_OPTIONS_SIZE} bytes of JSON.')
     try:
         retry.validate(value.get('_retry_policy'))
     except ValueError as exc:
@@ -116,7 +138,7 @@ def _options(value: Any) -> dict:
 def _document(payload: Payload) -> dict:
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     return document
 
 
@@ -133,7 +155,7 @@ def subscription_create(svc, ctx, queue_name: str,
     options = _options(document.get('options', {}))
     project = ctx.project_id
     trust_id = None
-    if scheme(subscriber).startswith('trust+'):
+    if subscribers.lookup(subscriber).needs_trust:
         trust_id = trust.create_trust(svc.conf, ctx, ttl)
     svc.queues.create(queue_name, project=project, metadata={})
     for _ in range(3):
@@ -197,13 +219,17 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     """Change fields; returns the new secret when one was asked for."""
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.InvalidBody('Subscriptions must be a dict.')
     if not document:
         raise errors.BadRequest('No subscription to create.')
     if any(key not in UPDATABLE for key in document):
         raise errors.BadRequest(
             f'Subscription {subscription_id} could not be updated.',
             title='Unable to update subscription')
+    # A null means "leave it": the reference's CLI sends every field, with
+    # null for those not being changed (subscription update --ttl N).
+    document = {key: value for key, value in document.items()
+                if value is not None}
     changes: dict = {}
     if 'subscriber' in document:
         changes['subscriber'] = _subscriber(document['subscriber'], svc)
@@ -225,7 +251,7 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
                                   project=project)
     except storage_errors.SubscriptionAlreadyExists:
         raise errors.Conflict(CONFLICT_ON_UPDATE)
-    if not rotate or svc.outbox is None:
+    if not rotate:
         return None
     secret = new_secret()
     svc.outbox.set_secret(queue_name, subscription_id, secret,
@@ -254,3 +280,20 @@ def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
         sub = svc.subscriptions.get(queue_name, subscription_id,
                                     project=project)
         confirm.request(svc, ctx, sub, unsubscribe=True)
+
+
+# -- the checks other subscription kinds share ----------------------------------
+
+def checked_document(payload: Payload) -> dict:
+    """The request body of a subscription (an object, {} when absent)."""
+    return _document(payload)
+
+
+def checked_ttl(value: Any, svc) -> int:
+    """The ttl to keep: the HTTP rules, the configured default if unset."""
+    return _ttl(value, svc) or svc.limits.default_subscription_ttl
+
+
+def checked_options(value: Any) -> dict:
+    """Options checked as for a stored subscription."""
+    return _options(value)

@@ -6,12 +6,9 @@ and a topic's stats are always zero. Topic metadata follows the queue rules
 (``_default_message_ttl``, ``_max_messages_post_size``, ``_retry_policy``,
 ``_enable_encrypt_messages`` ... apply to its posts and deliveries).
 
-Storage: a topic of project ``p`` is kept as a queue of the derived project
-``NAMESPACE + p``, so every driver stores topics with no schema of its own
-and a topic never collides with a queue of the same name. The namespace
-character is a line feed, which no HTTP header (hence no project id) can
-carry; ``actions.dispatch`` refuses project ids with control characters for
-the other transports.
+Storage: topics are their own scope (``zaqar.storage.scope``): a topic
+never collides with a queue of the same name, and its subscriptions and
+deliveries carry the topic scope down to the delivery pipeline.
 """
 
 from __future__ import annotations
@@ -25,22 +22,8 @@ from zaqar.api import subscriptions as subscription_ops
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.storage import models
-
-# Prefix of the derived project holding a project's topics.
-NAMESPACE = '\n'
-
-
-def derived(project: str) -> str:
-    """The storage project of ``project``'s topics."""
-    return NAMESPACE + (project or '')
-
-
-def split(project: str) -> tuple[str, bool]:
-    """(the caller's project, whether ``project`` is a topic namespace)."""
-    if project and project.startswith(NAMESPACE):
-        return project[len(NAMESPACE):], True
-    return project, False
+from zaqar.storage import errors as storage_errors
+from zaqar.storage import models, scope
 
 
 def topic_context(ctx):
@@ -53,7 +36,7 @@ def topic_context(ctx):
             'The format of the submitted topic name or project id is not '
             'valid.', title='Invalid topic identification')
     scoped = copy.copy(ctx)
-    scoped.project_id = derived(ctx.project_id)
+    scoped.project_id = scope.topic_project(ctx.project_id)
     return scoped
 
 
@@ -71,10 +54,10 @@ def topic_get(svc, ctx, topic_name: str) -> dict:
 def topic_patch(svc, ctx, topic_name: str, payload: Payload) -> dict:
     try:
         return queue_ops.queue_patch(svc, topic_context(ctx), topic_name,
-                                     payload)
-    except errors.NotFound:
+                                     payload, lazy=False)
+    except storage_errors.QueueDoesNotExist as exc:
         raise errors.NotFound(f'Topic {topic_name} does not exist for '
-                              f'project {ctx.project_id}')
+                              f'project {ctx.project_id}') from exc
 
 
 def topic_delete(svc, ctx, topic_name: str) -> None:
@@ -106,12 +89,8 @@ def topic_message_post(svc, ctx, topic_name: str,
     """Validate like a queue post, then fan out; returns the new ids."""
     scoped = topic_context(ctx)
     project = scoped.project_id
-    metadata = queue_ops.stored_metadata(svc, scoped, topic_name)
-    limit, too_large = message_ops._size_limit(svc, metadata)
-    if payload.size is not None and payload.size > limit:
-        raise errors.BadRequest(too_large)
-    prepared = message_ops._prepare(svc, metadata,
-                                    message_ops._messages_document(payload))
+    metadata, prepared = message_ops.prepare_post(svc, scoped, topic_name,
+                                                  payload)
     if not metadata:
         svc.queues.create(topic_name, project=project, metadata={})
     for item in prepared:

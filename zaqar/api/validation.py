@@ -1,4 +1,4 @@
-"""Request checks shared by every transport, with the spec's exact wording."""
+"""Request checks shared by every transport, with the reference's exact wording."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ MIN_MESSAGE_TTL = 60
 MIN_CLAIM_TTL = 60
 MIN_CLAIM_GRACE = 60
 MIN_SUBSCRIPTION_TTL = 60
+# No project id may hold a control character: no HTTP header can carry one,
+# and storage keeps topics under a marker made of one (zaqar.storage.scope).
+_CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 
 class Limits:
@@ -50,6 +53,18 @@ class Limits:
 def is_int(value: Any) -> bool:
     """JSON integers (bool counts, as Python has it; floats do not)."""
     return isinstance(value, int)
+
+
+def project_identification(project: str | None) -> None:
+    """Refuse project ids no HTTP client could send (other transports),
+    and overlong ones on every action (not only those naming a queue)."""
+    if project and len(project) > PROJECT_ID_MAX:
+        raise errors.BadRequest(
+            f'The project id may not be longer than {PROJECT_ID_MAX} '
+            f'characters.', title='Invalid project identification')
+    if project and _CONTROL.search(project):
+        raise errors.BadRequest('The project id is not valid.',
+                                title='Invalid project identification')
 
 
 def queue_identification(name: str, project: str | None,

@@ -5,7 +5,9 @@ named by ``[drivers:message_store:sqlalchemy] uri`` (the SQLite file in the
 user data directory when unset) to REVISION, the newest by default;
 ``zaqar-manage db version`` prints the revision it is at ("None" when the
 database holds no zaqar schema yet). ``zaqar-manage pool load FILE`` and
-``pool list`` manage pools and flavors (see ``manage_pools``).
+``pool list`` manage pools and flavors (see ``manage_pools``);
+``zaqar-manage migrate-reference --from-config OLD.conf`` copies a reference
+deployment's data (see ``migrate_reference``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from zaqar import conf as zconf
-from zaqar.conf import paths, stores
+from zaqar.conf import modes, paths, stores
 
 LOG = logging.getLogger(__name__)
 
@@ -59,8 +61,9 @@ def _add_commands(subparsers) -> None:
     version = actions.add_parser(
         'version', help='Print the revision the database is at.')
     version.set_defaults(action_fn=_db_version)
-    from zaqar.cmd import manage_pools
+    from zaqar.cmd import manage_pools, migrate_reference
     manage_pools.add_commands(subparsers)
+    migrate_reference.add_command(subparsers)
 
 
 COMMAND = cfg.SubCommandOpt('command', title='Commands',
@@ -90,10 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     conf.set_default('use_stderr', True)
     conf(sys.argv[1:] if argv is None else argv, project='zaqar',
          prog='zaqar-manage')
+    modes.apply(conf)
     logging.setup(conf, 'zaqar')
     if not conf.debug:
         # Alembic narrates every plugin it loads at INFO.
         std_logging.getLogger('alembic').setLevel(std_logging.WARNING)
+
+    migrate = getattr(conf.command, 'migrate_fn', None)
+    if migrate is not None:
+        return migrate(conf, conf.command)
 
     if getattr(conf.command, 'pool_fn', None) is not None:
         from zaqar.cmd import manage_pools

@@ -16,7 +16,7 @@ from oslo_upgradecheck import upgradecheck
 
 from zaqar import bootstrap, policies
 from zaqar import conf as zconf
-from zaqar.conf import paths
+from zaqar.conf import modes, paths
 
 Code = upgradecheck.Code
 Result = upgradecheck.Result
@@ -38,6 +38,29 @@ class Checks(upgradecheck.UpgradeCommands):
     def __init__(self, conf=None):
         super().__init__()
         self.conf = conf if conf is not None else zconf.CONF
+
+    def check(self):
+        # The stores' defaults depend on whether a config file was read.
+        modes.apply(self.conf)
+        return super().check()
+
+    def _stores_chosen(self) -> Result:
+        conf = self.conf
+        defaulted = modes.stores_by_default(conf)
+        if not defaulted:
+            return Result(Code.SUCCESS, 'Both stores are set in the '
+                                        'configuration.')
+        chosen = ', '.join(f'{name} = {conf.drivers[name]}'
+                           for name in defaulted)
+        if modes.development(conf):
+            return Result(Code.WARNING,
+                          f'No configuration file: development mode '
+                          f'([drivers] {chosen}, the embedded SQLite file '
+                          f'{paths.default_sqlite_uri()}).')
+        return Result(Code.WARNING,
+                      f'[drivers] {chosen} by default (not set in '
+                      f'{", ".join(conf.config_file) or conf.config_dir}): '
+                      f'set the stores explicitly.')
 
     def _storage_reachable(self) -> Result:
         conf = self.conf
@@ -181,6 +204,7 @@ class Checks(upgradecheck.UpgradeCommands):
                       'empty.')
 
     _upgrade_checks = (
+        ('Stores chosen', _stores_chosen),
         ('Storage reachable', _storage_reachable),
         ('SQL schema at head', _sql_schema),
         ('Signed-URL key', _signed_url_key),

@@ -1,4 +1,4 @@
-"""zaqar-websocket: the v2 API over WebSocket (spec section 14), with push.
+"""zaqar-websocket: the v2 API over WebSocket (frames as in zaqar.schemas.websocket), with push.
 
 Listens on [drivers:transport:websocket] bind/port (default
 127.0.0.1:9000) in one asyncio process. ``zaqar-server --transport

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+class ConfigError(Exception):
+    """The configuration cannot run a service; the message says why.
+
+    Not an API answer: commands print it and exit (zaqar.cmd).
+    """
+
+
 class APIError(Exception):
     """An answer to the client other than success.
 
@@ -76,7 +83,7 @@ class NotFound(APIError):
 
 
 class RouteNotFound(APIError):
-    """Unknown path (or a refused signed URL): title only, as the spec has."""
+    """Unknown path (or a refused signed URL): title only, as clients expect."""
     status = 404
     title = '404 Not Found'
 
@@ -117,3 +124,41 @@ class UnableToDelete(APIError):
     def __init__(self, description: str, status: int):
         super().__init__(description)
         self.status = status
+
+
+class MessageClaimed(UnableToDelete):
+    """A claimed message deleted without (or with another) claim id."""
+
+    def __init__(self):
+        super().__init__('This message is claimed; it cannot be deleted '
+                         'without a valid claim ID.', 403)
+
+
+class MessageNotClaimed(UnableToDelete):
+    """A claim id given for a message no claim holds."""
+
+    def __init__(self):
+        super().__init__('A claim was specified, but the message is not '
+                         'currently claimed.', 400)
+
+
+class ClaimGone(UnableToDelete):
+    """A message delete naming a claim that is missing or expired."""
+
+    def __init__(self):
+        super().__init__('The specified claim does not exist or has '
+                         'expired.', 400)
+
+
+class TooManyRequests(APIError):
+    """A quota or rate limit refused the request (zaqar.limits).
+
+    The description names the limit; ``Retry-After`` says when to retry.
+    """
+    status = 429
+    title = 'Limit exceeded'
+
+    def __init__(self, description: str, retry_after: int, **kwargs):
+        super().__init__(description,
+                         headers={'Retry-After': str(retry_after)}, **kwargs)
+        self.retry_after = retry_after

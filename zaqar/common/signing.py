@@ -24,6 +24,9 @@ DEFAULT_LIFETIME = datetime.timedelta(days=1)
 SEPARATOR = '\\n'
 # Signed ``paths`` name a queue's sub-collections.
 SHAREABLE = ('claims', 'messages', 'subscriptions')
+# Methods a URL may be signed for: the API's own, nothing else.
+SIGNABLE_METHODS = ('DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST',
+                    'PUT')
 
 
 def utcnow() -> datetime.datetime:
@@ -56,7 +59,12 @@ def parse_expires(value: Any) -> datetime.datetime:
     except ValueError:
         raise ValueError(f'Unable to parse date string {value!r}') from None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(
+                datetime.timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            # An offset that carries the instant past year 9999.
+            raise ValueError(f'`expires` is out of range: {value!r}') from None
     return parsed
 
 

@@ -70,6 +70,14 @@ OPTS = [
                  help='Seconds an idle notifier waits before looking at '
                       'the outbox again (posts handled by its own process '
                       'wake it at once).'),
+    cfg.ListOpt('destination_allowlist', default=[],
+                help='Networks (CIDRs, addresses) and host names webhook '
+                     'and mailto subscribers may reach although they are '
+                     'loopback, private, link-local, multicast or '
+                     'reserved; every other such destination is refused '
+                     'at subscription time (400) and at delivery time '
+                     '(failed delivery). Example: 10.0.0.0/8, '
+                     'hooks.internal.example'),
     cfg.FloatOpt('webhook_timeout', default=10.0, min=0.1,
                  help='Seconds a webhook subscriber has to answer one '
                       'delivery before it counts as failed (and is '

@@ -1,13 +1,16 @@
 """Every option group of the service, for registration and the generator."""
 
 from oslo_middleware import cors
+from oslo_middleware.healthcheck import opts as healthcheck_opts
 
 from zaqar.conf import (
     default,
     drivers,
+    metrics,
     notification,
     pooling_catalog,
     profiler,
+    quotas,
     signed_url,
     storage,
     stores,
@@ -21,9 +24,11 @@ from zaqar.conf import (
 _MODULES = (
     default,
     drivers,
+    metrics,
     notification,
     pooling_catalog,
     profiler,
+    quotas,
     signed_url,
     storage,
     stores,
@@ -58,3 +63,7 @@ def set_defaults():
     cors.set_defaults(allow_headers=CORS_ALLOW_HEADERS,
                       expose_headers=CORS_EXPOSE_HEADERS,
                       allow_methods=CORS_ALLOW_METHODS)
+    # /healthcheck asks the store (zaqar.transport.wsgi.healthcheck).
+    for opt in healthcheck_opts.HEALTHCHECK_OPTS:
+        if opt.dest == 'backends':
+            opt.default = ['zaqar_storage']

@@ -14,6 +14,15 @@ OPTS = [
                       'through this process apply at once; changes made by '
                       'other processes within this many seconds. 0 turns '
                       'the cache off.'),
+    cfg.StrOpt('sqlite_pool_directory',
+               help='The only directory (and its subdirectories) a SQLite '
+                    'pool URI may name a file in; default: the service\'s '
+                    'data directory. A pool URI naming any other path is '
+                    'refused before anything opens it.'),
+    cfg.ListOpt('pool_host_allowlist', default=[],
+                help='Host names, addresses and networks (CIDRs) a pool URI '
+                     'of a networked store (Redis, MongoDB, PostgreSQL, '
+                     'MySQL) may name; empty: any host.'),
     cfg.IntOpt('cache_size', default=100000, min=1,
                help='Most queue placements cached per process (the oldest '
                     'are dropped first).'),

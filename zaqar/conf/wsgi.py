@@ -8,8 +8,29 @@ OPTS = [
     cfg.HostAddressOpt('bind', default='127.0.0.1',
                        help='Address the HTTP API binds to.'),
     cfg.PortOpt('port', default=8888, help='Port the HTTP API binds to.'),
-    cfg.IntOpt('workers', default=1, min=1,
-               help='Worker processes of zaqar-server.'),
+    cfg.IntOpt('workers', min=1,
+               help='Worker processes of zaqar-server (default: one per '
+                    'CPU core).'),
+    cfg.IntOpt('threads', default=8, min=1,
+               help='Threads per worker process that run the application '
+                    'on fully read requests.'),
+    cfg.FloatOpt('header_timeout', default=10.0, min=0.1,
+                 help='Seconds a client has to send a request line and '
+                      'headers; the connection is closed after that.'),
+    cfg.FloatOpt('body_timeout', default=30.0, min=0.1,
+                 help='Seconds a client has to send a request body once '
+                      'its headers arrived (408 after that).'),
+    cfg.FloatOpt('keepalive_timeout', default=15.0, min=0.1,
+                 help='Seconds an idle keep-alive connection stays open.'),
+    cfg.IntOpt('max_connections', default=4096, min=1,
+               help='Open connections per worker process; one more gets a '
+                    '503 JSON answer and is closed.'),
+    cfg.IntOpt('max_request_line', default=8190, min=256,
+               help='Bytes of a request line (method, URL, version); '
+                    'longer is a 414.'),
+    cfg.IntOpt('max_header_bytes', default=65536, min=1024,
+               help='Bytes of all request headers together; more is a '
+                    '431.'),
 ]
 
 

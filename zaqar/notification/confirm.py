@@ -16,21 +16,20 @@ from __future__ import annotations
 
 import datetime
 import logging
-from urllib.parse import urlsplit
 
+from zaqar.notification import subscribers
 from zaqar.storage import base as storage_base
-from zaqar.storage import models
+from zaqar.storage import models, scope
 
 LOG = logging.getLogger(__name__)
 
-# Subscriber schemes that take part in the confirmation handshake.
-CONFIRMABLE = ('http', 'https', 'mailto')
-
-
 def required(conf, subscriber: str) -> bool:
-    """Whether deliveries to ``subscriber`` wait for its confirmation."""
-    return (conf.notification.require_confirmation
-            and urlsplit(subscriber).scheme.lower() in CONFIRMABLE)
+    """Whether deliveries to ``subscriber`` wait for its confirmation
+    (schemes say whether they confirm: ``zaqar.notification.subscribers``)."""
+    if not conf.notification.require_confirmation:
+        return False
+    scheme = subscribers.lookup(subscriber)
+    return scheme is not None and scheme.confirmable
 
 
 def confirm_path(queue: str, subscription_id: str,
@@ -51,13 +50,11 @@ def _signing_key(conf) -> str | None:
 def document(key: str, project: str, sub: models.Subscription,
              unsubscribe: bool, now: datetime.datetime | None = None) -> dict:
     """The confirmation request for ``sub`` (what an http subscriber gets)."""
-    from zaqar.api import topics
     from zaqar.common import signing
     now = now or signing.utcnow()
-    # A topic's subscription lives in the topic namespace of the project.
-    project, is_topic = topics.split(project)
-    path = confirm_path(sub.source, sub.id,
-                        'topics' if is_topic else 'queues')
+    # A topic's subscription is stored in the project's topic scope.
+    project, source_kind = scope.split(project)
+    path = confirm_path(sub.source, sub.id, scope.collection(source_kind))
     signed = signing.sign(key, [path], ['PUT'], project,
                           now + datetime.timedelta(seconds=sub.ttl))
     if unsubscribe:
@@ -77,7 +74,7 @@ def document(key: str, project: str, sub: models.Subscription,
         'URL-Expires': signed.expires,
         'SubscribeBody': {'confirmed': True},
         'UnsubscribeBody': {'confirmed': False},
-        'topic_name' if is_topic else 'queue_name': sub.source,
+        f'{source_kind}_name': sub.source,
         'subscription_id': sub.id,
     }
 
@@ -88,7 +85,7 @@ def request(svc, ctx, sub: models.Subscription, *,
 
     :returns: the delivery id, or None when nothing was sent.
     """
-    if svc.outbox is None or not required(svc.conf, sub.subscriber):
+    if not required(svc.conf, sub.subscriber):
         return None
     key = getattr(svc, 'signing_key', None) or _signing_key(svc.conf)
     if not key:

@@ -92,6 +92,19 @@ def _subscription_created(params, ctx, result):
     return 'subscription.create', 'SubscriptionPayload', data
 
 
+def _connection_subscription_created(params, ctx, result):
+    data = _queue(params, ctx)
+    data['subscription_id'] = result.subscription_id
+    data['subscriber'] = params['connection'].subscriber(
+        result.subscription_id)
+    return 'subscription.create', 'SubscriptionPayload', data
+
+
+def _connection_subscription_deleted(params, ctx, result):
+    # A stored subscription's delete follows when the connection held none.
+    return _subscription_deleted(params, ctx, result) if result else None
+
+
 def _subscription_deleted(params, ctx, result):
     data = _queue(params, ctx)
     data['subscription_id'] = params['subscription_id']
@@ -120,6 +133,8 @@ EVENTS: dict[str, Callable] = {
     'queue_delete': _queue_deleted,
     'subscription_create': _subscription_created,
     'subscription_delete': _subscription_deleted,
+    'connection_subscription_create': _connection_subscription_created,
+    'connection_subscription_delete': _connection_subscription_deleted,
     'claim_create': _claim_created,
     'message_post': _message_posted,
 }
@@ -176,7 +191,8 @@ class Emitter:
     @classmethod
     def from_conf(cls, conf) -> Emitter:
         """An emitter for ``conf``; inactive without a notification driver."""
-        import oslo_messaging
+        from zaqar.common import messaging
+        oslo_messaging = messaging.oslo_messaging()
         from oslo_messaging import opts as om_opts
         for group, options in om_opts.list_opts():
             if group == GROUP:

@@ -27,13 +27,12 @@ import logging
 import threading
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
-from zaqar.api import topics
-from zaqar.notification import confirm, outcome, retry
-from zaqar.notification.tasks import mailto, trust, webhook
+from zaqar.metrics import hooks as metrics_hooks
+from zaqar.notification import confirm, destinations, outcome, retry, subscribers
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
+from zaqar.storage import scope
 
 LOG = logging.getLogger(__name__)
 
@@ -70,6 +69,8 @@ class Notifier:
         self.lease_seconds = lease or group.delivery_lease
         self.poll_interval = poll_interval or group.delivery_poll_interval
         self.timeout = timeout or group.webhook_timeout
+        self.allowlist = destinations.Allowlist.parse(
+            group.destination_allowlist)
         self.capacity = 2 * self.workers
         self._pool = concurrent.futures.ThreadPoolExecutor(
             self.workers, thread_name_prefix='zaqar-notify')
@@ -186,6 +187,7 @@ class Notifier:
             self.outbox.fail(delivery, result.error or 'failed')
         with self._lock:
             self.counts[status] += 1
+        metrics_hooks.delivery(status)
         if status == outcome.FAILED:
             LOG.info('Delivery %s to subscription %s failed after %d '
                      'attempt(s): %s', delivery.id, delivery.subscription_id,
@@ -274,30 +276,23 @@ class Notifier:
         if self.svc.cipher is not None and isinstance(document['body'],
                                                       dict):
             document['body'] = self.svc.cipher.open(document['body'])
-        _, is_topic = topics.split(delivery.project)
-        document['topic_name' if is_topic else 'queue_name'] = delivery.queue
+        _, kind = scope.split(delivery.project)
+        document[f'{kind}_name'] = delivery.queue
+        # The reference marks every message delivery this way (confirmation
+        # requests carry their own Message_Type, see confirm.py).
+        document['Message_Type'] = 'Notification'
         return document
 
     def _send(self, delivery, sub, state, document: dict,
               options: dict) -> outcome.Outcome:
-        kind = urlsplit(sub.subscriber).scheme.lower()
-        secret = state.secret if state is not None else None
-        if kind in ('http', 'https'):
-            return webhook.deliver(sub.subscriber, document, options, secret,
-                                   delivery.id, sub.id, self.timeout)
-        if kind in ('trust+http', 'trust+https'):
-            return trust.deliver(self.svc.conf, sub.subscriber,
-                                 state.trust_id if state else None, document,
-                                 options, secret, delivery.id, sub.id,
-                                 self.timeout)
-        if kind == 'mailto':
-            if delivery.kind == storage_base.DELIVERY_MESSAGE:
-                mail = mailto.message_mail(sub.subscriber, document, options,
-                                           self.svc.conf)
-            else:
-                mail = mailto.confirmation_mail(
-                    sub.subscriber, document, delivery.project,
-                    delivery.kind == storage_base.DELIVERY_UNSUBSCRIBE,
-                    self.svc.conf)
-            return mailto.send(mail, self.svc.conf)
-        return outcome.failed(f'no delivery for {kind}: subscribers')
+        scheme = subscribers.lookup(sub.subscriber)
+        if scheme is None:
+            kind = subscribers.scheme_of(sub.subscriber)
+            return outcome.failed(f'no delivery for {kind}: subscribers')
+        return scheme.deliver(subscribers.Send(
+            conf=self.svc.conf, subscriber=sub.subscriber, kind=delivery.kind,
+            project=delivery.project, document=document, options=options,
+            secret=state.secret if state is not None else None,
+            trust_id=state.trust_id if state is not None else None,
+            delivery_id=delivery.id, subscription_id=sub.id,
+            timeout=self.timeout, allowlist=self.allowlist))

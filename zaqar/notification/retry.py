@@ -1,4 +1,4 @@
-"""Retry policies: validation (spec wording) and the retry schedule.
+"""Retry policies: validation (the wording clients match) and the retry schedule.
 
 A policy comes from the subscription's ``options._retry_policy`` or the
 queue's ``_retry_policy`` metadata. After a failed attempt the next one

@@ -13,6 +13,14 @@ PROJECT_MEMBER = '(role:member or role:admin) and project_id:%(project_id)s'
 READER_OR_ADMIN = 'rule:context_is_admin or rule:project_reader'
 MEMBER_OR_ADMIN = 'rule:context_is_admin or rule:project_member'
 
+# The identity Heat hands to servers (stack users live in Heat's stack
+# domain with only this role in the stack's project). Software-deployment
+# signalling and os-collect-config need a narrow slice of the queue API;
+# the rules that grant it use these two strings, nothing else does.
+STACK_USER = 'role:heat_stack_user and project_id:%(project_id)s'
+READER_OR_STACK_USER = READER_OR_ADMIN + ' or rule:heat_stack_user'
+MEMBER_OR_STACK_USER = MEMBER_OR_ADMIN + ' or rule:heat_stack_user'
+
 rules = [
     policy.RuleDefault('context_is_admin', ADMIN,
                        description='Deployment administrators.'),
@@ -23,6 +31,10 @@ rules = [
                        description='Read-only users of the project.'),
     policy.RuleDefault('project_member', PROJECT_MEMBER,
                        description='Members of the project.'),
+    policy.RuleDefault('heat_stack_user', STACK_USER,
+                       description='Heat stack users of the project (the '
+                                   'identity of servers doing software '
+                                   'deployments).'),
 ]
 
 

@@ -396,6 +396,15 @@ class DataDriver(abc.ABC):
     name: str = ''
     #: Subset of CAPABILITIES.
     capabilities: tuple[str, ...] = ()
+    #: URI schemes it serves (a pool's URI picks its driver by them; a
+    #: ``family+dialect`` scheme also matches ``family``).
+    uri_schemes: tuple[str, ...] = ()
+    #: The option group ``[drivers] message_store = <name>`` reads (None:
+    #: not selectable there, as the pooling router).
+    option_group: str | None = None
+    #: Whether an unset ``uri`` means an embedded store in the data
+    #: directory rather than a configuration error.
+    embedded_default: bool = False
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         self.uri = uri

@@ -222,6 +222,10 @@ class ControlDriver(abc.ABC):
 
     #: Short name, matching the ``zaqar.storage.control`` entry point.
     name: str = ''
+    #: The option group ``[drivers] management_store = <name>`` reads.
+    option_group: str | None = None
+    #: Whether an unset ``uri`` means an embedded store (see DataDriver).
+    embedded_default: bool = False
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         self.uri = uri

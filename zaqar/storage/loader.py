@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
+import functools
+from importlib import metadata
 from urllib.parse import urlsplit
 
 from stevedore import driver as sd_driver
+from stevedore import extension
 
 from zaqar.storage import base, control
 
 DATA_NAMESPACE = 'zaqar.storage.data'
 CONTROL_NAMESPACE = 'zaqar.storage.control'
 
-# URI scheme -> driver name, for pools described by their URI alone.
-_SCHEME_DRIVERS = {
-    'sqlite': 'sqlalchemy',
-    'postgresql': 'sqlalchemy',
-    'mysql': 'sqlalchemy',
-    'mariadb': 'sqlalchemy',
-    'redis': 'redis',
-    'rediss': 'redis',
-    'unix': 'redis',
-    'redis+sentinel': 'redis',
-    'mongodb': 'mongodb',
-    'mongodb+srv': 'mongodb',
-}
-
-
 class UnknownDriver(ValueError):
     """No storage driver handles the given name or URI."""
 
 
+@functools.cache
+def _scheme_drivers() -> dict[str, str]:
+    """URI scheme -> data driver name, from what each driver declares."""
+    manager = extension.ExtensionManager(DATA_NAMESPACE,
+                                         invoke_on_load=False)
+    return {scheme: ext.name for ext in manager
+            for scheme in getattr(ext.plugin, 'uri_schemes', ())}
+
+
 def driver_name_for_uri(uri: str) -> str:
     """The driver name that serves ``uri`` (by scheme, ignoring +dialect)."""
+    drivers = _scheme_drivers()
     scheme = urlsplit(uri).scheme.lower()
-    if scheme in _SCHEME_DRIVERS:
-        return _SCHEME_DRIVERS[scheme]
+    if scheme in drivers:
+        return drivers[scheme]
     family = scheme.split('+', 1)[0]
-    if family in _SCHEME_DRIVERS:
-        return _SCHEME_DRIVERS[family]
+    if family in drivers:
+        return drivers[family]
     raise UnknownDriver(f'No storage driver for URI scheme {scheme!r}')
+
+
+def driver_names(namespace: str) -> list[str]:
+    """Names of the installed drivers of ``namespace`` (entry-point order),
+    whatever their dependencies (nothing is imported)."""
+    return [ep.name for ep in metadata.entry_points(group=namespace)]
 
 
 def load_data_driver(name: str, uri: str,
@@ -56,8 +60,18 @@ def load_control_driver(name: str, uri: str,
 
 def data_driver_class(name: str) -> type[base.DataDriver]:
     """The class registered as data driver ``name`` (not instantiated)."""
+    return driver_class(DATA_NAMESPACE, name)
+
+
+def control_driver_class(name: str) -> type[control.ControlDriver]:
+    """The class registered as management store ``name``."""
+    return driver_class(CONTROL_NAMESPACE, name)
+
+
+def driver_class(namespace: str, name: str):
+    """The class registered as ``name`` in ``namespace``."""
     try:
-        return sd_driver.DriverManager(DATA_NAMESPACE, name,
+        return sd_driver.DriverManager(namespace, name,
                                        invoke_on_load=False).driver
     except (RuntimeError, LookupError) as exc:
         raise UnknownDriver(f'Unknown storage driver {name!r}') from exc

@@ -1,6 +1,8 @@
-"""``application`` for uWSGI/mod_wsgi/gunicorn.
+"""``application`` for uWSGI/mod_wsgi/gunicorn (also at the reference's path,
+``zaqar.transport.wsgi.app:application``).
 
-Config files come from ``ZAQAR_CONFIG_FILE`` (comma-separated) when set,
+Config files come from ``OS_ZAQAR_CONFIG_DIR``/``OS_ZAQAR_CONFIG_FILES``
+(``;``-separated) or ``ZAQAR_CONFIG_FILE`` (comma-separated) when set,
 else oslo.config's standard locations (/etc/zaqar/zaqar.conf, ...).
 """
 

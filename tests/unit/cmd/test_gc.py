@@ -75,6 +75,8 @@ class GcCommandTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
         self.uri = f'sqlite:///{self.dir}/zaqar.db'
         self.config = helpers.write_config(self.dir, f"""\
+            [drivers]
+            message_store = sqlalchemy
             [drivers:message_store:sqlalchemy]
             uri = {self.uri}
             """)
@@ -142,6 +144,8 @@ class GcCommandTest(unittest.TestCase):
     def test_unreachable_store_exits_1(self):
         port = helpers.closed_port()
         config = helpers.write_config(self.dir, f"""\
+            [drivers]
+            message_store = sqlalchemy
             [drivers:message_store:sqlalchemy]
             uri = postgresql://zaqar@127.0.0.1:{port}/zaqar
             """)

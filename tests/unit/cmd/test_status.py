@@ -29,6 +29,8 @@ class StatusChecksTest(unittest.TestCase):
 
     def checks(self, text: str = '') -> status.Checks:
         path = helpers.write_config(self.dir, f"""\
+            [drivers]
+            message_store = sqlalchemy
             [drivers:message_store:sqlalchemy]
             uri = sqlite:///{self.db}
             """ + text)
@@ -206,6 +208,9 @@ class StatusCommandTest(unittest.TestCase):
         path = helpers.write_config(tmp, f"""\
             [DEFAULT]
             auth_strategy = keystone
+            [drivers]
+            message_store = sqlalchemy
+            management_store = sqlalchemy
             [drivers:message_store:sqlalchemy]
             uri = sqlite:///{tmp}/zaqar.db
             """)
@@ -217,7 +222,7 @@ class StatusCommandTest(unittest.TestCase):
         self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
         report = json.loads(proc.stdout)
         self.assertEqual(
-            ['Storage reachable', 'SQL schema at head', 'Signed-URL key',
+            ['Stores chosen', 'Storage reachable', 'SQL schema at head', 'Signed-URL key',
              'Policy file', 'Authentication'],
             [c['check'] for c in report['checks']])
 

@@ -26,9 +26,6 @@ OWN = 'zaqar'
 
 # Defaults we differ on on purpose, and why.
 DELIBERATE_DEFAULTS = {
-    # The embedded SQL store runs with no setup (DECISIONS).
-    ('drivers', 'message_store'): 'sqlalchemy',
-    ('drivers', 'management_store'): 'sqlalchemy',
     # Unset means a SQLite file in the data directory, not a memory db.
     ('drivers:management_store:sqlalchemy', 'uri'): None,
     # No built-in encryption key (DECISIONS): an operator must set one.

@@ -7,7 +7,8 @@ import unittest
 
 import jsonschema
 
-from zaqar.transport.wsgi.controllers.v2 import home, openapi
+from zaqar.transport import home
+from zaqar.transport.wsgi.controllers.v2 import openapi
 
 _Q = {'queue_name': 'param/queue_name'}
 _S = dict(_Q, subscription_id='param/subscription_id')

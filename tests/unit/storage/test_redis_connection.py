@@ -73,6 +73,11 @@ class RedisURITest(testtools.TestCase):
                          (s.master, s.db, s.password, s.sentinel_password,
                           s.socket_timeout))
 
+    def test_replica_confirmation_is_off_unless_asked(self):
+        self.assertEqual(0, self.parse('redis://h').wait_replicas)
+        s = self.parse('redis+sentinel://s1/m?wait_replicas=1&wait_timeout=250')
+        self.assertEqual((1, 250), (s.wait_replicas, s.wait_timeout))
+
     def test_legacy_sentinel_form_with_master_query(self):
         s = self.parse('redis://s1:26379,s2:26379?master=mq&dbid=1')
         self.assertEqual(('sentinel', 'mq', 1),

@@ -25,7 +25,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from zaqar.common import errors
-from zaqar.notification import outcome
+from zaqar.notification import destinations, outcome, subscribers
 from zaqar.notification.tasks import webhook
 
 LOG = logging.getLogger(__name__)
@@ -94,7 +94,9 @@ def _auth(conf, trust_id: str) -> v3.Password:
 
 def deliver(conf, subscriber: str, trust_id: str | None, document: dict,
             options: dict, secret: str | None, delivery_id: str,
-            subscription_id: str, timeout: float) -> outcome.Outcome:
+            subscription_id: str, timeout: float,
+            allowlist: destinations.Allowlist = destinations.Allowlist()
+            ) -> outcome.Outcome:
     """A webhook with a trust-scoped token."""
     if not trust_id:
         return outcome.failed('the subscription has no Keystone trust')
@@ -107,9 +109,21 @@ def deliver(conf, subscriber: str, trust_id: str | None, document: dict,
         return outcome.retry(f'Keystone: {exc}')
     result = webhook.deliver(subscriber[len(PREFIX):], document, options,
                              secret, delivery_id, subscription_id, timeout,
-                             {'X-Auth-Token': token})
+                             {'X-Auth-Token': token}, allowlist)
     if result.error and result.error.startswith('HTTP 401'):
         with _tokens_lock:
             _tokens.pop(trust_id, None)
         return outcome.retry(result.error)
     return result
+
+
+def _deliver(request: subscribers.Send) -> outcome.Outcome:
+    return deliver(request.conf, request.subscriber, request.trust_id,
+                   request.document, request.options, request.secret,
+                   request.delivery_id, request.subscription_id,
+                   request.timeout, request.allowlist)
+
+
+#: trust+http and trust+https subscribers: vouched for by their trust, so
+#: they need no confirmation.
+SCHEME = subscribers.Scheme(deliver=_deliver, needs_trust=True)

@@ -15,7 +15,9 @@ subscription's ``options.post_headers``, and
 
 A 2xx answer delivers. 408, 425, 429, 5xx, timeouts and connection errors
 are retried per the retry policy; any other answer (3xx redirects are not
-followed, 4xx) fails the delivery at once.
+followed, 4xx) fails the delivery at once, and so does a destination that
+resolves to an address the service may not reach
+(:mod:`zaqar.notification.destinations`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 import requests
 
-from zaqar.notification import outcome
+from zaqar.notification import destinations, guarded_http, outcome, subscribers
 
 TIMESTAMP = 'X-Zaqar-Timestamp'
 SIGNATURE = 'X-Zaqar-Signature'
@@ -47,12 +49,14 @@ _RESERVED = {h.lower() for h in (TIMESTAMP, SIGNATURE, DELIVERY, SUBSCRIPTION,
 _local = threading.local()
 
 
-def session() -> requests.Session:
+def session(allowlist: destinations.Allowlist) -> requests.Session:
     """This thread's HTTP session (connections are reused per thread)."""
-    http = getattr(_local, 'session', None)
+    sessions = getattr(_local, 'sessions', None)
+    if sessions is None:
+        sessions = _local.sessions = {}
+    http = sessions.get(allowlist)
     if http is None:
-        http = _local.session = requests.Session()
-        http.trust_env = False
+        http = sessions[allowlist] = guarded_http.session(allowlist)
     return http
 
 
@@ -96,11 +100,15 @@ def headers(options: dict, secret: str | None, body: bytes, delivery_id: str,
 
 
 def post(url: str, body: bytes, request_headers: dict[str, str],
-         timeout: float) -> outcome.Outcome:
+         timeout: float, allowlist: destinations.Allowlist
+         ) -> outcome.Outcome:
     """Send one request and classify the answer."""
     try:
-        resp = session().post(url, data=body, headers=request_headers,
-                              timeout=timeout, allow_redirects=False)
+        resp = session(allowlist).post(url, data=body,
+                                       headers=request_headers,
+                                       timeout=timeout, allow_redirects=False)
+    except destinations.DestinationRefused as exc:
+        return outcome.failed(f'destination refused: {exc}')
     except requests.Timeout:
         return outcome.retry('timed out')
     except requests.RequestException as exc:
@@ -117,10 +125,23 @@ def post(url: str, body: bytes, request_headers: dict[str, str],
 
 def deliver(url: str, document: dict, options: dict, secret: str | None,
             delivery_id: str, subscription_id: str, timeout: float,
-            extra_headers: dict[str, str] | None = None) -> outcome.Outcome:
+            extra_headers: dict[str, str] | None = None,
+            allowlist: destinations.Allowlist = destinations.Allowlist()
+            ) -> outcome.Outcome:
     body = render(document, options)
     request_headers = headers(options, secret, body, delivery_id,
                               subscription_id)
     if extra_headers:
         request_headers.update(extra_headers)
-    return post(url, body, request_headers, timeout)
+    return post(url, body, request_headers, timeout, allowlist)
+
+
+def _deliver(request: subscribers.Send) -> outcome.Outcome:
+    return deliver(request.subscriber, request.document, request.options,
+                   request.secret, request.delivery_id,
+                   request.subscription_id, request.timeout,
+                   allowlist=request.allowlist)
+
+
+#: http and https subscribers (entry points in zaqar.notification.subscribers).
+SCHEME = subscribers.Scheme(deliver=_deliver, confirmable=True)

@@ -55,6 +55,8 @@ class DataDriver(base.DataDriver):
 
     name = 'mongodb'
     capabilities = ('FIFO', 'CLAIMS', 'DURABILITY', 'AOD')
+    uri_schemes = ('mongodb', 'mongodb+srv')
+    option_group = 'drivers:message_store:mongodb'
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         super().__init__(uri, options)

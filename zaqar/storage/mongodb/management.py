@@ -195,6 +195,7 @@ class ControlDriver(control.ControlDriver):
     driver's: ``database``, ``replicaset``, ``ssl*``, retries)."""
 
     name = 'mongodb'
+    option_group = 'drivers:management_store:mongodb'
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         super().__init__(uri, options)

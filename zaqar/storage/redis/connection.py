@@ -11,9 +11,17 @@ Accepted forms (query parameters apply to all of them)::
 Query parameters: ``dbid`` (or ``db``), ``socket_timeout``,
 ``socket_connect_timeout``, ``max_connections``, ``sentinel_password``,
 ``ssl_cert_reqs``, ``ssl_ca_certs``, ``ssl_certfile``, ``ssl_keyfile``,
-``master``. The default timeouts are short so that an outage turns into
+``master``, ``wait_replicas`` and ``wait_timeout`` (see below). The default
+timeouts are short so that an outage turns into
 StorageUnavailable quickly instead of a hung request; redis-py's own retries
 are disabled because the driver retries itself (see resilience.py).
+
+Redis replicates asynchronously, so a master that dies right after a write
+can take the write with it when a replica is promoted. ``wait_replicas=N``
+makes every script call wait (``WAIT N wait_timeout``, milliseconds,
+default 1000) until N replicas have it, in the same round trip; a call
+that N replicas did not confirm fails like a lost connection and is
+retried or answered 503, so what the API acknowledged survives a failover.
 """
 
 from __future__ import annotations
@@ -35,6 +43,9 @@ DEFAULT_CONNECT_TIMEOUT = 1.0
 # Seconds to wait for a reply: every script is short (bounded work), so a
 # longer silence means the server is stuck or gone.
 DEFAULT_SOCKET_TIMEOUT = 1.5
+
+# Milliseconds a write waits for its replicas when wait_replicas is set.
+DEFAULT_WAIT_TIMEOUT = 1000
 
 _SSL_PARAMS = ('ssl_cert_reqs', 'ssl_ca_certs', 'ssl_certfile',
                'ssl_keyfile')
@@ -61,6 +72,8 @@ class Settings:
     socket_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     max_connections: int | None = None
     ssl_options: tuple[tuple[str, str], ...] = ()
+    wait_replicas: int = 0
+    wait_timeout: int = DEFAULT_WAIT_TIMEOUT
 
 
 def _split_hosts(hostlist: str, default_port: int) -> list[tuple[str, int]]:
@@ -132,6 +145,9 @@ def _parse(uri: str) -> Settings:
                             if query.get('max_connections') else None),
         'ssl_options': tuple((k, query[k][-1]) for k in _SSL_PARAMS
                              if query.get(k)),
+        'wait_replicas': int(_float(query, 'wait_replicas', 0)),
+        'wait_timeout': int(_float(query, 'wait_timeout',
+                                   DEFAULT_WAIT_TIMEOUT)),
     }
     master = query['master'][-1] if query.get('master') else None
 

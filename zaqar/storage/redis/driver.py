@@ -60,6 +60,8 @@ class DataDriver(base.DataDriver):
 
     name = 'redis'
     capabilities = ('FIFO', 'CLAIMS', 'AOD', 'HIGH_THROUGHPUT')
+    uri_schemes = ('redis', 'rediss', 'unix', 'redis+sentinel')
+    option_group = 'drivers:message_store:redis'
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         super().__init__(uri, options)
@@ -68,7 +70,9 @@ class DataDriver(base.DataDriver):
         self.settings = connection.parse_uri(uri)
         self.client = connection.make_client(self.settings)
         self.scripts = scripts.ScriptSet()
-        self.wire = wire.Wire(self.client.connection_pool, self.scripts)
+        self.wire = wire.Wire(self.client.connection_pool, self.scripts,
+                              replicas=self.settings.wait_replicas,
+                              wait_timeout=self.settings.wait_timeout)
         self.executor = resilience.Executor(
             self.wire,
             max_retries=int(conf['max_reconnect_attempts']),

@@ -246,6 +246,7 @@ class ControlDriver(control.ControlDriver):
     option ``namespace`` prefixes every key)."""
 
     name = 'redis'
+    option_group = 'drivers:management_store:redis'
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         super().__init__(uri, options)

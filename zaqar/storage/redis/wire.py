@@ -5,7 +5,9 @@ command (about 20 µs here, as much as the localhost round trip itself).
 The driver retries on its own (resilience.py), so it packs the command,
 writes it on a connection from the client's pool and reads the reply. A
 batch is several commands written at once and read back in order: still
-one round trip.
+one round trip. With ``replicas`` set, a script call is followed by
+``WAIT`` in the same batch and fails like a lost connection unless enough
+replicas confirmed it (see connection.py).
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from redis import exceptions as redis_errors
 class Wire:
     """Send commands through ``pool`` (a redis-py ConnectionPool)."""
 
-    def __init__(self, pool: Any, scripts: Any):
+    def __init__(self, pool: Any, scripts: Any, replicas: int = 0,
+                 wait_timeout: int = 1000):
         self.pool = pool
         self.scripts = scripts
+        self.replicas = replicas
+        self._wait = ('WAIT', replicas, wait_timeout)
         # redis-py < 5.3 wants a command name (any will do).
         parameter = inspect.signature(pool.get_connection).parameters.get(
             'command_name')
@@ -81,4 +86,11 @@ class Wire:
     def script(self, name: str, keys: Sequence[str],
                args: Sequence[Any]) -> Any:
         """EVALSHA one of the driver's scripts (NOSCRIPT raises)."""
-        return self.call(*self.scripts.command(name, keys, args))
+        command = self.scripts.command(name, keys, args)
+        if not self.replicas:
+            return self.call(*command)
+        reply, confirmed = self.batch((command, self._wait))
+        if int(confirmed) < self.replicas:
+            raise redis_errors.ConnectionError(
+                f'{confirmed} of {self.replicas} replicas confirmed a write')
+        return reply

@@ -38,6 +38,9 @@ class DataDriver(base.DataDriver):
 
     name = 'sqlalchemy'
     capabilities = ('FIFO', 'CLAIMS', 'DURABILITY', 'AOD', 'HIGH_THROUGHPUT')
+    uri_schemes = ('sqlite', 'postgresql', 'mysql', 'mariadb')
+    option_group = 'drivers:message_store:sqlalchemy'
+    embedded_default = True
 
     def __init__(self, uri: str | None = None,
                  options: dict[str, Any] | None = None):

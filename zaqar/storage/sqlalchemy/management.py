@@ -206,6 +206,8 @@ class ControlDriver(control.ControlDriver):
     """
 
     name = 'sqlalchemy'
+    option_group = 'drivers:management_store:sqlalchemy'
+    embedded_default = True
 
     def __init__(self, uri: str | None = None,
                  options: dict[str, Any] | None = None):

@@ -8,6 +8,8 @@ from typing import Any
 
 import msgpack
 
+from zaqar.common import strict_json
+
 # Integers must fit a signed 64-bit field in every backend (as over HTTP).
 INT_BOUND = 2 ** 63
 
@@ -16,19 +18,9 @@ class DecodeError(ValueError):
     """A frame that does not hold a JSON-compatible document."""
 
 
-def _bounded_int(text: str) -> int:
-    value = int(text)
-    if not -INT_BOUND <= value < INT_BOUND:
-        raise ValueError(f'integer {text[:20]} is too large')
-    return value
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f'{name} is not a JSON number')
-
-
 def _check_json_types(document: Any) -> None:
     """Refuse what MessagePack can carry but JSON (and storage) cannot."""
+    strict_json.check_depth(document)
     stack = [document]
     while stack:
         value = stack.pop()
@@ -64,8 +56,7 @@ def decode(frame: str | bytes) -> Any:
             document = msgpack.unpackb(frame, raw=False)
             _check_json_types(document)
             return document
-        return json.loads(frame, parse_int=_bounded_int,
-                          parse_constant=_no_constant)
+        return strict_json.loads(frame)
     except Exception as exc:  # noqa: BLE001 - any decoder failure is the client's
         kind = 'binary (MessagePack)' if binary else 'text (JSON)'
         raise DecodeError(f"Can't decode {kind} request. "

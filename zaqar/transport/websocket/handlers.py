@@ -2,7 +2,7 @@
 
 Each handler reads its (schema-checked) request body, calls the same
 ``zaqar.api`` operation HTTP calls, through ``actions.dispatch``, and
-renders the result the way section 14 shows it. Handlers block on storage,
+renders the result as WebSocket clients expect it. Handlers block on storage,
 so the protocol runs them in its thread pool.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 from zaqar.api import actions
 from zaqar.api.payload import Payload
 from zaqar.common import errors
+from zaqar.transport import home
 from zaqar.transport.websocket import render
-from zaqar.transport.wsgi.controllers.v2 import home
 
 Result = tuple[int, Any]
 Handler = Callable[[Any, Any, dict], Result]

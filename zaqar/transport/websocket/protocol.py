@@ -162,9 +162,6 @@ class Connection:
             else:
                 status, result = await self.in_thread(
                     handlers.HANDLERS[action], self.server.svc, ctx, body)
-                if action == 'message_post':
-                    self.server.push.nudge(ctx.project_id,
-                                           body['queue_name'])
         except errors.APIError as exc:
             return request, exc.status, render.api_error(exc, body)
         except Exception:

@@ -1,6 +1,6 @@
 """Where pushed messages come from: the PushSource interface and its polling source.
 
-DECISIONS asks push to go through the webhook delivery pipeline
+Push goes through the webhook delivery pipeline
 (``zaqar/notification/``). Until that pipeline exists, ``PollingPushSource``
 stands in: ONE background task per server process reads every queue that
 has push subscribers, from a per-queue marker, and hands new messages to

@@ -1,4 +1,4 @@
-"""Operation results and errors as WebSocket response documents (section 14)."""
+"""Operation results and errors as WebSocket response documents."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
-from zaqar.transport.wsgi import render as http_render
+from zaqar.transport import documents
 
 API = 'v2'
 
@@ -40,16 +40,16 @@ def messages(found: list[models.Message]) -> list[dict]:
 
 def stats(result: models.QueueStats, queue_name: str) -> dict:
     """The same document HTTP serves for a queue's stats."""
-    return http_render.stats(result, f'/v2/queues/{queue_name}')
+    return documents.stats(result, f'/v2/queues/{queue_name}')
 
 
 def iso(epoch: float) -> str:
-    return http_render.iso(epoch)
+    return documents.iso(epoch)
 
 
 def _not_found_summary(cause: BaseException | None,
                        params: dict) -> str | None:
-    """The short sentence section 14 puts under "error" for a 404."""
+    """The short sentence WebSocket clients get under "error" for a 404."""
     if isinstance(cause, storage_errors.ClaimDoesNotExist):
         return f'Claim {cause.claim_id} does not exist.'
     if isinstance(cause, storage_errors.MessageDoesNotExist):
@@ -77,6 +77,10 @@ def api_error(exc: errors.APIError, params: dict) -> dict:
     service failure (whose text may name servers), that exception's text.
     """
     text = exc.description or exc.title
+    if isinstance(exc, errors.TooManyRequests):
+        # A limit: the HTTP body, and the retry hint the header carries.
+        return {**exc.to_dict(), 'error': text,
+                'retry_after': exc.retry_after}
     if isinstance(exc, _VALIDATION) and exc.status == 400:
         return {'exception': text, 'error': None}
     cause = exc.__cause__ or exc.__context__

@@ -4,7 +4,7 @@ One asyncio process serves every connection. Blocking work (storage,
 Keystone) runs in a thread pool; push reads run in one background task
 (``push.PollingPushSource``). ``GET /healthcheck`` on the same port
 answers plain HTTP 200 for load balancers; any other path speaks the
-WebSocket protocol of the spec's section 14.
+WebSocket protocol (frames in zaqar.schemas.websocket).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import signal
 
 from websockets.asyncio import server as ws_server
 
-from zaqar.api import actions
+from zaqar.metrics import hooks as metrics_hooks
 from zaqar.transport.websocket import auth, protocol, push
 
 LOG = logging.getLogger(__name__)
@@ -70,19 +70,12 @@ class Server:
         self.push = self._push_source(bind)
         self.connections: set[protocol.Connection] = set()
         self._server: ws_server.Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _push_source(self, bind: str) -> push.PushSource:
-        """The pipeline's listener when it can be used, else polling."""
+        """The pipeline's listener (``auto``), or polling when asked for."""
         settings = self.settings
-        mode = settings.push_source
-        pipeline_ready = ('subscription_create' in actions.ACTIONS
-                          and getattr(self.svc, 'outbox', None) is not None)
-        if mode == 'auto':
-            mode = 'pipeline' if pipeline_ready else 'poll'
-        if mode == 'pipeline':
-            if not pipeline_ready:
-                raise RuntimeError('push_source = pipeline needs the '
-                                   'notification outbox of the store.')
+        if settings.push_source in ('auto', 'pipeline'):
             from zaqar.transport.websocket import listener
             return listener.PipelinePushSource(
                 self.svc, self.executor, settings.notification_bind or bind,
@@ -108,10 +101,12 @@ class Server:
             return
         connection = protocol.Connection(ws, self)
         self.connections.add(connection)
+        metrics_hooks.websocket_connections(1)
         try:
             await connection.run()
         finally:
             self.connections.discard(connection)
+            metrics_hooks.websocket_connections(-1)
 
     @staticmethod
     def _process_request(connection, request):
@@ -119,8 +114,16 @@ class Server:
             return connection.respond(http.HTTPStatus.OK, 'OK\n')
         return None
 
+    def _after_action(self, action: str, ctx, params: dict, result) -> None:
+        """A post through this server: push it without waiting for a poll."""
+        if action == 'message_post':
+            self._loop.call_soon_threadsafe(
+                self.push.nudge, ctx.project_id, params['queue_name'])
+
     async def start(self, host: str, port: int) -> list[tuple]:
         """Listen; returns the bound socket addresses."""
+        self._loop = asyncio.get_running_loop()
+        self.svc.after_action.append(self._after_action)
         await self.push.start()
         self._server = await ws_server.serve(
             self._handler, host, port,
@@ -139,6 +142,8 @@ class Server:
             await self._server.wait_closed()
             self._server = None
         await self.push.stop()
+        if self._after_action in self.svc.after_action:
+            self.svc.after_action.remove(self._after_action)
         notifier = getattr(self.svc, 'notifier', None)
         if notifier is not None:
             # The notification workers bootstrap started in this process.

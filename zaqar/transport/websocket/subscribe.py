@@ -4,9 +4,9 @@
 itself: the subscription lasts as long as the socket (or until
 ``subscription_delete``), and new messages reach it through the server's
 PushSource, in the framing (JSON text or MessagePack binary) of the
-request that subscribed. With a ``subscriber`` URL, and for the other
-subscription actions on stored subscriptions, the WebSocket calls the same
-``zaqar.api`` operations as HTTP.
+request that subscribed. Both kinds go through ``actions.dispatch``:
+stored ones as ``subscription_*``, the connection's own as
+``connection_subscription_*`` (``zaqar.api.connection_subscriptions``).
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import time
 
 from websockets.exceptions import ConnectionClosed
 
-from zaqar.api import actions, validation
+from zaqar.api import actions
 from zaqar.api.payload import Payload
-from zaqar.common import errors
-from zaqar.storage import errors as storage_errors
 from zaqar.transport.websocket import codec, render
 from zaqar.transport.websocket.push import PushSource
 
@@ -30,8 +29,6 @@ LOG = logging.getLogger(__name__)
 
 # Close code for a client that does not read its pushed frames.
 TRY_AGAIN_LATER = 1013
-# Push subscriptions one connection may hold (each is fanned out to).
-MAX_PER_CONNECTION = 100
 
 
 @dataclasses.dataclass(eq=False)
@@ -150,26 +147,48 @@ class ConnectionSubscriptions:
             self._writer = None
 
 
-# -- The subscription actions (they need the connection, so they run here) --
+# -- The subscription actions ------------------------------------------------
 
-def _stored_operations() -> bool:
-    """Whether zaqar.api serves stored (URL) subscriptions."""
-    return 'subscription_create' in actions.ACTIONS
+class _Holder:
+    """A connection's subscriptions as ``zaqar.api`` operations see them.
 
+    The operations run in the server's thread pool; adding and removing
+    push targets happens on the event loop, so those calls hop over.
+    """
 
-def _checked(conn, ctx, body: dict, rule: str) -> str:
-    """Validate the queue name and authorize; the queue name."""
-    queue = body['queue_name']
-    validation.queue_identification(queue, ctx.project_id)
-    conn.server.svc.authorize(rule, ctx)
-    return queue
+    def __init__(self, subs: ConnectionSubscriptions, binary: bool,
+                 loop: asyncio.AbstractEventLoop):
+        self.subs = subs
+        self.binary = binary
+        self.loop = loop
 
+    def _on_loop(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
-def _not_found(sub_id: str) -> errors.NotFound:
-    cause = storage_errors.SubscriptionDoesNotExist(sub_id)
-    exc = errors.NotFound(str(cause))
-    exc.__cause__ = cause
-    return exc
+    def count(self) -> int:
+        return self.subs.count()
+
+    def subscribe(self, ctx, queue: str, ttl: int, options: dict) -> str:
+        return self._on_loop(
+            self.subs.add(ctx, queue, self.binary, ttl, options)).id
+
+    def find(self, project: str, queue: str, subscription_id: str):
+        sub = self.subs.get(project, queue, subscription_id)
+        return None if sub is None else sub.document()
+
+    def listed(self, project: str, queue: str) -> list[dict]:
+        return [s.document() for s in self.subs.listed(project, queue)]
+
+    def unsubscribe(self, project: str, queue: str,
+                    subscription_id: str) -> bool:
+        sub = self.subs.get(project, queue, subscription_id)
+        if sub is None:
+            return False
+        self._on_loop(self.subs.remove(sub))
+        return True
+
+    def subscriber(self, subscription_id: str) -> str:
+        return self.subs.source.subscriber(subscription_id)
 
 
 def _int(value):
@@ -178,18 +197,9 @@ def _int(value):
     return value
 
 
-def _ttl(body: dict, limits: validation.Limits) -> int:
-    ttl = _int(body.get('ttl'))
-    if not ttl:
-        # Absent (or a falsy 0, which upstream skips too): the default.
-        return limits.default_subscription_ttl
-    if not validation.is_int(ttl):
-        raise errors.BadRequest('TTL must be an integer.')
-    if ttl < validation.MIN_SUBSCRIPTION_TTL:
-        raise errors.BadRequest(
-            f'The TTL for a subscription must be at least '
-            f'{validation.MIN_SUBSCRIPTION_TTL} seconds long.')
-    return ttl
+def _fields(body: dict, *names: str) -> Payload:
+    return Payload.from_document({k: _int(body[k]) for k in names
+                                  if k in body})
 
 
 def stored_document(sub, state) -> dict:
@@ -206,80 +216,88 @@ def stored_document(sub, state) -> dict:
     return doc
 
 
+def _call(conn, ctx, action: str, **params):
+    """Dispatch ``action`` in the server's thread pool."""
+    return conn.in_thread(actions.dispatch, conn.server.svc, ctx, action,
+                          **params)
+
+
+def _call_hopping(conn, ctx, action: str, **params):
+    """Dispatch an action whose holder waits on the event loop.
+
+    It runs outside the server's pool: the push source's own storage
+    calls need that pool while this thread waits for them, and a full
+    pool of waiting threads would never get them.
+    """
+    return asyncio.get_running_loop().run_in_executor(
+        None, functools.partial(actions.dispatch, conn.server.svc, ctx,
+                                action, **params))
+
+
+def _holder(conn, binary: bool) -> _Holder:
+    return _Holder(conn.subs, binary, asyncio.get_running_loop())
+
+
+def _local(conn) -> bool:
+    """Whether connection subscriptions live only in this process."""
+    return not conn.subs.source.stored
+
+
 async def subscription_create(conn, ctx, body: dict, binary: bool):
-    queue = _checked(conn, ctx, body, 'subscription:create')
-    svc = conn.server.svc
+    queue = body['queue_name']
     if 'subscriber' in body:
-        if not _stored_operations():
-            raise errors.BadRequest(
-                'This server does not register URL subscribers; omit '
-                '"subscriber" to subscribe this connection.')
-        created = await conn.in_thread(
-            actions.dispatch, svc, ctx, 'subscription_create',
-            queue_name=queue, payload=Payload.from_document(
-                {k: _int(body[k]) for k in ('subscriber', 'ttl', 'options')
-                 if k in body}))
-        result = {'subscription_id': created.subscription_id,
-                  'message': f'Subscription {queue} created.'}
-        if created.secret:
-            result['secret'] = created.secret
-        return 201, result
-    options = body.get('options', {})
-    if not isinstance(options, dict):
-        raise errors.BadRequest('Options must be a dict.')
-    ttl = _ttl(body, svc.limits)
-    if conn.subs.count() >= MAX_PER_CONNECTION:
-        raise errors.BadRequest(f'A connection may hold at most '
-                                f'{MAX_PER_CONNECTION} subscriptions.')
-    sub = await conn.subs.add(ctx, queue, binary, ttl, options)
-    return 201, {'subscription_id': sub.id,
-                 'message': f'Subscription {queue} created.'}
+        created = await _call(
+            conn, ctx, 'subscription_create', queue_name=queue,
+            payload=_fields(body, 'subscriber', 'ttl', 'options'))
+    else:
+        created = await _call_hopping(
+            conn, ctx, 'connection_subscription_create', queue_name=queue,
+            payload=_fields(body, 'ttl', 'options'),
+            connection=_holder(conn, binary))
+    result = {'subscription_id': created.subscription_id,
+              'message': f'Subscription {queue} created.'}
+    if created.secret:
+        result['secret'] = created.secret
+    return 201, result
 
 
 async def subscription_list(conn, ctx, body: dict, binary: bool):
-    queue = _checked(conn, ctx, body, 'subscription:get_all')
+    queue = body['queue_name']
     limit = _int(body.get('limit', 10))
     marker = body.get('marker')
-    validation.page_limit(limit,
-                          conn.server.svc.limits.max_subscriptions_per_page)
-    docs = []
-    if _stored_operations():
-        stored, _ = await conn.in_thread(
-            actions.dispatch, conn.server.svc, ctx, 'subscription_list',
-            queue_name=queue, marker=marker, limit=limit)
-        docs = [stored_document(s, None) for s in stored]
-    if not conn.subs.source.stored:
-        local = conn.subs.listed(ctx.project_id, queue)
-        docs += [s.document() for s in local
-                 if marker is None or s.id > marker]
+    stored, _ = await _call(conn, ctx, 'subscription_list', queue_name=queue,
+                            marker=marker, limit=limit)
+    docs = [stored_document(s, None) for s in stored]
+    if _local(conn):
+        local = await _call(conn, ctx, 'connection_subscription_list',
+                            queue_name=queue,
+                            connection=_holder(conn, binary))
+        docs += [d for d in local if marker is None or d['id'] > marker]
         docs = sorted(docs, key=lambda d: d['id'])[:limit]
     return 200, {'subscriptions': docs}
 
 
 async def subscription_get(conn, ctx, body: dict, binary: bool):
-    queue = _checked(conn, ctx, body, 'subscription:get')
+    queue = body['queue_name']
     sub_id = body['subscription_id']
-    sub = conn.subs.get(ctx.project_id, queue, sub_id)
-    if sub is not None and not conn.subs.source.stored:
-        return 200, sub.document()
-    if not _stored_operations():
-        raise _not_found(sub_id)
-    stored, state = await conn.in_thread(
-        actions.dispatch, conn.server.svc, ctx, 'subscription_get',
-        queue_name=queue, subscription_id=sub_id)
+    if _local(conn) and conn.subs.get(ctx.project_id, queue, sub_id):
+        return 200, await _call(conn, ctx, 'connection_subscription_get',
+                                queue_name=queue, subscription_id=sub_id,
+                                connection=_holder(conn, binary))
+    stored, state = await _call(conn, ctx, 'subscription_get',
+                                queue_name=queue, subscription_id=sub_id)
     return 200, stored_document(stored, state)
 
 
 async def subscription_delete(conn, ctx, body: dict, binary: bool):
-    queue = _checked(conn, ctx, body, 'subscription:delete')
+    queue = body['queue_name']
     sub_id = body['subscription_id']
-    sub = conn.subs.get(ctx.project_id, queue, sub_id)
-    if sub is not None:
-        await conn.subs.remove(sub)
-    elif _stored_operations():
-        await conn.in_thread(actions.dispatch, conn.server.svc, ctx,
-                             'subscription_delete', queue_name=queue,
-                             subscription_id=sub_id)
+    held = await _call_hopping(
+        conn, ctx, 'connection_subscription_delete', queue_name=queue,
+        subscription_id=sub_id, connection=_holder(conn, binary))
+    if not held:
+        await _call(conn, ctx, 'subscription_delete', queue_name=queue,
+                    subscription_id=sub_id)
     return 204, f'Subscription {sub_id} removed.'
 
 

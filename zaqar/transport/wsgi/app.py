@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 import pecan
-import webob
-from oslo_middleware import healthcheck
 
 from zaqar.conf import opts as conf_opts
+from zaqar.serving import limits as serving_limits
 from zaqar.transport.wsgi import (
+    body_limit,
     filters,
+    healthcheck,
     hooks,
     pecan_speedups,
     request_id,
@@ -19,21 +20,6 @@ from zaqar.transport.wsgi import (
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)
-
-
-class _HealthcheckMount:
-    """Serve oslo.middleware's healthcheck at /healthcheck, the app elsewhere."""
-
-    PATH = '/healthcheck'
-
-    def __init__(self, app, conf):
-        self.app = app
-        self.healthcheck = healthcheck.Healthcheck(None, conf)
-
-    def __call__(self, environ, start_response):
-        if environ.get('PATH_INFO') == self.PATH:
-            return self.healthcheck(environ, start_response)
-        return self.app(environ, start_response)
 
 
 class _ServiceInjector:
@@ -70,26 +56,60 @@ def make_app(service):
         use_context_locals=True,
         # Plain WebOb requests: Pecan's subclass wraps every attribute
         # access in a try block; ErrorHook maps undecodable input to 400.
-        request_cls=webob.Request,
+        request_cls=pecan_speedups.Request,
     )
     app = _ServiceInjector(app, service)
     if auth_enabled:
         from zaqar.transport.wsgi import auth
-        authenticated = auth.wrap(app, conf)
+
+        def authenticate(inner):
+            return auth.wrap(inner, conf)
     else:
         LOG.warning('Authentication is OFF (development mode): the project '
                     'comes from the X-Project-ID header.')
-        authenticated = app
+
+        def authenticate(inner):
+            return inner
+    authenticated = authenticate(app)
     # Outermost last: a signed request is checked first and skips auth;
     # a load balancer's /healthcheck needs no headers; proxy headers fix
     # scheme/host before anything reads them; CORS answers preflights
     # before any check; every response (errors included) carries
-    # x-openstack-request-id.
+    # x-openstack-request-id; no body over the limit gets past the
+    # outermost layer.
     app = signed.SignedURLCheck(app, authenticated, service.signing_key)
-    app = _HealthcheckMount(app, conf)
+    app = healthcheck.Mount(app, conf, service, authenticate, auth_enabled)
+    if conf.metrics.enabled:
+        # Times everything inside; /metrics goes through authentication.
+        from zaqar.metrics import setup as metrics_setup
+        app = metrics_setup.wrap_wsgi(app, service, authenticate,
+                                      auth_enabled)
     if _proxy_headers_enabled(conf):
         app = filters.HTTPProxyToWSGI(app, conf)
     conf_opts.set_defaults()
     app = filters.CORS(app, conf)
     app = request_id.RequestId(app)
+    app = body_limit.BodyLimit(app, serving_limits.body_limit(conf))
     return app
+
+
+# ``zaqar.transport.wsgi.app:application``, where the reference's WSGI
+# deployments point (uWSGI, gunicorn, mod_wsgi). Built on first access, so
+# importing this module (make_app above) builds no service.
+def _application():
+    from zaqar.cmd import common
+    return common.build_wsgi_app(common.config_files_from_env())
+
+
+def __getattr__(name: str):
+    if name == 'application':
+        globals()['application'] = _application()
+        return globals()['application']
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
+
+if __name__ not in ('zaqar.transport.wsgi.app', '__main__'):
+    # Loaded as a script file (mod_wsgi's WSGIScriptAlias to a copy of this
+    # file, uWSGI --wsgi-file): those look ``application`` up in the
+    # file's namespace, where a module __getattr__ is not consulted.
+    application = _application()

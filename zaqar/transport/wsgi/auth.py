@@ -24,14 +24,39 @@ _DESCRIPTIONS = {
 
 
 class _Marker:
-    """Records that auth_token let the request through."""
+    """Records that auth_token let the request through with a valid token.
+
+    With ``delay_auth_decision = true`` auth_token lets requests without a
+    valid token through too (``X-Identity-Status: Invalid``), leaving the
+    decision to the service: ours is a 401, whatever that option says.
+    """
 
     def __init__(self, app):
         self.app = app
+        # WWW-Authenticate of our 401s, set once auth_token's options exist.
+        self.challenge: list[tuple[str, str]] = []
 
     def __call__(self, environ, start_response):
+        if environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed':
+            return _refusal('401 Unauthorized', self.challenge,
+                            start_response)
         environ[_REACHED] = True
         return self.app(environ, start_response)
+
+
+def _refusal(status: str, headers: list, start_response) -> list[bytes]:
+    """Answer ``status`` with the API's JSON error body."""
+    doc = {'title': status}
+    code = int(status[:3])
+    if code in _DESCRIPTIONS:
+        doc['description'] = _DESCRIPTIONS[code]
+    data = json.dumps(doc).encode()
+    headers = [(k, v) for k, v in headers
+               if k.lower() not in ('content-type', 'content-length')]
+    headers += [('Content-Type', 'application/json'),
+                ('Content-Length', str(len(data)))]
+    start_response(status, headers)
+    return [data]
 
 
 class _JSONRefusals:
@@ -58,17 +83,8 @@ class _JSONRefusals:
             pass
         if hasattr(body, 'close'):
             body.close()
-        code = int(captured['status'][:3])
-        doc = {'title': captured['status']}
-        if code in _DESCRIPTIONS:
-            doc['description'] = _DESCRIPTIONS[code]
-        data = json.dumps(doc).encode()
-        headers = [(k, v) for k, v in captured['headers']
-                   if k.lower() not in ('content-type', 'content-length')]
-        headers += [('Content-Type', 'application/json'),
-                    ('Content-Length', str(len(data)))]
-        start_response(captured['status'], headers)
-        return [data]
+        return _refusal(captured['status'], captured['headers'],
+                        start_response)
 
 
 class _PublicVersions:
@@ -88,6 +104,11 @@ class _PublicVersions:
 
 def wrap(app, conf):
     """Put auth_token in front of ``app``; it reads [keystone_authtoken]."""
-    protected = auth_token.AuthProtocol(_Marker(app),
-                                        {'oslo_config_config': conf})
+    marker = _Marker(app)
+    protected = auth_token.AuthProtocol(marker, {'oslo_config_config': conf})
+    # auth_token registered its options while it was being built.
+    group = conf.keystone_authtoken
+    uri = group.www_authenticate_uri or group.auth_uri
+    if uri:
+        marker.challenge = [('WWW-Authenticate', f'Keystone uri="{uri}"')]
     return _PublicVersions(app, _JSONRefusals(protected))

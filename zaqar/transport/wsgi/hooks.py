@@ -12,7 +12,7 @@ from pecan import hooks
 from zaqar.api import context as zcontext
 from zaqar.api import validation
 from zaqar.common import errors
-from zaqar.transport.wsgi import render, signed
+from zaqar.transport.wsgi import render, signed, v1_1_routes
 
 LOG = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def context() -> zcontext.RequestContext:
 
 
 class ContextHook(hooks.PecanHook):
-    """Run the spec's request checks in order and build the context."""
+    """Run the v2 request checks in order and build the context."""
 
     priority = 10
 
@@ -64,7 +64,8 @@ class ContextHook(hooks.PecanHook):
             raise errors.NotAcceptable()
         # Negotiation is done: keep Pecan's own (per-controller) out of it.
         req.pecan['content_type'] = 'application/json'
-        if not req.path_info.startswith('/v2'):
+        if not (req.path_info.startswith('/v2')
+                or v1_1_routes.serves(req.path_info)):
             return
         headers = req.headers
         client_id = validation.client_id(headers.get('Client-ID'),
@@ -89,13 +90,15 @@ class ContextHook(hooks.PecanHook):
             role_list = []
         else:
             role_list = list(DEV_DEFAULT_ROLES)
-        req.environ['zaqar.context'] = zcontext.RequestContext(
+        # from_environ reads the request ids (and keystonemiddleware's
+        # identity headers); what the checks above decided overrides them.
+        req.environ['zaqar.context'] = zcontext.RequestContext.from_environ(
+            req.environ,
             client_id=client_id,
             project_id=project,
             user_id=headers.get('X-User-ID'),
             roles=role_list,
             auth_token=headers.get('X-Auth-Token'),
-            request_id=req.environ.get('openstack.request_id'),
             is_admin='admin' in role_list,
         )
 

@@ -1,4 +1,4 @@
-"""Query-string parsing with the spec's error wording (falcon-compatible)."""
+"""Query-string parsing with the reference's error wording (falcon-compatible)."""
 
 from __future__ import annotations
 

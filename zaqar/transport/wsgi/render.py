@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -10,6 +9,8 @@ from urllib.parse import urlencode
 import webob
 
 from zaqar.storage import models
+from zaqar.transport.documents import iso as iso  # both transports'
+from zaqar.transport.documents import stats as stats  # both transports'
 
 JSON = 'application/json'
 
@@ -50,6 +51,15 @@ def message(msg: models.Message, base: str) -> dict:
     return body
 
 
+def popped_message(msg: models.Message, base: str) -> dict:
+    """A popped message: the reference's pop answer also names the claim
+    that took it and how often it had been claimed."""
+    body = message(msg, base)
+    body['claim_id'] = msg.claim_id
+    body['claim_count'] = msg.claim_count
+    return body
+
+
 def next_link(path: str, params: dict[str, Any], marker: str) -> dict:
     query = {k: _qs(v) for k, v in params.items() if v is not None}
     query['marker'] = marker
@@ -60,20 +70,3 @@ def _qs(value: Any) -> str:
     if isinstance(value, bool):
         return 'true' if value else 'false'
     return str(value)
-
-
-def iso(epoch: float) -> str:
-    return datetime.datetime.fromtimestamp(
-        epoch, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-def stats(result: models.QueueStats, base: str) -> dict:
-    counts: dict[str, Any] = {'claimed': result.claimed, 'free': result.free,
-                              'total': result.total}
-    if result.total:
-        for key, stamp in (('oldest', result.oldest),
-                           ('newest', result.newest)):
-            if stamp is not None:
-                counts[key] = {'age': stamp.age, 'created': iso(stamp.created),
-                               'href': f'{base}/messages/{stamp.id}'}
-    return {'messages': counts}

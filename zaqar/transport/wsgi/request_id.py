@@ -1,5 +1,9 @@
 """x-openstack-request-id on every response, as plain WSGI.
 
+A caller's own ``X-OpenStack-Request-ID`` (another service calling this
+one) becomes the request's global request id, which the context carries to
+logs and notifications.
+
 oslo.middleware's RequestId re-wraps responses in WebOb, which rewrites
 relative Location headers into absolute ones; this one passes them through.
 """
@@ -8,14 +12,22 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import uuid
 
-_random = random.Random()
+# Request ids are public correlation ids, not secrets.
+_random = random.Random()  # nosec B311
 # Forked workers must not replay the parent's sequence.
 os.register_at_fork(after_in_child=_random.seed)
 
 ENV_KEY = 'openstack.request_id'
+GLOBAL_ENV_KEY = 'openstack.global_request_id'
 HEADER = 'x-openstack-request-id'
+# A caller's X-OpenStack-Request-ID is taken as the global request id only
+# in the form OpenStack services generate (req-<uuid>), so logs and
+# notifications carry no arbitrary text from the caller.
+_GLOBAL_ID = re.compile(
+    r'^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 
 
 def _new_request_id() -> str:
@@ -30,6 +42,9 @@ class RequestId:
     def __call__(self, environ, start_response):
         request_id = _new_request_id()
         environ[ENV_KEY] = request_id
+        incoming = environ.get('HTTP_X_OPENSTACK_REQUEST_ID')
+        if incoming and _GLOBAL_ID.match(incoming):
+            environ[GLOBAL_ENV_KEY] = incoming
 
         def start(status, headers, exc_info=None):
             headers = [h for h in headers if h[0].lower() != HEADER]

@@ -37,6 +37,8 @@ class PooledBootstrapTest(base.StoreTestCase):
         self.check_router(self.conf(f"""
             [DEFAULT]
             pooling = true
+            [drivers]
+            management_store = sqlalchemy
             [drivers:management_store:sqlalchemy]
             uri = sqlite:///{os.path.join(self.dir, 'm.db')}
             [pooling:catalog]

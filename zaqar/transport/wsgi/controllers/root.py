@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pecan
 
+from zaqar.transport import home
 from zaqar.transport.wsgi import render
-from zaqar.transport.wsgi.controllers import base
+from zaqar.transport.wsgi.controllers import base, v1_1
 from zaqar.transport.wsgi.controllers.v2 import (
     flavors,
     health,
-    home,
     openapi,
     pools,
     queues,
@@ -57,6 +57,8 @@ class V2(base.Resource):
 class Root(base.Resource):
     def __init__(self, admin_mode: bool):
         self.v2 = V2(admin_mode)
+        # Heat guest tooling's few v1.1 routes (a dotted segment, as above).
+        setattr(self, 'v1.1', v1_1.V1_1())
 
     def on_get(self):
         return render.response(300, VERSIONS)

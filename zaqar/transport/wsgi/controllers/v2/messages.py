@@ -62,7 +62,7 @@ class MessageCollection(base.Resource):
         if popped is None:
             return render.no_content()
         return render.response(200, {'messages': [
-            render.message(m, self.base) for m in popped]})
+            render.popped_message(m, self.base) for m in popped]})
 
     @pecan.expose()
     def _lookup(self, message_id, *remainder):

@@ -40,6 +40,7 @@ PARAMETERS = {
                          'when authentication is on); at most 256 '
                          'characters on routes naming a queue.', True),
     'queue_name': _param(_Q, 'path', common.NAME, 'Queue name.'),
+    'topic_name': _param('topic_name', 'path', common.NAME, 'Topic name.'),
     'message_id': _param('message_id', 'path', {'type': 'string'},
                          'Message id.'),
     'claim_id_path': _param('claim_id', 'path', {'type': 'string'},
@@ -238,7 +239,8 @@ OPERATIONS = (
               'subscription_delete', 'Delete a subscription.',
               'subscriptions', {204: ok('Deleted.'), **_errors(404)},
               (_Q, 'subscription_id')),
-    Operation('subscription', 'put', _SUBS + '/{subscription_id}/confirm',
+    Operation('subscription_confirm', 'put',
+              _SUBS + '/{subscription_id}/confirm',
               'subscription_confirm', 'Confirm (or revoke) a subscription.',
               'subscriptions', {204: ok('Done.'), **_errors(404)},
               (_Q, 'subscription_id'), 'subscriptions.CONFIRM', True),
@@ -291,3 +293,86 @@ OPERATIONS = (
               'flavor_delete', 'Delete a flavor.', 'flavors',
               {204: ok('Deleted.'), **_errors(404)}, ('flavor_name',)),
 )
+
+
+# Topic operations whose body may be left out.
+_OPTIONAL_BODY = ('topic_create', 'topic_purge')
+
+
+def _topic_operations() -> tuple[Operation, ...]:
+    """/v2/topics: queue-shaped routes whose posts fan out, never kept."""
+    topic = '/v2/topics/{topic_name}'
+    subs = topic + '/subscriptions'
+    name = ('topic_name',)
+    sub = name + ('subscription_id',)
+    rows = (
+        # (rel, method, path, operationId, summary, responses, params, body)
+        ('topics', 'get', '/v2/topics', 'topic_list', 'List topics.',
+         {200: ok('A page of topics.', 'queues.LIST')},
+         _PAGE + ('detailed', 'name', 'with_count'), None),
+        ('topic', 'put', topic, 'topic_create', 'Create a topic.',
+         {201: ok('Created.'), 204: ok('Already exists.')}, name,
+         'queues.METADATA'),
+        ('topic', 'get', topic, 'topic_get', 'Topic metadata.',
+         {200: ok('Metadata.', 'queues.METADATA_RESPONSE')}, name, None),
+        ('topic', 'patch', topic, 'topic_update',
+         'Change topic metadata with JSON-patch operations.',
+         {200: ok('The new metadata.', 'queues.METADATA_RESPONSE'),
+          409: ok('Conflict.', 'common.ERROR'),
+          415: ok('Wrong Content-Type.', 'common.ERROR')}, name,
+         'queues.PATCH'),
+        ('topic', 'delete', topic, 'topic_delete', 'Delete a topic.',
+         {204: ok('Deleted (or never existed).')}, name, None),
+        ('topic_stats', 'get', topic + '/stats', 'topic_stats',
+         'Always zero counts: a topic keeps no messages.',
+         {200: ok('Stats.', 'queues.STATS')}, name, None),
+        ('topic_purge', 'post', topic + '/purge', 'topic_purge',
+         'Remove the topic\'s subscriptions.', {204: ok('Purged.')}, name,
+         'queues.PURGE'),
+        ('topic_messages', 'post', topic + '/messages', 'topic_message_post',
+         'Deliver messages to every subscriber (nothing is kept).',
+         {201: ok('Posted.', 'messages.POST_RESPONSE')}, name,
+         'messages.POST'),
+        ('topic_messages', 'get', topic + '/messages', 'topic_message_list',
+         'Always an empty page.', {200: ok('Messages.', 'messages.LIST')},
+         name + ('limit',), None),
+        ('topic_message', 'get', topic + '/messages/{message_id}',
+         'topic_message_get', 'Always 404: messages are not kept.', {},
+         name + ('message_id',), None),
+        ('topic_message', 'delete', topic + '/messages/{message_id}',
+         'topic_message_delete', 'Nothing to delete (idempotent).',
+         {204: ok('Done.')}, name + ('message_id',), None),
+        ('topic_subscriptions', 'post', subs, 'topic_subscription_create',
+         'Subscribe to the topic.',
+         {201: ok('Subscribed.', 'subscriptions.CREATE_RESPONSE'),
+          409: ok('Conflict.', 'common.ERROR')}, name,
+         'subscriptions.CREATE'),
+        ('topic_subscriptions', 'get', subs, 'topic_subscription_list',
+         'List the topic\'s subscriptions.',
+         {200: ok('A page.', 'subscriptions.LIST')}, name + _PAGE, None),
+        ('topic_subscription', 'get', subs + '/{subscription_id}',
+         'topic_subscription_get', 'Get a subscription.',
+         {200: ok('It.', 'subscriptions.SUBSCRIPTION')}, sub, None),
+        ('topic_subscription', 'patch', subs + '/{subscription_id}',
+         'topic_subscription_update', 'Change a subscription.',
+         {204: ok('Changed.'), 409: ok('Conflict.', 'common.ERROR')}, sub,
+         'subscriptions.UPDATE'),
+        ('topic_subscription', 'delete', subs + '/{subscription_id}',
+         'topic_subscription_delete', 'Delete a subscription.',
+         {204: ok('Deleted.')}, sub, None),
+        ('topic_subscription_confirm', 'put',
+         subs + '/{subscription_id}/confirm', 'topic_subscription_confirm',
+         'Confirm (or revoke) a subscription.', {204: ok('Done.')}, sub,
+         'subscriptions.CONFIRM'),
+    )
+    return tuple(
+        Operation(rel, method, path, op_id, summary, 'topics',
+                  {**responses, **_errors(404)}, params, body,
+                  body is not None and op_id not in _OPTIONAL_BODY,
+                  queues.PATCH_MEDIA_TYPE if method == 'patch'
+                  and rel == 'topic' else 'application/json')
+        for rel, method, path, op_id, summary, responses, params, body
+        in rows)
+
+
+OPERATIONS += _topic_operations()

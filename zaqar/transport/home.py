@@ -1,4 +1,4 @@
-"""The v2 home document (JSON-Home), rendered once at import."""
+"""The v2 home document (JSON-Home) both transports serve."""
 
 from __future__ import annotations
 
@@ -62,7 +62,35 @@ _PROJECT_RESOURCES = [
      '/v2/queues/{queue_name}/subscriptions/{subscriptions_id}',
      {'queue_name': 'param/queue_name',
       'subscriptions_id': 'param/subscriptions_id'}, ['PATCH']),
+    ('subscription_confirm',
+     '/v2/queues/{queue_name}/subscriptions/{subscriptions_id}/confirm',
+     {'queue_name': 'param/queue_name',
+      'subscriptions_id': 'param/subscriptions_id'}, ['PUT']),
     ('ping', '/v2/ping', None, ['GET']),
+]
+
+# Topics: fan-out targets (zaqar.api.topics), one relation per path.
+_TOPIC = '/v2/topics/{topic_name}'
+_T = {'topic_name': 'param/topic_name'}
+_TOPIC_RESOURCES = [
+    ('topics', '/v2/topics{?marker,limit,detailed}',
+     {'marker': 'param/marker', 'limit': 'param/topic_limit',
+      'detailed': 'param/detailed'}, ['GET']),
+    ('topic', _TOPIC, _T, ['GET', 'PUT', 'DELETE', 'PATCH']),
+    ('topic_stats', _TOPIC + '/stats', _T, ['GET']),
+    ('topic_purge', _TOPIC + '/purge', _T, ['POST']),
+    ('topic_messages', _TOPIC + '/messages', _T, ['GET', 'POST']),
+    ('topic_message', _TOPIC + '/messages/{message_id}',
+     dict(_T, message_id='param/message_id'), ['GET', 'DELETE']),
+    ('topic_subscriptions', _TOPIC + '/subscriptions{?marker,limit}',
+     dict(_T, marker='param/marker', limit='param/subscription_limit'),
+     ['GET', 'POST']),
+    ('topic_subscription', _TOPIC + '/subscriptions/{subscriptions_id}',
+     dict(_T, subscriptions_id='param/subscriptions_id'),
+     ['GET', 'PATCH', 'DELETE']),
+    ('topic_subscription_confirm',
+     _TOPIC + '/subscriptions/{subscriptions_id}/confirm',
+     dict(_T, subscriptions_id='param/subscriptions_id'), ['PUT']),
 ]
 
 _ADMIN_RESOURCES = [
@@ -92,7 +120,7 @@ def _entry(href, href_vars, allow):
 
 def render(admin_mode: bool, extra: list | None = None) -> bytes:
     """The pretty-printed JSON-Home document for this deployment."""
-    entries = list(_PROJECT_RESOURCES) + list(extra or [])
+    entries = _PROJECT_RESOURCES + _TOPIC_RESOURCES + list(extra or [])
     if admin_mode:
         entries += _ADMIN_RESOURCES
     resources = {f'rel/{rel}': _entry(href, href_vars, allow)

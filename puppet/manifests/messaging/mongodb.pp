@@ -1,0 +1,51 @@
+# == Class: zaqar::messaging::mongodb
+#
+# [drivers:message_store:mongodb]: MongoDB as the message store (queues, messages, claims, subscriptions).
+# Select it with zaqar::message_store => 'mongodb'.
+#
+# === Parameters
+#
+# [*uri*]
+#   mongodb://host[:port][,host...][/?options].
+# [*database*]
+#   Database name.
+# [*replicaset*], [*ssl*], [*ssl_keyfile*], [*ssl_certfile*],
+# [*ssl_cert_reqs*], [*ssl_ca_certs*]
+#   Replica set and TLS options of the same names.
+# [*max_attempts*], [*max_retry_sleep*], [*max_retry_jitter*],
+# [*max_reconnect_attempts*], [*reconnect_sleep*]
+#   Retries of conflicting writes and of lost connections.
+#
+class zaqar::messaging::mongodb (
+  $uri                    = $::os_service_default,
+  $database               = $::os_service_default,
+  $replicaset             = $::os_service_default,
+  $ssl                    = $::os_service_default,
+  $ssl_keyfile            = $::os_service_default,
+  $ssl_certfile           = $::os_service_default,
+  $ssl_cert_reqs          = $::os_service_default,
+  $ssl_ca_certs           = $::os_service_default,
+  $max_attempts           = $::os_service_default,
+  $max_retry_sleep        = $::os_service_default,
+  $max_retry_jitter       = $::os_service_default,
+  $max_reconnect_attempts = $::os_service_default,
+  $reconnect_sleep        = $::os_service_default,
+) {
+  include zaqar::deps
+
+  zaqar_config {
+    'drivers:message_store:mongodb/uri':                    value => $uri, secret => true;
+    'drivers:message_store:mongodb/database':               value => $database;
+    'drivers:message_store:mongodb/replicaset':             value => $replicaset;
+    'drivers:message_store:mongodb/ssl':                    value => $ssl;
+    'drivers:message_store:mongodb/ssl_keyfile':            value => $ssl_keyfile;
+    'drivers:message_store:mongodb/ssl_certfile':           value => $ssl_certfile;
+    'drivers:message_store:mongodb/ssl_cert_reqs':          value => $ssl_cert_reqs;
+    'drivers:message_store:mongodb/ssl_ca_certs':           value => $ssl_ca_certs;
+    'drivers:message_store:mongodb/max_attempts':           value => $max_attempts;
+    'drivers:message_store:mongodb/max_retry_sleep':        value => $max_retry_sleep;
+    'drivers:message_store:mongodb/max_retry_jitter':       value => $max_retry_jitter;
+    'drivers:message_store:mongodb/max_reconnect_attempts': value => $max_reconnect_attempts;
+    'drivers:message_store:mongodb/reconnect_sleep':        value => $reconnect_sleep;
+  }
+}

@@ -1,0 +1,26 @@
+# == Class: zaqar::messaging::redis
+#
+# [drivers:message_store:redis]: Redis as the message store (queues, messages, claims, subscriptions).
+# Select it with zaqar::message_store => 'redis'.
+#
+# === Parameters
+#
+# [*uri*]
+#   redis://[:password@]host[:port][?dbid=N], rediss://, redis+sentinel://
+#   or redis+cluster://.
+# [*max_reconnect_attempts*], [*reconnect_sleep*]
+#   Retries on a lost connection, and the pause between them.
+#
+class zaqar::messaging::redis (
+  $uri                    = $::os_service_default,
+  $max_reconnect_attempts = $::os_service_default,
+  $reconnect_sleep        = $::os_service_default,
+) {
+  include zaqar::deps
+
+  zaqar_config {
+    'drivers:message_store:redis/uri':                    value => $uri, secret => true;
+    'drivers:message_store:redis/max_reconnect_attempts': value => $max_reconnect_attempts;
+    'drivers:message_store:redis/reconnect_sleep':        value => $reconnect_sleep;
+  }
+}

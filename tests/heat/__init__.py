@@ -1,0 +1,1 @@
+"""Heat integration: the server's Heat-facing behaviour and a real Heat."""

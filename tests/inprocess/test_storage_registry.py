@@ -1,0 +1,79 @@
+"""Storage drivers describe themselves; bootstrap and pools ask the registry."""
+
+from __future__ import annotations
+
+import testtools
+from oslo_config import cfg
+
+import zaqar.conf
+from tests.inprocess import entry_points
+from zaqar import bootstrap
+from zaqar.common.errors import ConfigError
+from zaqar.storage import loader
+
+_DRIVER = '''
+from zaqar.storage.sqlalchemy import driver
+
+
+class DataDriver(driver.DataDriver):
+    name = 'lite'
+    uri_schemes = ('lite',)
+'''
+
+
+def _conf(**drivers) -> cfg.ConfigOpts:
+    conf = cfg.ConfigOpts()
+    zaqar.conf.register_opts(conf)
+    conf([], project='zaqar', default_config_files=[])
+    for name, value in drivers.items():
+        conf.set_override(name, value, group='drivers')
+    return conf
+
+
+class DriverRegistryTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        loader._scheme_drivers.cache_clear()
+        self.addCleanup(loader._scheme_drivers.cache_clear)
+
+    def test_every_selectable_driver_names_a_registered_group(self):
+        conf = _conf()
+        for namespace in (loader.DATA_NAMESPACE, loader.CONTROL_NAMESPACE):
+            for name in loader.driver_names(namespace):
+                cls = loader.driver_class(namespace, name)
+                if name == 'pooled':
+                    self.assertIsNone(cls.option_group)
+                    continue
+                self.assertIn('uri', conf[cls.option_group], name)
+
+    def test_pool_uris_pick_their_driver(self):
+        for uri, name in (('sqlite:///x.db', 'sqlalchemy'),
+                          ('postgresql+psycopg://h/db', 'sqlalchemy'),
+                          ('redis+sentinel://h:26379', 'redis'),
+                          ('mongodb+srv://cluster', 'mongodb')):
+            self.assertEqual(name, loader.driver_name_for_uri(uri), uri)
+        self.assertRaises(loader.UnknownDriver, loader.driver_name_for_uri,
+                          'ftp://host')
+
+    def test_a_new_driver_brings_its_uri_scheme(self):
+        entry_points.install(self, _DRIVER, {
+            loader.DATA_NAMESPACE: 'lite = {module}:DataDriver'})
+        self.assertEqual('lite', loader.driver_name_for_uri('lite:///x'))
+        self.assertIn('lite', loader.driver_names(loader.DATA_NAMESPACE))
+
+    def test_unknown_or_unselectable_stores_are_refused_by_name(self):
+        for name in ('swift', 'pooled', 'nosuch'):
+            error = self.assertRaises(
+                ConfigError, bootstrap.storage_from_conf,
+                _conf(message_store=name))
+            self.assertIn(f'message_store = {name!r} is not one of',
+                          str(error))
+            self.assertIn('sqlalchemy', str(error))
+            self.assertNotIn('pooled,', str(error))
+
+    def test_a_network_store_needs_its_uri(self):
+        error = self.assertRaises(ConfigError, bootstrap.storage_from_conf,
+                                  _conf(message_store='mongodb'))
+        self.assertEqual('[drivers:message_store:mongodb] uri must be set.',
+                         str(error))

@@ -1,0 +1,102 @@
+"""Subscriber schemes come from the entry-point registry, one entry each."""
+
+from __future__ import annotations
+
+import uuid
+
+import testtools
+
+from tests.inprocess import entry_points
+from tests.inprocess.app import InProcessApp
+from zaqar.notification import confirm, outcome, pipeline, subscribers
+from zaqar.storage import scope
+
+DEFAULT_SCHEMES = ('http', 'https', 'mailto', 'trust+http', 'trust+https')
+
+
+class RegistryTest(testtools.TestCase):
+
+    def test_every_default_subscriber_type_has_an_entry(self):
+        registry = subscribers.registry()
+        for name in DEFAULT_SCHEMES:
+            self.assertIsInstance(registry.get(name), subscribers.Scheme,
+                                  name)
+
+    def test_entries_say_what_the_scheme_needs(self):
+        registry = subscribers.registry()
+        self.assertTrue(registry['https'].confirmable)
+        self.assertTrue(registry['mailto'].confirmable)
+        self.assertFalse(registry['trust+https'].confirmable)
+        self.assertTrue(registry['trust+https'].needs_trust)
+        self.assertFalse(registry['http'].needs_trust)
+
+    def test_entries_validate_their_uris(self):
+        from urllib.parse import urlsplit
+        mailto = subscribers.registry()['mailto']
+        self.assertIsNone(mailto.validate(urlsplit('mailto:a@example.com')))
+        self.assertIn('address', mailto.validate(urlsplit('mailto:nobody')))
+        http = subscribers.registry()['http']
+        self.assertIn('host', http.validate(urlsplit('http:///path')))
+
+
+# The module a new scheme is: it records what it is asked to deliver.
+_PLUGIN = '''
+from zaqar.notification import outcome, subscribers
+
+SENT = []
+
+
+def _deliver(request):
+    SENT.append(request)
+    return outcome.delivered()
+
+
+def _validate(parts):
+    return None if parts.path else 'A record: subscriber needs a name.'
+
+
+SCHEME = subscribers.Scheme(deliver=_deliver, validate=_validate)
+'''
+
+
+class NewSchemeTest(testtools.TestCase):
+    """A scheme added as one module plus one entry point works end to end."""
+
+    def setUp(self):
+        super().setUp()
+        subscribers.registry.cache_clear()
+        self.addCleanup(subscribers.registry.cache_clear)
+        self.module = entry_points.install(
+            self, _PLUGIN, {subscribers.NAMESPACE: 'record = {module}:SCHEME'})
+        self.zaqar = InProcessApp(
+            '[transport]\nsubscriber_types = http,https,record\n'
+            '[notification]\nrequire_confirmation = true\n')
+        self.addCleanup(self.zaqar.close)
+
+    def test_the_registry_finds_it(self):
+        self.assertIn('record', subscribers.registry())
+
+    def test_subscribe_post_and_deliver(self):
+        project = 'p-' + uuid.uuid4().hex[:8]
+        bad = self.zaqar.request('POST', '/v2/queues/q/subscriptions',
+                                 {'subscriber': 'record:'}, project=project)
+        self.assertEqual(400, bad.status_int)
+        self.assertIn('needs a name', bad.json['description'])
+        created = self.zaqar.request(
+            'POST', '/v2/topics/t/subscriptions',
+            {'subscriber': 'record:audit', 'ttl': 3600}, project=project)
+        self.assertEqual(201, created.status_int, created.body)
+        # Not confirmable: no confirmation wait, even when required.
+        self.assertFalse(confirm.required(self.zaqar.conf, 'record:audit'))
+        self.zaqar.request('POST', '/v2/topics/t/messages',
+                           {'messages': [{'body': {'n': 1}}]},
+                           project=project)
+        notifier = pipeline.Notifier(self.zaqar.service, workers=1)
+        for delivery in self.zaqar.service.outbox.lease(
+                10, 30, project=scope.topic_project(project)):
+            self.assertEqual(outcome.DELIVERED,
+                             notifier.deliver(delivery).status)
+        [sent] = self.module.SENT
+        self.assertEqual('record:audit', sent.subscriber)
+        self.assertEqual({'n': 1}, sent.document['body'])
+        self.assertEqual('t', sent.document['topic_name'])

@@ -1,0 +1,63 @@
+"""The one mapping from storage and placement exceptions to API errors.
+
+Operations let storage exceptions through; ``actions.dispatch`` turns them
+into API errors here, so every transport answers the same failure the same
+way. An operation translates one itself only where the same exception
+means something else in its context (a missing claim while deleting a
+message is a 400, not a 404).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from zaqar.common import errors
+from zaqar.storage import control
+from zaqar.storage import errors as storage_errors
+
+LOG = logging.getLogger(__name__)
+
+NOT_FOUND = (
+    storage_errors.QueueDoesNotExist,
+    storage_errors.MessageDoesNotExist,
+    storage_errors.ClaimDoesNotExist,
+    storage_errors.SubscriptionDoesNotExist,
+    control.PoolDoesNotExist,
+    control.FlavorDoesNotExist,
+)
+CONFLICT = (control.PoolAlreadyExists, control.PoolInUse)
+CLAIMED_ELSEWHERE = (storage_errors.MessageIsClaimed,
+                     storage_errors.MessageNotClaimedBy)
+
+#: Every exception ``translate`` knows (what dispatch catches).
+MAPPED = (control.NoPoolFound, control.PlacementRefused,
+          storage_errors.StorageUnavailable, storage_errors.MessageNotClaimed,
+          control.PoolInUseByFlavor) + NOT_FOUND + CONFLICT \
+    + CLAIMED_ELSEWHERE
+
+
+def translate(exc: Exception, action: str, failure: str) -> errors.APIError:
+    """The API error for ``exc`` raised by ``action``.
+
+    :param failure: the action's "<what failed>" wording for 503s.
+    """
+    if isinstance(exc, control.NoPoolFound):
+        # Pooling with no pool for the queue: say so (still a 503).
+        LOG.warning('%s: %s', action, exc)
+        return errors.ServiceUnavailable(f'{failure}: {exc}')
+    if isinstance(exc, storage_errors.StorageUnavailable):
+        LOG.warning('%s: storage unavailable: %s', action, exc)
+        return errors.ServiceUnavailable(failure)
+    if isinstance(exc, control.PlacementRefused):
+        return errors.BadRequest(str(exc))
+    if isinstance(exc, NOT_FOUND):
+        return errors.NotFound(str(exc))
+    if isinstance(exc, CONFLICT):
+        return errors.Conflict(str(exc))
+    if isinstance(exc, control.PoolInUseByFlavor):
+        return errors.UnableToDelete(str(exc), 403)
+    if isinstance(exc, CLAIMED_ELSEWHERE):
+        return errors.MessageClaimed()
+    if isinstance(exc, storage_errors.MessageNotClaimed):
+        return errors.MessageNotClaimed()
+    raise TypeError(f'no API error for {type(exc).__name__}')

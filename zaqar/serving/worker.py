@@ -1,0 +1,74 @@
+"""A gunicorn worker process running uvicorn with the hardened protocol.
+
+gunicorn forks the workers, restarts dead ones and stops them gracefully;
+in each worker uvicorn serves the shared listening sockets. The application
+gunicorn loads for us is a :class:`zaqar.serving.bridge.WSGIBridge`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import uvicorn
+from gunicorn.arbiter import Arbiter
+from gunicorn.workers import base
+
+from zaqar.serving.protocol import HardenedHttpToolsProtocol
+
+
+def _event_loop_factory():
+    """uvloop when installed (faster), else asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    return uvloop.new_event_loop
+
+
+class UvicornWorker(base.Worker):
+    """One serving process: uvicorn on gunicorn's sockets."""
+
+    def init_signals(self) -> None:
+        # uvicorn handles SIGINT/SIGTERM itself (graceful stop); gunicorn's
+        # SIGQUIT (stop now) keeps its default action.
+        for sig in self.SIGNALS:
+            signal.signal(sig, signal.SIG_DFL)
+
+    def _config(self) -> uvicorn.Config:
+        limits = self.wsgi.limits
+        config = uvicorn.Config(
+            app=self.wsgi,
+            http=HardenedHttpToolsProtocol,
+            ws='none',
+            lifespan='on',
+            interface='asgi3',
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            proxy_headers=False,
+            timeout_keep_alive=limits.keepalive_timeout,
+            timeout_graceful_shutdown=self.cfg.graceful_timeout,
+            timeout_notify=self.timeout,
+            callback_notify=self._notify,
+            backlog=self.cfg.backlog,
+        )
+        config.zaqar_limits = limits
+        return config
+
+    async def _notify(self) -> None:
+        self.notify()
+
+    async def _serve(self) -> None:
+        server = uvicorn.Server(self._config())
+        await server.serve(sockets=self.sockets)
+        if not server.started:
+            raise SystemExit(Arbiter.WORKER_BOOT_ERROR)
+
+    def run(self) -> None:
+        loop = _event_loop_factory()()
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._serve())
+        finally:
+            loop.close()
