@@ -77,6 +77,9 @@ class ScopeEnforcementTest(unittest.TestCase):
         path = os.path.join(tmp, 'zaqar.conf')
         with open(path, 'w') as f:
             f.write(textwrap.dedent(f"""\
+                [drivers]
+                message_store = sqlalchemy
+                management_store = sqlalchemy
                 [drivers:message_store:sqlalchemy]
                 uri = sqlite:///{tmp}/z.db
                 [oslo_policy]
