@@ -8,7 +8,7 @@ from zaqar.api import gc
 from zaqar.api import service as api_service
 from zaqar.common.errors import ConfigError
 from zaqar.conf import paths
-from zaqar.storage import loader
+from zaqar.storage import loader, observed
 
 LOG = logging.getLogger(__name__)
 
@@ -80,10 +80,23 @@ def service_from_conf(conf, *, background: bool = True
                       ) -> api_service.Service:
     """The Service; ``background`` starts the expired-data sweep and,
     with ``[notification] notifier_in_api``, the notification workers."""
-    service = api_service.Service(conf, storage_from_conf(conf))
+    storage = observed.wrap(storage_from_conf(conf), _observers(conf))
+    service = api_service.Service(conf, storage)
+    if conf.metrics.enabled:
+        from zaqar.metrics import setup as metrics_setup
+        metrics_setup.install(service)
     if background:
         gc.Collector(service.storage, conf.storage.gc_interval).start()
         if conf.notification.notifier_in_api:
             from zaqar.notification import pipeline
             service.notifier = pipeline.Notifier(service).start()
     return service
+
+
+def _observers(conf) -> list:
+    """Who sees each storage call: metrics and tracing, when turned on."""
+    found = []
+    if conf.metrics.enabled:
+        from zaqar.metrics import setup as metrics_setup
+        found.append(metrics_setup.storage_observer)
+    return found

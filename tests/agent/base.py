@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,33 +26,15 @@ SECRET = 'agent-tests-' + uuid.uuid4().hex
 START_TIMEOUT = 60
 
 
-class AgentTestCase(fbase.ServerTestCase):
-    """One zaqar-server (Redis store, signed URLs on) per class."""
-
-    backend = 'redis'
-    extra_conf = f'[signed_url]\nsecret_key = {SECRET}\n'
-    # Two API workers, as the service is deployed (and the box has 2 cores).
-    workers = 2
-
-    @classmethod
-    def setUpClass(cls):
-        # ServerTestCase's set-up, with two workers.
-        cls._tmp = tempfile.mkdtemp(prefix='zaqar-agent-db-')
-        cls._backend = backends.ALL[cls.backend](fbase._ClassLevel())
-        uri, _ = cls._backend.setup()
-        cls.server = fserver.Server(uri, cls._backend.driver,
-                                    cls.extra_conf, workers=cls.workers)
-        try:
-            cls.server.start()
-        except Exception:
-            cls._cleanup_store()
-            raise
+class ProcessHelpers:
+    """RPC peers in helper processes, for a class with ``self.server``."""
 
     def setUp(self):
         super().setUp()
         self.project = 'agent-' + uuid.uuid4().hex[:12]
         self.topic = 'topic-' + uuid.uuid4().hex[:8]
         self.tmp = tempfile.mkdtemp(prefix='zaqar-agent-test-')
+        self.addCleanup(shutil.rmtree, self.tmp, True)
 
     @property
     def port(self) -> int:
@@ -76,6 +59,34 @@ class AgentTestCase(fbase.ServerTestCase):
         self.addCleanup(transport.cleanup)
         return transport
 
+    # -- zaqar-agent ----------------------------------------------------------
+
+    def agent_credentials(self) -> tuple[list[str], dict]:
+        """(options, environment) naming the operator to zaqar-agent."""
+        return ['--project-id', self.project], {}
+
+    def zaqar_agent(self, *args, check=True) -> subprocess.CompletedProcess:
+        options, env = self.agent_credentials()
+        proc = subprocess.run(
+            [sys.executable, '-m', 'zaqar.agent.cli',
+             '--url', self.server.url, *options, *args],
+            capture_output=True, text=True, timeout=120, cwd=ROOT,
+            env={**os.environ, **env})
+        if check:
+            self.assertEqual(0, proc.returncode, proc.stderr)
+        return proc
+
+    def provision(self, server: str, *extra) -> dict:
+        """``zaqar-agent provision``; its signed URLs written where the
+        rendered transport URL says."""
+        path = os.path.join(self.tmp, f'{server}-signed-urls.json')
+        answer = json.loads(self.zaqar_agent(
+            'provision', '--topic', self.topic, '--server', server,
+            '--path', path, *extra).stdout)
+        with open(path, 'w') as f:
+            json.dump(answer['signed_urls'], f)
+        return answer
+
     # -- helper processes ---------------------------------------------------
 
     def log_path(self, name: str) -> str:
@@ -86,7 +97,8 @@ class AgentTestCase(fbase.ServerTestCase):
         """Start ``tests.agent.procs ROLE``; stopped by pid in cleanup."""
         cmd = [sys.executable, '-m', 'tests.agent.procs', role,
                '--url', url or self.transport_url(),
-               '--log', self.log_path(name), '--topic', self.topic]
+               '--log', self.log_path(name), '--topic', self.topic,
+               '--name', name]
         for key, value in options.items():
             cmd += ['--' + key.replace('_', '-'), str(value)]
         stderr = open(os.path.join(self.tmp, name + '.stderr'), 'w')
@@ -140,3 +152,31 @@ class AgentTestCase(fbase.ServerTestCase):
                 return value
             time.sleep(0.1)
         self.fail(f'timed out after {timeout}s: {message}')
+
+
+class AgentTestCase(ProcessHelpers, fbase.ServerTestCase):
+    """One zaqar-server (Redis store, signed URLs on) per class."""
+
+    backend = 'redis'
+    extra_conf = f'[signed_url]\nsecret_key = {SECRET}\n'
+    # Two API workers, as the service is deployed (and the box has 2 cores).
+    workers = 2
+
+    @classmethod
+    def setUpClass(cls):
+        # ServerTestCase's set-up, with two workers.
+        cls._tmp = tempfile.mkdtemp(prefix='zaqar-agent-db-')
+        cls._backend = backends.ALL[cls.backend](fbase._ClassLevel())
+        uri, _ = cls._backend.setup()
+        cls.server = fserver.Server(uri, cls._backend.driver,
+                                    cls.extra_conf, workers=cls.workers)
+        try:
+            cls.server.start()
+        except Exception:
+            cls._cleanup_store()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.server.dir, ignore_errors=True)

@@ -10,6 +10,10 @@ import oslo_messaging
 
 from tests.agent import base
 
+# Seconds a slow call runs: more than the claim TTL (60 s), so only the
+# listener's claim renewals keep it from running twice.
+LONGER_THAN_A_CLAIM = 66
+
 
 def _call_in_thread(client, results: dict, key, *args, **kwargs):
     def run():
@@ -49,11 +53,39 @@ class TestKilledServer(base.AgentTestCase):
         self.assertEqual('answer', kind, answer)
         # Server b answered once the claim of server a expired (60 s).
         self.assertEqual({'i': 1, 'server': 'b'}, answer)
-        self.assertGreater(seconds, 50)
+        self.assertGreater(seconds, 55)
         time.sleep(1)
-        handled = [r['i'] for r in self.events('b', 'started')]
         # The call whose caller gave up is not run again.
-        self.assertEqual([1], handled)
+        self.assertEqual([1], [r['i'] for r in self.events('b', 'started')])
+
+    def test_a_call_longer_than_a_claim_runs_once(self):
+        """The listener renews the claim while the call runs."""
+        self.spawn('rpc-server', 'long', server='long',
+                   slow=LONGER_THAN_A_CLAIM)
+        client = oslo_messaging.get_rpc_client(
+            self.rpc_transport(), oslo_messaging.Target(topic=self.topic),
+            timeout=LONGER_THAN_A_CLAIM + 60)
+        self.assertEqual({'i': 5, 'server': 'long'},
+                         client.call({}, 'slow', i=5))
+        time.sleep(1)
+        self.assertEqual([5], [r['i'] for r in self.events('long',
+                                                            'started')])
+
+    def test_call_monitor_heartbeats_keep_a_slow_call_alive(self):
+        self.spawn('rpc-server', 's', server='s', slow=8)
+        client = oslo_messaging.get_rpc_client(
+            self.rpc_transport(), oslo_messaging.Target(topic=self.topic))
+        answer = client.prepare(timeout=60, call_monitor_timeout=4).call(
+            {}, 'slow', i=3)
+        self.assertEqual({'i': 3, 'server': 's'}, answer)
+        # With nobody to heartbeat, the monitor gives up long before the
+        # call's own timeout.
+        start = time.monotonic()
+        self.assertRaises(
+            oslo_messaging.MessagingTimeout,
+            client.prepare(server='nobody', timeout=60,
+                           call_monitor_timeout=4).call, {}, 'echo', i=4)
+        self.assertLess(time.monotonic() - start, 30)
 
 
 class TestServerRestart(base.AgentTestCase):

@@ -48,34 +48,8 @@ class TestRpc(base.AgentTestCase):
         self.assertEqual(per_client * CLIENTS, sum(handled.values()))
         self.assertTrue(by_server['s1'] and by_server['s2'], by_server)
 
-    def test_cast_targets_one_server_by_topic_or_name_fanout_reaches_all(
-            self):
-        self.ready(*[self.spawn('rpc-server', name, wait_ready=False,
-                                server=name) for name in ('s1', 's2')])
-        client = oslo_messaging.get_rpc_client(
-            self.rpc_transport(), oslo_messaging.Target(topic=self.topic))
-        client.prepare(server='s2').cast({}, 'record', tag='direct')
-        client.cast({}, 'record', tag='topic')
-        client.prepare(fanout=True).cast({}, 'record', tag='fanout')
-
-        def tags():
-            return {name: sorted(r['tag'] for r in self.events(name,
-                                                               'handled'))
-                    for name in ('s1', 's2')}
-        self.wait_until(lambda: sum(map(len, tags().values())) >= 4, 30,
-                        'four casts handled')
-        time.sleep(1.0)  # nothing more arrives
-        seen = tags()
-        self.assertIn('direct', seen['s2'])
-        self.assertNotIn('direct', seen['s1'])
-        self.assertEqual(['fanout'], [t for t in seen['s1']
-                                      if t == 'fanout'])
-        self.assertEqual(['fanout'], [t for t in seen['s2']
-                                      if t == 'fanout'])
-        self.assertEqual(1, seen['s1'].count('topic') +
-                         seen['s2'].count('topic'))
-
-    def test_call_options_server_version_timeout_and_remote_errors(self):
+    def test_call_and_cast_options_on_two_servers(self):
+        """prepare(server, version, timeout, fanout); remote errors."""
         self.ready(*[self.spawn('rpc-server', name, wait_ready=False,
                                 server=name) for name in ('s1', 's2')])
         client = oslo_messaging.get_rpc_client(
@@ -99,3 +73,31 @@ class TestRpc(base.AgentTestCase):
                           client.prepare(server='nobody', timeout=2).call,
                           {}, 'echo', i=1)
         self.assertLess(time.monotonic() - start, 10)
+        # Another exchange is another set of queues: nobody serves it.
+        self.assertRaises(oslo_messaging.MessagingTimeout,
+                          client.prepare(exchange='other', timeout=2).call,
+                          {}, 'echo', i=1)
+
+        # cast: to a named server, to the topic (one server), fanout (all)
+        client.prepare(server='s2').cast({}, 'record', tag='direct')
+        client.cast({}, 'record', tag='topic')
+        client.prepare(fanout=True).cast({}, 'record', tag='fanout')
+
+        def tags():
+            return {name: sorted(r['tag'] for r in self.events(name,
+                                                               'handled')
+                                 if r['method'] == 'record')
+                    for name in ('s1', 's2')}
+        self.wait_until(lambda: sum(map(len, tags().values())) >= 4, 30,
+                        'four casts handled')
+        time.sleep(1.0)  # nothing more arrives
+        seen = tags()
+        self.assertIn('direct', seen['s2'])
+        self.assertNotIn('direct', seen['s1'])
+        self.assertEqual(['fanout'], [t for t in seen['s1']
+                                      if t == 'fanout'])
+        self.assertEqual(['fanout'], [t for t in seen['s2']
+                                      if t == 'fanout'])
+        self.assertEqual(1, seen['s1'].count('topic') +
+                         seen['s2'].count('topic'))
+

@@ -44,11 +44,16 @@ class Harness:
         self.log_dir = os.path.join(self.tree, 'logs')
         self.dir = os.path.join(self.tree, 'harness')
         self.conf_dir = os.path.join(self.tree, 'etc', 'zaqar')
-        self.apache_dir = os.path.join(self.tree, 'etc', 'apache2', 'sites')
+        self.apache_dir = os.path.join(self.tree, 'etc', 'apache2',
+                                       'sites-available')
+        self.apache_enabled = os.path.join(self.dir, 'apache',
+                                           'sites-enabled')
         self.tempest_conf = os.path.join(self.tree, 'opt', 'stack', 'tempest',
                                          'etc', 'tempest.conf')
         for path in (self.dest, self.data_dir, self.log_dir, self.dir):
             os.makedirs(path)
+        # Apache's workers (user nobody) reach the uWSGI socket in here.
+        os.chmod(self.tree, 0o755)
         os.symlink(ROOT, os.path.join(self.dest, 'zaqar'))
         self.localrc = os.path.join(self.tree, 'localrc')
         with open(self.localrc, 'w') as f:
@@ -120,8 +125,14 @@ class Harness:
     # -- cleanup ------------------------------------------------------------------
 
     def kill_leftovers(self) -> None:
-        """Stop (by process group) whatever run_process left running."""
-        for pid in self.pids().values():
+        """Stop (by process group) whatever run_process left running, and
+        the private Apache."""
+        pids = list(self.pids().values())
+        apache_pid = os.path.join(self.dir, 'apache', 'httpd.pid')
+        with contextlib.suppress(FileNotFoundError, ValueError), \
+                open(apache_pid) as f:
+            pids.append(int(f.read().strip()))
+        for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGTERM)
             deadline = time.monotonic() + 15
@@ -132,7 +143,9 @@ class Harness:
 
     def remove(self) -> None:
         self.kill_leftovers()
-        shutil.rmtree(self.tree, ignore_errors=True)
+        # HARNESS_KEEP=1 leaves the tree (logs, configs) for a post-mortem.
+        if os.environ.get('HARNESS_KEEP') != '1':
+            shutil.rmtree(self.tree, ignore_errors=True)
 
 
 def alive(pid: int) -> bool:

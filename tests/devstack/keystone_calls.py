@@ -10,15 +10,18 @@ same job do:
 - ``service NAME TYPE DESCRIPTION``
 - ``endpoint SERVICE_ID REGION INTERFACE URL``
 
-Plain requests (no keystoneauth) keep each call at one interpreter start.
+Only the standard library (the stand-ins run this with ``python -S``): a
+call costs one bare interpreter start and its HTTP requests.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-
-import requests
+import urllib.error
+import urllib.parse
+import urllib.request
 
 
 class Keystone:
@@ -26,16 +29,23 @@ class Keystone:
 
     def __init__(self, url: str, token: str):
         self.url = url.rstrip('/') + '/v3'
-        self.session = requests.Session()
-        self.session.headers['X-Auth-Token'] = token
+        self.token = token
 
-    def call(self, method: str, path: str, **kwargs) -> dict:
-        resp = self.session.request(method, self.url + path, timeout=30,
-                                    **kwargs)
-        if resp.status_code >= 400:
-            sys.exit(f'Keystone {method} {path}: {resp.status_code} '
-                     f'{resp.text}')
-        return resp.json() if resp.content else {}
+    def call(self, method: str, path: str, params: dict | None = None,
+             json_body: dict | None = None) -> dict:
+        url = self.url + path
+        if params:
+            url += '?' + urllib.parse.urlencode(params)
+        data = None if json_body is None else json.dumps(json_body).encode()
+        req = urllib.request.Request(url, data=data, method=method, headers={
+            'X-Auth-Token': self.token, 'Content-Type': 'application/json'})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                content = resp.read()
+        except urllib.error.HTTPError as exc:
+            sys.exit(f'Keystone {method} {path}: {exc.code} '
+                     f'{exc.read().decode(errors="replace")}')
+        return json.loads(content) if content else {}
 
     def domain_id(self, name: str) -> str:
         found = self.call('GET', '/domains', params={'name': name})['domains']
@@ -55,7 +65,7 @@ class Keystone:
         if found:
             return found[0]['id']
         return self.call('POST', '/roles',
-                         json={'role': {'name': name}})['role']['id']
+                         json_body={'role': {'name': name}})['role']['id']
 
 
 def user(ks: Keystone, name: str, password: str, domain: str) -> str:
@@ -64,7 +74,7 @@ def user(ks: Keystone, name: str, password: str, domain: str) -> str:
         'name': name, 'domain_id': domain_id})['users']
     if found:
         return found[0]['id']
-    return ks.call('POST', '/users', json={'user': {
+    return ks.call('POST', '/users', json_body={'user': {
         'name': name, 'password': password,
         'domain_id': domain_id}})['user']['id']
 
@@ -82,7 +92,7 @@ def service(ks: Keystone, name: str, type_: str, description: str) -> str:
             'services']:
         if svc['name'] == name:
             return svc['id']
-    return ks.call('POST', '/services', json={'service': {
+    return ks.call('POST', '/services', json_body={'service': {
         'name': name, 'type': type_,
         'description': description}})['service']['id']
 
@@ -94,7 +104,7 @@ def endpoint(ks: Keystone, service_id: str, region: str, interface: str,
             'region_id': region})['endpoints']:
         if ep['url'] == url:
             return ep['id']
-    return ks.call('POST', '/endpoints', json={'endpoint': {
+    return ks.call('POST', '/endpoints', json_body={'endpoint': {
         'service_id': service_id, 'interface': interface,
         'region_id': region, 'url': url}})['endpoint']['id']
 

@@ -14,6 +14,8 @@
 # variables come from the environment the tests set.
 
 set -o errexit
+# Trace lines carry the seconds since start: where a slow phase spends it.
+PS4='+ ${SECONDS}s ${BASH_SOURCE[0]##*/}:${LINENO}: '
 set -o xtrace
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,9 +41,12 @@ case "$1" in
         ;;
     unstack)
         run_phase unstack
+        # unstack.sh stops Apache, which holds the proxies to uWSGI.
+        stop_apache_server
         ;;
     clean)
         run_phase unstack
+        stop_apache_server
         run_phase clean
         ;;
     call)

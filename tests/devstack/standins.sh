@@ -11,9 +11,10 @@
 #   create_service_user) are made against a real Keystone through
 #   keystone_calls.py;
 # - write_uwsgi_config writes the uWSGI ini and the Apache site file as
-#   DevStack does, under $HARNESS_DIR instead of /var/run and /etc/apache2;
-# - package installs, service restarts and Apache reloads, which need a
-#   real host, are only recorded.
+#   DevStack does, under $HARNESS_DIR instead of /var/run and /etc/apache2,
+#   and restart_apache_server runs a private apache2 that proxies to it;
+# - package installs and system service restarts, which need a real host,
+#   are only recorded.
 #
 # Every call is appended to $HARNESS_DIR/calls.log as tab-separated fields
 # (function name, then its arguments), which the tests read.
@@ -30,8 +31,11 @@ function echo_summary {
     echo "=== $*"
 }
 
+# warn LINENO MESSAGE
 function warn {
-    echo "WARNING: $*" >&2
+    local line=$1
+    shift
+    echo "[WARNING] ${BASH_SOURCE[1]}:$line $*" >&2
 }
 
 # die LINENO MESSAGE: DevStack prints the message and stops stack.sh.
@@ -251,7 +255,7 @@ function stop_process {
         while [[ $SECONDS -lt $deadline ]] && kill -0 "$pid" 2> /dev/null; do
             sleep 0.25
         done
-        kill -KILL "$pid" 2> /dev/null
+        kill -KILL "$pid" 2> /dev/null || true
     fi
     rm -f "$pidfile"
 }
@@ -271,6 +275,12 @@ function wait_for_service {
 
 # Apache and uWSGI
 # ----------------
+# Site files go to $APACHE_CONF_DIR (sites-available) and are enabled by a
+# link in $HARNESS_DIR/apache/sites-enabled. With $HARNESS_APACHE_LISTEN
+# (ADDRESS:PORT) set, restart_apache_server (re)starts a real, private
+# apache2 (Debian's apache2-bin) serving the enabled sites there.
+
+HARNESS_APACHE_MODULES=/usr/lib/apache2/modules
 
 function apache_site_config_for {
     echo "$APACHE_CONF_DIR/$1.conf"
@@ -278,15 +288,72 @@ function apache_site_config_for {
 
 function enable_apache_site {
     _record enable_apache_site "$@"
+    mkdir -p "$HARNESS_DIR/apache/sites-enabled"
+    ln -sf "$(apache_site_config_for "$1")" \
+        "$HARNESS_DIR/apache/sites-enabled/$1.conf"
 }
 
 function disable_apache_site {
     _record disable_apache_site "$@"
-    rm -f "$(apache_site_config_for "$1")"
+    rm -f "$HARNESS_DIR/apache/sites-enabled/$1.conf"
+}
+
+function _apache_running {
+    [[ -f "$HARNESS_DIR/apache/httpd.pid" ]] &&
+        kill -0 "$(cat "$HARNESS_DIR/apache/httpd.pid")" 2> /dev/null
+}
+
+# _apache_conf: the private server's httpd.conf.
+function _apache_conf {
+    local dir=$HARNESS_DIR/apache module
+    mkdir -p "$dir/sites-enabled"
+    {
+        echo "ServerRoot \"$dir\""
+        echo "ServerName localhost"
+        echo "Listen $HARNESS_APACHE_LISTEN"
+        echo "PidFile $dir/httpd.pid"
+        echo "DefaultRuntimeDir $dir"
+        echo "ErrorLog $LOGDIR/apache-error.log"
+        echo "User nobody"
+        echo "Group nogroup"
+        for module in mpm_event authz_core env proxy proxy_uwsgi; do
+            echo "LoadModule ${module}_module $HARNESS_APACHE_MODULES/mod_$module.so"
+        done
+        echo "IncludeOptional $dir/sites-enabled/*.conf"
+    } > "$dir/httpd.conf"
+    echo "$dir/httpd.conf"
 }
 
 function restart_apache_server {
     _record restart_apache_server
+    [[ -n "$HARNESS_APACHE_LISTEN" ]] || return 0
+    local conf
+    conf=$(_apache_conf)
+    if _apache_running; then
+        apache2 -f "$conf" -k restart
+    else
+        rm -f "$HARNESS_DIR/apache/httpd.pid"
+        apache2 -f "$conf" -k start
+    fi
+    local deadline
+    deadline=$((SECONDS + 30))
+    until _apache_running || [[ $SECONDS -ge $deadline ]]; do
+        sleep 0.2
+    done
+    _apache_running || die $LINENO "apache2 did not start"
+}
+
+# stop_apache_server: what unstack.sh does after the plugins' unstack.
+function stop_apache_server {
+    _apache_running || return 0
+    local pid
+    pid=$(cat "$HARNESS_DIR/apache/httpd.pid")
+    kill -TERM "$pid"
+    local deadline
+    deadline=$((SECONDS + 20))
+    while [[ $SECONDS -lt $deadline ]] && kill -0 "$pid" 2> /dev/null; do
+        sleep 0.2
+    done
 }
 
 # write_uwsgi_config FILE WSGI URL HTTP NAME: the uWSGI ini of an API and,
@@ -330,7 +397,7 @@ function write_uwsgi_config {
     fi
 }
 
-# remove_uwsgi_config FILE NAME: the ini and the Apache site.
+# remove_uwsgi_config FILE NAME: the ini, and the site is disabled.
 function remove_uwsgi_config {
     _record remove_uwsgi_config "$@"
     rm -rf "$1"
@@ -341,7 +408,7 @@ function remove_uwsgi_config {
 # --------
 
 function _keystone {
-    "$HARNESS_PYTHON" "$HARNESS_HERE/keystone_calls.py" "$@"
+    "$HARNESS_PYTHON" -S "$HARNESS_HERE/keystone_calls.py" "$@"
 }
 
 function get_or_create_user {

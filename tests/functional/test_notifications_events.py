@@ -146,6 +146,17 @@ class EventsTest(base.ServerTestCase):
         (event,) = self.endpoint.wait_for('queue.delete', queue=queue)
         self.assertEqual(queue, self.data(event)['queue_name'])
 
+    def test_callers_request_id_becomes_the_global_request_id(self):
+        queue = f'ev-{uuid.uuid4().hex[:8]}'
+        caller = f'req-{uuid.uuid4()}'
+        resp = self.http.put(f'/v2/queues/{queue}',
+                             headers={'X-OpenStack-Request-ID': caller})
+        self.assertEqual(201, resp.status_code)
+        # The service's own request id stays its own.
+        self.assertNotEqual(caller, resp.headers['x-openstack-request-id'])
+        (event,) = self.endpoint.wait_for('queue.create', queue=queue)
+        self.assertEqual(caller, event['context'].get('global_request_id'))
+
     def test_existing_queue_and_empty_claim_send_nothing(self):
         queue = f'ev-{uuid.uuid4().hex[:8]}'
         self.http.put(f'/v2/queues/{queue}')
@@ -193,3 +204,4 @@ class BusDownTest(base.ServerTestCase):
             time.sleep(0.5)
         # Logged, but once: ten failed sends are one record (rate limit).
         self.assertEqual(1, log.count('Could not send notification'), log)
+

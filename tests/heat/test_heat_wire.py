@@ -105,6 +105,19 @@ class HeatSubscriptionTtlTest(base.ServerTestCase):
             path, json={'ttl': HEAT_FOREVER_TTL}).status_code)
         self.assertEqual(STORED_TTL_CAP, self.http.get(path).json()['ttl'])
 
+    def test_null_options_mean_none(self):
+        """What OS::Zaqar::Subscription sends when options are unset."""
+        resp = self.http.post('/v2/queues/events/subscriptions', json={
+            'subscriber': 'http://127.0.0.1:9/null', 'ttl': 3600,
+            'options': None})
+        self.assertEqual(201, resp.status_code, resp.text)
+        sub_id = resp.json()['subscription_id']
+        got = self.http.get(f'/v2/queues/events/subscriptions/{sub_id}')
+        self.assertEqual({}, got.json()['options'])
+        self.assertError(self.http.post('/v2/queues/events/subscriptions',
+                                        json={'subscriber': 'http://x/y',
+                                              'options': []}), 400)
+
     def test_ttl_past_year_9999_is_still_refused(self):
         resp = self.http.post('/v2/queues/events/subscriptions', json={
             'subscriber': 'http://127.0.0.1:9/far', 'ttl': 10 ** 13})

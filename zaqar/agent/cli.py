@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import sys
+from urllib.parse import quote, urlencode, urlsplit
 
 from zaqar.agent import credentials, http, naming, provision, signed_file
 
@@ -100,7 +101,6 @@ def _credentials(args):
 
 
 def _operator_transport_url(args) -> str:
-    from urllib.parse import quote, urlencode, urlsplit
     parts = urlsplit(args.url)
     scheme = 'zaqar+https' if parts.scheme == 'https' else 'zaqar'
     hostport = f'{parts.hostname}:{parts.port or 8888}'

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable
 
 from zaqar.agent import errors
@@ -60,8 +61,16 @@ class KeystoneAuth:
 
     def headers(self, method: str, path: str, grant: dict | None = None
                 ) -> dict:
-        headers = dict(self.session.get_auth_headers() or {})
-        headers['X-Project-ID'] = self.project_id
+        from keystoneauth1 import exceptions as ks_exceptions
+        try:
+            headers = dict(self.session.get_auth_headers() or {})
+            headers['X-Project-ID'] = self.project_id
+        except (ks_exceptions.ConnectionError,
+                ks_exceptions.RetriableConnectionFailure) as exc:
+            raise errors.AuthUnavailable(f'Keystone unreachable: {exc}')
+        except ks_exceptions.ClientException as exc:
+            raise errors.AuthRefused(f'Keystone refused the transport '
+                                     f'URL\'s credentials: {exc}')
         return headers
 
     def invalidate(self) -> None:
@@ -151,7 +160,6 @@ class SignedAuth:
         return self.urlset.project_id
 
     def _maybe_reload(self, force: bool = False) -> None:
-        import time
         if not self._path:
             return
         now = time.monotonic()

@@ -127,7 +127,8 @@ class ZaqarDriver(base.BaseDriver):
         msg_id = uuid.uuid4().hex
         reply_to = {'queue': waiter.queue,
                     'grant': self._reply_grant(waiter.queue)}
-        body = envelope.request(ctxt, message, msg_id, reply_to, timeout)
+        body = envelope.request(ctxt, message, msg_id, reply_to, timeout,
+                                call_monitor_timeout)
         slot = waiter.expect(msg_id)
         try:
             self.http.post(queue, [body],
@@ -143,7 +144,7 @@ class ZaqarDriver(base.BaseDriver):
             raise
         left = None if deadline is None else max(0.0,
                                                  deadline - time.monotonic())
-        reply = waiter.wait(msg_id, slot, left)
+        reply = waiter.wait(msg_id, slot, left, call_monitor_timeout)
         if reply.get('failure'):
             raise rpc_common.deserialize_remote_exception(
                 reply['failure'], self._allowed_remote_exmods)
@@ -162,7 +163,7 @@ class ZaqarDriver(base.BaseDriver):
         marker = None
         try:
             while True:
-                page, marker = self.http.list(registry, marker, 20, retry=2)
+                page, marker = self.http.read(registry, marker, 20, retry=2)
                 for message in page:
                     if envelope.kind_of(message.body) == 'pool':
                         names.add(str(message.body.get('pool')))

@@ -5,9 +5,11 @@ Every body is a JSON object with ``v`` (format version, 1) and ``kind``:
 * ``request``: ``ctxt``, ``msg`` and, for a call, ``msg_id``, ``timeout``
   (seconds the caller waits) and ``reply_to`` (``queue`` and, when the
   caller shared its reply queue, ``grant``: a signed URL allowing a POST
-  of messages there, so a guest may answer without other credentials);
+  of messages there, so a guest may answer without other credentials),
+  and ``monitor``, the caller's ``call_monitor_timeout``, when it has one;
 * ``reply``: ``msg_id``, ``result`` or ``failure`` (oslo.messaging's
   serialized remote exception);
+* ``heartbeat``: ``msg_id``: the call is still running (call monitor);
 * ``notification``: ``ctxt`` and ``msg``;
 * ``pool``: a notification listener pool announcing itself (``pool``).
 """
@@ -26,12 +28,19 @@ def primitive(value):
     return json.loads(jsonutils.dumps(value))
 
 
-def request(ctxt, msg, msg_id=None, reply_to=None, timeout=None) -> dict:
+def request(ctxt, msg, msg_id=None, reply_to=None, timeout=None,
+            monitor=None) -> dict:
     body = {'v': VERSION, 'kind': 'request', 'ctxt': primitive(ctxt),
             'msg': primitive(msg)}
     if msg_id:
         body.update(msg_id=msg_id, reply_to=reply_to, timeout=timeout)
+        if monitor:
+            body['monitor'] = monitor
     return body
+
+
+def heartbeat(msg_id: str) -> dict:
+    return {'v': VERSION, 'kind': 'heartbeat', 'msg_id': msg_id}
 
 
 def reply(msg_id: str, result=None, failure: str | None = None) -> dict:

@@ -28,3 +28,12 @@ class ServerUnavailable(oslo_messaging.MessageDeliveryFailure):
 
 class RequestRefused(oslo_messaging.MessageDeliveryFailure):
     """The server answered a client error (4xx) that retrying cannot fix."""
+
+
+class AuthRefused(oslo_messaging.MessagingException):
+    """Keystone refused the driver's credentials (retrying cannot help)."""
+
+
+class AuthUnavailable(Exception):
+    """Keystone could not be reached; the request is retried like an
+    unreachable Zaqar."""

@@ -82,15 +82,15 @@ class Client:
         delay = RETRY_FIRST
         data = None if body is None else json.dumps(body)
         while True:
-            headers = self.credentials.headers(method, path, grant)
-            headers['Client-ID'] = self.client_id
-            if data is not None:
-                headers['Content-Type'] = 'application/json'
             try:
+                headers = self.credentials.headers(method, path, grant)
+                headers['Client-ID'] = self.client_id
+                if data is not None:
+                    headers['Content-Type'] = 'application/json'
                 resp = self._session().request(
                     method, self.endpoint + path, params=params, data=data,
                     headers=headers, timeout=REQUEST_TIMEOUT)
-            except requests.RequestException as exc:
+            except (requests.RequestException, errors.AuthUnavailable) as exc:
                 problem = f'{type(exc).__name__}: {exc}'
             else:
                 if resp.status_code in ok:
@@ -101,7 +101,8 @@ class Client:
                 if resp.status_code == 401 and attempt == 0:
                     self.credentials.invalidate()
                     problem = 'token refused'
-                elif resp.status_code in _RETRYABLE:
+                elif (resp.status_code in _RETRYABLE
+                      and not self._lasting(resp)):
                     problem = f'HTTP {resp.status_code}'
                 else:
                     self._refused(method, path, resp, grant)
@@ -119,6 +120,12 @@ class Client:
                 self._outage_logged = True
             time.sleep(delay)
             delay = min(delay * 2, RETRY_MAX)
+
+    @staticmethod
+    def _lasting(resp) -> bool:
+        """A 503 that is configuration, not an outage (signed URLs off)."""
+        return (resp.status_code == 503
+                and b'Signed URLs are disabled' in resp.content)
 
     def _refused(self, method, path, resp, grant):
         try:
@@ -178,7 +185,7 @@ class Client:
             return []
         return [Message(m) for m in resp.json().get('messages', [])]
 
-    def list(self, queue: str, marker: str | None, limit: int,
+    def read(self, queue: str, marker: str | None, limit: int,
              **kw) -> tuple[list[Message], str | None]:
         """A page of messages after ``marker`` (not claimed ones); and the
         marker to continue from (unchanged when the page is empty)."""

@@ -27,10 +27,11 @@ SETTLE_RETRIES = 20
 class _Claimed:
     """What settling a claimed message needs."""
 
-    def __init__(self, driver, queue: str, message: Message):
+    def __init__(self, driver, queue: str, message: Message, keeper=None):
         self._driver = driver
         self._queue = queue
         self._message = message
+        self._keeper = keeper
 
     def _delete(self) -> None:
         if self._message.claim_id is None:  # fanout: read, never claimed
@@ -42,6 +43,9 @@ class _Claimed:
         except Exception as exc:
             LOG.error('Cannot delete message %s from %s: %s',
                       self._message.id, self._queue, exc)
+        finally:
+            if self._keeper is not None:
+                self._keeper.settled(self._message.claim_id)
 
     def _requeue(self) -> None:
         if self._message.claim_id is None:
@@ -51,8 +55,11 @@ class _Claimed:
                                    ttl=max(self._message.ttl, 60),
                                    retry=SETTLE_RETRIES)
         except Exception as exc:
-            LOG.error('Cannot requeue message %s to %s: %s',
-                      self._message.id, self._queue, exc)
+            LOG.error('Cannot requeue message %s to %s: %s (it comes back '
+                      'when its claim expires)', self._message.id,
+                      self._queue, exc)
+            if self._keeper is not None:
+                self._keeper.settled(self._message.claim_id)
             return
         self._delete()
 
@@ -60,45 +67,44 @@ class _Claimed:
 class RpcMessage(_Claimed, base.RpcIncomingMessage):
     """A request for an RPC server (call, cast or fanout)."""
 
-    def __init__(self, driver, queue: str, message: Message):
+    def __init__(self, driver, queue: str, message: Message, keeper=None):
         body = message.body
-        _Claimed.__init__(self, driver, queue, message)
+        _Claimed.__init__(self, driver, queue, message, keeper)
         base.RpcIncomingMessage.__init__(self, body.get('ctxt') or {},
                                          body.get('msg') or {},
                                          body.get('msg_id'))
         self._reply_to = body.get('reply_to')
         self._is_call = bool(body.get('msg_id'))
-        timeout = body.get('timeout')
-        self.client_timeout = timeout
+        # The caller's call_monitor_timeout: oslo.messaging then calls
+        # heartbeat() every half of it while the method runs.
+        self.client_timeout = body.get('monitor')
 
     def acknowledge(self):
         """Kept claimed until answered (see the module docstring)."""
+
+    def _to_caller(self, body: dict, retry: int) -> None:
+        try:
+            self._driver.http.post(self._reply_to['queue'], [body], ttl=60,
+                                   grant=self._reply_to.get('grant'),
+                                   retry=retry)
+        except Exception as exc:
+            LOG.error('Cannot send a %s to %s for call %s: %s',
+                      body['kind'], self._reply_to.get('queue'),
+                      self.msg_id, exc)
 
     def reply(self, reply=None, failure=None):
         if self._is_call and self._reply_to:
             if failure is not None:
                 failure = rpc_common.serialize_remote_exception(failure)
-            try:
-                self._driver.http.post(
-                    self._reply_to['queue'],
-                    [envelope.reply(self.msg_id, reply, failure)],
-                    ttl=60, grant=self._reply_to.get('grant'),
-                    retry=SETTLE_RETRIES)
-            except Exception as exc:
-                LOG.error('Cannot reply to %s for call %s: %s',
-                          self._reply_to.get('queue'), self.msg_id, exc)
+            self._to_caller(envelope.reply(self.msg_id, reply, failure),
+                            SETTLE_RETRIES)
         self._delete()
 
     def heartbeat(self):
-        """Hold the claim for another claim TTL while a long call runs."""
-        if self._message.claim_id is None:
-            return
-        try:
-            self._driver.http.renew(self._queue, self._message.claim_id,
-                                    self._driver.options.claim_ttl, retry=2)
-        except Exception as exc:
-            LOG.warning('Cannot renew claim %s on %s: %s',
-                        self._message.claim_id, self._queue, exc)
+        """Tell a caller using call_monitor_timeout that we still work on
+        it (the claim itself is held by the listener's keeper)."""
+        if self._is_call and self._reply_to:
+            self._to_caller(envelope.heartbeat(self.msg_id), 2)
 
     def requeue(self):
         self._requeue()
@@ -107,9 +113,9 @@ class RpcMessage(_Claimed, base.RpcIncomingMessage):
 class NotificationMessage(_Claimed, base.IncomingMessage):
     """A notification for a listener (its pool's copy)."""
 
-    def __init__(self, driver, queue: str, message: Message):
+    def __init__(self, driver, queue: str, message: Message, keeper=None):
         body = message.body
-        _Claimed.__init__(self, driver, queue, message)
+        _Claimed.__init__(self, driver, queue, message, keeper)
         base.IncomingMessage.__init__(self, body.get('ctxt') or {},
                                       body.get('msg') or {})
 

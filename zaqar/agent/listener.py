@@ -19,6 +19,7 @@ from oslo_messaging._drivers import base
 
 from zaqar.agent import envelope, errors
 from zaqar.agent.incoming import NotificationMessage, RpcMessage
+from zaqar.agent.keeper import ClaimKeeper
 
 LOG = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class QueueListener(base.PollStyleListener):
         self._wrap = RpcMessage if kind == 'request' else NotificationMessage
         self._announce = list(announce)
         self._announced = 0.0
+        self._keeper = ClaimKeeper(self._http, driver.options.claim_ttl)
         self._buffer: collections.deque = collections.deque()
         self._stopped = threading.Event()
         self._delay = POLL_MIN
@@ -84,7 +86,7 @@ class QueueListener(base.PollStyleListener):
         """Skip the fanout messages sent before this server started."""
         marker = None
         while True:
-            page, marker = self._http.list(self._fanout_queue, marker,
+            page, marker = self._http.read(self._fanout_queue, marker,
                                            FANOUT_PAGE, retry=0)
             if len(page) < FANOUT_PAGE:
                 return marker
@@ -108,12 +110,17 @@ class QueueListener(base.PollStyleListener):
         """One round over the queues; whether anything arrived."""
         got = False
         for queue in self._claim_queues:
-            for message in self._http.claim(
-                    queue, self._driver.options.prefetch,
-                    self._driver.options.claim_ttl,
-                    self._driver.options.claim_ttl, retry=0):
-                got = True
-                incoming = self._wrap(self._driver, queue, message)
+            messages = self._http.claim(
+                queue, self._driver.options.prefetch,
+                self._driver.options.claim_ttl,
+                self._driver.options.claim_ttl, retry=0)
+            if not messages:
+                continue
+            got = True
+            self._keeper.hold(queue, messages[0].claim_id, len(messages))
+            for message in messages:
+                incoming = self._wrap(self._driver, queue, message,
+                                      self._keeper)
                 if self._accept(queue, message):
                     self._buffer.append(incoming)
                 else:
@@ -122,7 +129,7 @@ class QueueListener(base.PollStyleListener):
         if self._fanout_queue and now - self._fanout_read >= min(
                 FANOUT_EVERY, self._delay):
             self._fanout_read = now
-            page, self._marker = self._http.list(
+            page, self._marker = self._http.read(
                 self._fanout_queue, self._marker, FANOUT_PAGE, retry=0)
             for message in page:
                 got = True
@@ -148,6 +155,7 @@ class QueueListener(base.PollStyleListener):
             if self._buffer:
                 return self._buffer.popleft()
             try:
+                self._keeper.renew_due()
                 self._maybe_announce()
                 got = self._fetch()
             except oslo_messaging.MessagingException as exc:

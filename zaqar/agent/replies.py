@@ -24,14 +24,22 @@ POP_COUNT = 20
 # Pauses between polls while calls are waiting (seconds).
 POLL_MIN = 0.005
 POLL_MAX = 0.02
+# The first poll for a call waits this share of the recent round-trip
+# time: polling earlier would only find an empty queue.
+FIRST_POLL_SHARE = 0.6
+# Weight of the newest round trip in the running average.
+RTT_WEIGHT = 0.2
 
 
 class _Slot:
-    __slots__ = ('event', 'body')
+    __slots__ = ('event', 'body', 'heard', 'sent')
 
     def __init__(self):
         self.event = threading.Event()
         self.body = None
+        self.sent = time.monotonic()
+        # When the server last said it works on the call (heartbeat).
+        self.heard = self.sent
 
 
 class ReplyWaiter:
@@ -45,6 +53,7 @@ class ReplyWaiter:
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._last_log = 0.0
+        self._rtt = 0.05
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name=f'zaqar-replies-{queue}')
         self._thread.start()
@@ -56,14 +65,28 @@ class ReplyWaiter:
         self._wake.set()
         return slot
 
-    def wait(self, msg_id: str, slot: _Slot, timeout: float | None) -> dict:
-        """The reply body; raises MessagingTimeout when none came in time."""
+    def wait(self, msg_id: str, slot: _Slot, timeout: float | None,
+             monitor: float | None = None) -> dict:
+        """The reply body; raises MessagingTimeout when none came within
+        ``timeout``, or no reply nor heartbeat within ``monitor``."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            if not slot.event.wait(timeout):
-                raise oslo_messaging.MessagingTimeout(
-                    f'No reply to call {msg_id} within {timeout} s '
-                    f'(reply queue {self.queue})')
-            return slot.body
+            while True:
+                now = time.monotonic()
+                limits = [t for t in (
+                    None if deadline is None else deadline - now,
+                    None if not monitor else slot.heard + monitor - now)
+                    if t is not None]
+                pause = min(limits) if limits else None
+                if pause is not None and pause <= 0:
+                    what = ('heartbeat' if deadline is None or
+                            now < deadline else 'reply')
+                    raise oslo_messaging.MessagingTimeout(
+                        f'No {what} for call {msg_id} in time (timeout '
+                        f'{timeout} s, call monitor {monitor} s; reply '
+                        f'queue {self.queue})')
+                if slot.event.wait(pause):
+                    return slot.body
         finally:
             with self._lock:
                 self._pending.pop(msg_id, None)
@@ -73,7 +96,15 @@ class ReplyWaiter:
             self._pending.pop(msg_id, None)
 
     def _deliver(self, body) -> None:
-        msg_id = body.get('msg_id') if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            return
+        msg_id = body.get('msg_id')
+        if body.get('kind') == 'heartbeat':
+            with self._lock:
+                slot = self._pending.get(msg_id)
+            if slot is not None:
+                slot.heard = time.monotonic()
+            return
         with self._lock:
             slot = self._pending.pop(msg_id, None)
         if slot is None:
@@ -81,17 +112,28 @@ class ReplyWaiter:
             return
         slot.body = body
         slot.event.set()
+        self._rtt += RTT_WEIGHT * (time.monotonic() - slot.sent - self._rtt)
+
+    def _first_poll_in(self) -> float | None:
+        """Seconds until the oldest waiting call is worth a poll; None when
+        no call waits."""
+        with self._lock:
+            if not self._pending:
+                return None
+            oldest = min(slot.sent for slot in self._pending.values())
+        return oldest + FIRST_POLL_SHARE * self._rtt - time.monotonic()
 
     def _run(self) -> None:
         delay = POLL_MIN
         while not self._stopped.is_set():
-            with self._lock:
-                waiting = bool(self._pending)
-            if not waiting:
+            first = self._first_poll_in()
+            if first is None:
                 self._wake.wait(1.0)
                 self._wake.clear()
                 delay = POLL_MIN
                 continue
+            if first > 0:
+                self._stopped.wait(first)
             try:
                 replies = self._http.pop(self.queue, POP_COUNT, retry=0)
             except (oslo_messaging.MessagingException,

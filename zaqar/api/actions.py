@@ -196,6 +196,8 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
     try:
+        # Quotas and rate limits (zaqar.limits): 429 before any work.
+        svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
     except failures.MAPPED as exc:
         raise failures.translate(exc, action, spec.failure) from exc

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from zaqar.metrics import hooks
+
 LOG = logging.getLogger(__name__)
 
 
@@ -39,4 +41,5 @@ class Collector:
                 LOG.exception('Expired-data sweep failed')
                 continue
             if removed:
+                hooks.expired(removed)
                 LOG.debug('Swept %d expired items', removed)

@@ -9,6 +9,7 @@ from oslo_policy import policy as oslo_policy
 from zaqar import policies
 from zaqar.api import authorizer, crypto, metadata_cache, validation
 from zaqar.common import errors, signing_key
+from zaqar.limits import enforcer as limits_enforcer
 from zaqar.notification import destinations, events
 from zaqar.storage import base as storage_base
 
@@ -44,6 +45,8 @@ class Service:
         # Internal destinations subscribers may reach anyway.
         self.destination_allowlist = destinations.Allowlist.parse(
             conf.notification.destination_allowlist)
+        # Per-project quotas and rate limits, checked before each action.
+        self.quotas = limits_enforcer.Quotas.from_conf(conf)
 
     def authorize(self, rule: str, ctx) -> None:
         """Raise Forbidden unless ``ctx`` may perform ``rule``."""

@@ -111,6 +111,10 @@ def _ttl(value: Any, svc) -> int | None:
 
 
 def _options(value: Any) -> dict:
+    # null is "no options": Heat's OS::Zaqar::Subscription sends it when a
+    # template leaves options out.
+    if value is None:
+        return {}
     if not isinstance(value, dict):
         raise errors.BadRequest('Options must be a dict.')
     if len(json.dumps(value)) > MAX_OPTIONS_SIZE:

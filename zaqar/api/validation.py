@@ -56,7 +56,12 @@ def is_int(value: Any) -> bool:
 
 
 def project_identification(project: str | None) -> None:
-    """Refuse project ids no HTTP client could send (other transports)."""
+    """Refuse project ids no HTTP client could send (other transports),
+    and overlong ones on every action (not only those naming a queue)."""
+    if project and len(project) > PROJECT_ID_MAX:
+        raise errors.BadRequest(
+            f'The project id may not be longer than {PROJECT_ID_MAX} '
+            f'characters.', title='Invalid project identification')
     if project and _CONTROL.search(project):
         raise errors.BadRequest('The project id is not valid.',
                                 title='Invalid project identification')

@@ -30,7 +30,9 @@ class _Server(gunicorn_base.BaseApplication):
 
     def load_config(self):
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            # Settings newer than the installed gunicorn are left out.
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
 
     def load(self):
         # Each worker builds its own storage connections after the fork.
@@ -98,6 +100,9 @@ def main(argv: list[str] | None = None) -> None:
         'graceful_timeout': 30,
         'backlog': 2048,
         'accesslog': None,
+        # gunicorn 27's control socket has one default path per user:
+        # several servers on a host would take it from each other.
+        'control_socket_disable': True,
         'proc_name': 'zaqar-server',
         # gunicorn's own SIGUSR2 (re-exec for binary upgrades) gives way to
         # the Guru Meditation Report, armed once its signals are set up.
@@ -106,6 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     }
     LOG.info('Serving the v2 API on http://%s', options['bind'])
     reference_flags.detach_if_asked(args)
+    if conf.metrics.enabled:
+        # After detaching: the directory belongs to the serving arbiter.
+        from zaqar.metrics import multiproc
+        LOG.info('Metrics of all workers shared in %s',
+                 multiproc.prepare(conf))
+        options['child_exit'] = multiproc.worker_exited
     _Server(options, oslo_args, reference_flags.overrides(args)).run()
 
 

@@ -148,3 +148,17 @@ class ClaimGone(UnableToDelete):
     def __init__(self):
         super().__init__('The specified claim does not exist or has '
                          'expired.', 400)
+
+
+class TooManyRequests(APIError):
+    """A quota or rate limit refused the request (zaqar.limits).
+
+    The description names the limit; ``Retry-After`` says when to retry.
+    """
+    status = 429
+    title = 'Limit exceeded'
+
+    def __init__(self, description: str, retry_after: int, **kwargs):
+        super().__init__(description,
+                         headers={'Retry-After': str(retry_after)}, **kwargs)
+        self.retry_after = retry_after

@@ -1,10 +1,12 @@
 """The one strict JSON reader for request bodies and WebSocket frames.
 
 Python's ``json`` accepts what no other JSON reader does (``NaN``,
-``Infinity``, ``1e400`` read as infinity) and nests as deep as the C stack
+``Infinity``, ``1e400`` read as infinity, ``"\\ud800"``: a lone UTF-16
+surrogate, which no UTF-8 store can hold) and nests as deep as the C stack
 allows; whatever it accepts is later stored and served back as invalid JSON,
-or blows the recursion limit of a later step. Every client document goes
-through :func:`loads`, which refuses all of that with :class:`Refused`.
+fails in the store, or blows the recursion limit of a later step. Every
+client document goes through :func:`loads`, which refuses all of that with
+:class:`Refused`.
 """
 
 from __future__ import annotations
@@ -60,6 +62,37 @@ def check_depth(document: Any, max_depth: int = MAX_DEPTH) -> None:
                      if isinstance(child, (dict, list)))
 
 
+def check_strings(document: Any) -> None:
+    """Raise Refused when a string or key is not valid Unicode text."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            items = (value,)
+        elif isinstance(value, dict):
+            items = tuple(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+            continue
+        else:
+            continue
+        for text in items:
+            try:
+                text.encode('utf-8')
+            except UnicodeEncodeError:
+                raise Refused('JSON strings must be valid Unicode (no lone '
+                              'surrogates).') from None
+
+
+def _may_have_surrogates(raw: str | bytes) -> bool:
+    """Cheap pre-check: an escaped surrogate starts with \\ud8-\\udf."""
+    if isinstance(raw, bytes):
+        return b'\\ud' in raw.lower()
+    # Text frames arrive as valid UTF-8: only escapes can make surrogates.
+    return '\\ud' in raw.lower()
+
+
 def _may_be_too_deep(raw: str | bytes, max_depth: int) -> bool:
     """Cheap pre-check: fewer brackets than the limit cannot nest past it."""
     if isinstance(raw, str):
@@ -81,4 +114,6 @@ def loads(raw: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
         raise Refused(f'JSON nests deeper than {max_depth} levels.') from None
     if deep:
         check_depth(document, max_depth)
+    if _may_have_surrogates(raw):
+        check_strings(document)
     return document

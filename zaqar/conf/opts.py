@@ -6,9 +6,11 @@ from oslo_middleware.healthcheck import opts as healthcheck_opts
 from zaqar.conf import (
     default,
     drivers,
+    metrics,
     notification,
     pooling_catalog,
     profiler,
+    quotas,
     signed_url,
     storage,
     stores,
@@ -22,9 +24,11 @@ from zaqar.conf import (
 _MODULES = (
     default,
     drivers,
+    metrics,
     notification,
     pooling_catalog,
     profiler,
+    quotas,
     signed_url,
     storage,
     stores,

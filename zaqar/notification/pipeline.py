@@ -28,6 +28,7 @@ import threading
 import time
 from typing import Any
 
+from zaqar.metrics import hooks as metrics_hooks
 from zaqar.notification import confirm, destinations, outcome, retry, subscribers
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
@@ -186,6 +187,7 @@ class Notifier:
             self.outbox.fail(delivery, result.error or 'failed')
         with self._lock:
             self.counts[status] += 1
+        metrics_hooks.delivery(status)
         if status == outcome.FAILED:
             LOG.info('Delivery %s to subscription %s failed after %d '
                      'attempt(s): %s', delivery.id, delivery.subscription_id,

@@ -10,8 +10,9 @@ class ServingLimits:
     """What one serving process allows a client (see [drivers:transport:wsgi]).
 
     ``max_body`` is the largest request body of any route: the larger of
-    ``[oslo_middleware] max_request_body_size`` and the API's own message
-    and metadata limits, so those keep their own (400) answers below it.
+    ``[oslo_middleware] max_request_body_size`` and twice the API's own
+    message and metadata limits, so a body a little over those still gets
+    the API's own 400 answer.
     """
 
     max_body: int
@@ -35,8 +36,8 @@ def body_limit(conf) -> int:
     """The request body size beyond which any route answers 413."""
     register_body_limit(conf)
     return max(conf.oslo_middleware.max_request_body_size,
-               conf.transport.max_messages_post_size,
-               conf.transport.max_queue_metadata)
+               2 * conf.transport.max_messages_post_size,
+               2 * conf.transport.max_queue_metadata)
 
 
 def from_conf(conf) -> ServingLimits:

@@ -223,7 +223,8 @@ class DeliveryController(base.DeliveryController):
         if oid is not None:
             document = self._subs.find_one(
                 {'_id': oid, 'project': project, 'queue': queue},
-                projection={'secret': True, 'trust_id': True,
+                # A field name.
+                projection={'secret': True, 'trust_id': True,  # nosec B105
                             'failed': True, 'last_error': True,
                             'last_failure_at': True})
         if document is None:

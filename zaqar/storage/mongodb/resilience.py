@@ -33,7 +33,8 @@ class RetryPolicy:
     def pause(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (1-based)."""
         backoff = min(self.max_sleep, _BASE_SLEEP * 2 ** min(attempt - 1, 16))
-        return backoff + random.uniform(0, self.jitter)
+        # Jitter, not a secret.
+        return backoff + random.uniform(0, self.jitter)  # nosec B311
 
 
 def retried(method: F) -> F:

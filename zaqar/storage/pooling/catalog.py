@@ -57,7 +57,8 @@ class Catalog:
         self.ttl = ttl
         self.size = size
         self.virtual_pool = virtual_pool
-        self._rng = rng or random.Random()
+        # Weighted placement, not a secret.
+        self._rng = rng or random.Random()  # nosec B311
         self._clock = clock
         self._on_build = on_build
         self._lock = threading.Lock()

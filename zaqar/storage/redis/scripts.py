@@ -39,7 +39,9 @@ class Script:
     def __init__(self, name: str, library: str):
         self.name = name
         self.source = library + '\n' + _read(name)
-        self.sha = hashlib.sha1(self.source.encode('utf-8')).hexdigest()
+        # Redis names a loaded script by its SHA-1 (EVALSHA): an identity.
+        self.sha = hashlib.sha1(self.source.encode('utf-8'),
+                                usedforsecurity=False).hexdigest()
 
 
 class ScriptSet:

@@ -235,7 +235,7 @@ class Database:
                 if (attempt < MAX_ATTEMPTS
                         and _retryable(exc, self.kind, attempt)):
                     LOG.debug('Retrying a transaction after: %s', exc.orig)
-                    time.sleep(random.uniform(0.001, 0.01) * attempt)
+                    time.sleep(random.uniform(0.001, 0.01) * attempt)  # nosec B311
                     continue
                 LOG.error('Database %s failed: %s', self.kind, exc.orig)
                 raise errors.StorageUnavailable(

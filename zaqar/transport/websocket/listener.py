@@ -113,7 +113,8 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
 
 def _advertised(host: str) -> str:
     """The host notifiers reach for a listener bound to ``host``."""
-    if host in ('', '0.0.0.0', '::'):
+    # Compared, not bound.
+    if host in ('', '0.0.0.0', '::'):  # nosec B104
         return socket.getfqdn()
     return f'[{host}]' if ':' in host else host
 

@@ -77,6 +77,10 @@ def api_error(exc: errors.APIError, params: dict) -> dict:
     service failure (whose text may name servers), that exception's text.
     """
     text = exc.description or exc.title
+    if isinstance(exc, errors.TooManyRequests):
+        # A limit: the HTTP body, and the retry hint the header carries.
+        return {**exc.to_dict(), 'error': text,
+                'retry_after': exc.retry_after}
     if isinstance(exc, _VALIDATION) and exc.status == 400:
         return {'exception': text, 'error': None}
     cause = exc.__cause__ or exc.__context__

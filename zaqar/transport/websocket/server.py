@@ -18,6 +18,7 @@ import signal
 
 from websockets.asyncio import server as ws_server
 
+from zaqar.metrics import hooks as metrics_hooks
 from zaqar.transport.websocket import auth, protocol, push
 
 LOG = logging.getLogger(__name__)
@@ -100,10 +101,12 @@ class Server:
             return
         connection = protocol.Connection(ws, self)
         self.connections.add(connection)
+        metrics_hooks.websocket_connections(1)
         try:
             await connection.run()
         finally:
             self.connections.discard(connection)
+            metrics_hooks.websocket_connections(-1)
 
     @staticmethod
     def _process_request(connection, request):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pecan
-import webob
 
 from zaqar.conf import opts as conf_opts
 from zaqar.serving import limits as serving_limits
@@ -57,7 +56,7 @@ def make_app(service):
         use_context_locals=True,
         # Plain WebOb requests: Pecan's subclass wraps every attribute
         # access in a try block; ErrorHook maps undecodable input to 400.
-        request_cls=webob.Request,
+        request_cls=pecan_speedups.Request,
     )
     app = _ServiceInjector(app, service)
     if auth_enabled:
@@ -80,6 +79,11 @@ def make_app(service):
     # outermost layer.
     app = signed.SignedURLCheck(app, authenticated, service.signing_key)
     app = healthcheck.Mount(app, conf, service, authenticate, auth_enabled)
+    if conf.metrics.enabled:
+        # Times everything inside; /metrics goes through authentication.
+        from zaqar.metrics import setup as metrics_setup
+        app = metrics_setup.wrap_wsgi(app, service, authenticate,
+                                      auth_enabled)
     if _proxy_headers_enabled(conf):
         app = filters.HTTPProxyToWSGI(app, conf)
     conf_opts.set_defaults()

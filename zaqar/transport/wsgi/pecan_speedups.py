@@ -4,6 +4,12 @@ Pecan introspects the controller's signature on every request
 (``pecan.core.getargspec`` builds a new namedtuple class each call, ~0.15 ms).
 Our controllers are a fixed set of functions, so the answer is cached per
 underlying function. Installed once by ``app.make_app``.
+
+Pecan also parses every JSON body with the lenient ``json`` module to offer
+its keys as controller arguments; no controller takes any, and the
+operations parse bodies themselves with the strict reader, so
+:class:`Request` declines (a deeply nested body used to blow the recursion
+limit there, a 500).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import functools
 
 import pecan.core
+import webob
 
 _original = pecan.core.getargspec
 
@@ -30,3 +37,13 @@ def _cached_getargspec(controller):
 
 def install() -> None:
     pecan.core.getargspec = _cached_getargspec
+
+
+class Request(webob.Request):
+    """A plain WebOb request whose body Pecan does not parse."""
+
+    @property
+    def json(self):
+        raise ValueError('request bodies are parsed by the operations')
+
+    json_body = json

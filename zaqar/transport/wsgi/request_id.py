@@ -15,7 +15,8 @@ import random
 import re
 import uuid
 
-_random = random.Random()
+# Request ids are public correlation ids, not secrets.
+_random = random.Random()  # nosec B311
 # Forked workers must not replay the parent's sequence.
 os.register_at_fork(after_in_child=_random.seed)
 

@@ -1,0 +1,1 @@
+"""Resource modules Heat loads from ``plugin_dirs`` (one type each)."""

@@ -1,0 +1,28 @@
+require 'spec_helper'
+
+describe 'zaqar::db::sync' do
+  context 'with defaults' do
+    it { is_expected.to compile.with_all_deps }
+
+    it 'runs zaqar-manage db sync on refresh only, between config and services' do
+      is_expected.to contain_exec('zaqar-db-sync').with(
+        command: '/opt/zaqar/bin/zaqar-manage --config-file /etc/zaqar/zaqar.conf  db sync',
+        refreshonly: true,
+        user: 'zaqar',
+        timeout: 300,
+      ).that_subscribes_to(['Anchor[zaqar::install::end]', 'Anchor[zaqar::config::end]', 'Anchor[zaqar::dbsync::begin]'])
+        .that_notifies('Anchor[zaqar::dbsync::end]')
+    end
+  end
+
+  context 'with extra parameters' do
+    let(:params) { { extra_params: '--config-file /etc/zaqar/db.conf', timeout: 60 } }
+
+    it do
+      is_expected.to contain_exec('zaqar-db-sync').with(
+        command: '/opt/zaqar/bin/zaqar-manage --config-file /etc/zaqar/zaqar.conf --config-file /etc/zaqar/db.conf db sync',
+        timeout: 60,
+      )
+    end
+  end
+end

@@ -1,0 +1,28 @@
+require 'spec_helper'
+
+describe 'zaqar::logging' do
+  context 'with defaults' do
+    it { is_expected.to compile.with_all_deps }
+
+    it 'logs into the zaqar log directory through oslo::log' do
+      is_expected.to contain_oslo__log('zaqar_config').with_log_dir('/var/log/zaqar')
+      is_expected.to contain_zaqar_config('DEFAULT/log_dir').with_value('/var/log/zaqar')
+      is_expected.to contain_zaqar_config('DEFAULT/debug').with_value(SERVICE_DEFAULT)
+    end
+  end
+
+  context 'with options' do
+    let(:params) do
+      { debug: true, log_file: 'api.log', log_dir: '/srv/log', use_json: true,
+        default_log_levels: { 'amqp' => 'WARN', 'urllib3' => 'INFO' } }
+    end
+
+    it 'writes them' do
+      is_expected.to contain_zaqar_config('DEFAULT/debug').with_value(true)
+      is_expected.to contain_zaqar_config('DEFAULT/log_file').with_value('api.log')
+      is_expected.to contain_zaqar_config('DEFAULT/log_dir').with_value('/srv/log')
+      is_expected.to contain_zaqar_config('DEFAULT/use_json').with_value(true)
+      is_expected.to contain_zaqar_config('DEFAULT/default_log_levels').with_value('amqp=WARN,urllib3=INFO')
+    end
+  end
+end

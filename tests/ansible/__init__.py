@@ -1,0 +1,1 @@
+"""The Ansible role (ansible/): lint, syntax, variables, real localhost runs."""

@@ -1,0 +1,79 @@
+"""Pinned packages fetched into a local directory, several pips at once.
+
+pip downloads one file after another, and here each file costs a couple of
+seconds of round trips whatever its size; the ~70 pinned packages of a
+virtualenv take minutes that way. Fetching them with a few ``pip download
+--no-deps`` processes side by side, then installing with ``--no-index
+--find-links`` from the directory, takes a fraction of that.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib import metadata
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+# pip processes fetching at once.
+_JOBS = 6
+_TIMEOUT = 900
+
+
+class DownloadFailed(Exception):
+    """pip could not fetch a pinned package; the message says which."""
+
+
+def pinned_lines(path: str) -> list[str]:
+    """The requirement lines of a pinned requirements file."""
+    with open(path) as f:
+        lines = [line.split('#', 1)[0].strip() for line in f]
+    return [line for line in lines if line]
+
+
+def download(requirements: list[str], dest: str) -> None:
+    """Fetch every pinned requirement (no dependencies) into ``dest``."""
+    os.makedirs(dest, exist_ok=True)
+    batches = [requirements[i::_JOBS] for i in range(_JOBS)]
+    procs = [subprocess.Popen(
+        [sys.executable, '-m', 'pip', 'download', '-q', '--no-deps',
+         '--disable-pip-version-check', '-d', dest, *batch],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for batch in batches if batch]
+    failures = []
+    for proc in procs:
+        try:
+            out, _ = proc.communicate(timeout=_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            failures.append('pip download timed out')
+            continue
+        if proc.returncode:
+            failures.append(out[-1500:])
+    if failures:
+        raise DownloadFailed('\n'.join(failures))
+
+
+def installed_closure(root: str) -> list[str]:
+    """``name==version`` of every package ``root`` needs, as installed here.
+
+    Walks the requirements of the installed distributions (markers
+    evaluated for this interpreter, no extras), ``root`` excluded.
+    """
+    pins: dict[str, str] = {}
+    todo = [root]
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in pins:
+            continue
+        dist = metadata.distribution(name)
+        pins[name] = dist.version
+        for spec in dist.requires or []:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({'extra': ''}):
+                todo.append(req.name)
+    del pins[canonicalize_name(root)]
+    return sorted(f'{name}=={version}' for name, version in pins.items())

@@ -1,0 +1,1 @@
+"""Quotas, rate limits, metrics and tracing against real servers."""

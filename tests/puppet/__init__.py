@@ -1,0 +1,1 @@
+"""Tests of the Puppet module in puppet/: lint, rspec-puppet, real applies."""

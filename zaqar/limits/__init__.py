@@ -1,0 +1,1 @@
+"""Per-project quotas and rate limits (Keystone unified limits or config)."""

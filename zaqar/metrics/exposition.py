@@ -1,0 +1,51 @@
+"""The metrics page: this process's registry, or every worker's files."""
+
+from __future__ import annotations
+
+import os
+
+import prometheus_client as prom
+from prometheus_client import multiprocess
+
+ENV = 'PROMETHEUS_MULTIPROC_DIR'
+
+
+def collector_registry(extra=()) -> prom.CollectorRegistry:
+    """The registry a scrape reads: all workers' files in multiprocess mode."""
+    if os.environ.get(ENV):
+        registry = prom.CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = prom.REGISTRY
+    for collector in extra:
+        try:
+            registry.register(collector)
+        except ValueError:
+            pass  # already registered (the shared default registry)
+    return registry
+
+
+class Page:
+    """A WSGI app answering with the text exposition format."""
+
+    def __init__(self, registry: prom.CollectorRegistry):
+        self.registry = registry
+
+    def __call__(self, environ, start_response):
+        body = prom.generate_latest(self.registry)
+        start_response('200 OK', [('Content-Type', prom.CONTENT_TYPE_LATEST),
+                                  ('Content-Length', str(len(body)))])
+        return [body]
+
+
+def serve(registry: prom.CollectorRegistry, host: str, port: int) -> bool:
+    """The separate listener ([metrics] listen_port), in a daemon thread.
+
+    Several API workers share the port's work: the first to bind serves
+    every worker's files (multiprocess mode); the others skip.
+    """
+    try:
+        prom.start_http_server(port, addr=host, registry=registry)
+    except OSError:
+        return False
+    return True
