@@ -24,7 +24,7 @@ LAYERS = (
     ('zaqar.notification',),
     ('zaqar.storage',),
     ('zaqar.policies', 'zaqar.schemas', 'zaqar.conf', 'zaqar.common',
-     'zaqar.serving'),
+     'zaqar.serving', 'zaqar.limits', 'zaqar.metrics'),
 )
 
 

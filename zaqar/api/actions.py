@@ -32,6 +32,9 @@ class Action:
     rule: str
     # "<what failed>" for the 503 description when storage breaks.
     failure: str
+    # False for actions only a live connection can ask for (WebSocket push
+    # subscriptions): no HTTP route serves them.
+    over_http: bool = True
 
 
 ACTIONS: dict[str, Action] = {
@@ -96,16 +99,20 @@ ACTIONS: dict[str, Action] = {
     # stored subscriptions.
     'connection_subscription_create': Action(
         connection_subscriptions.connection_subscription_create,
-        'subscription:create', 'Subscription could not be created'),
+        'subscription:create', 'Subscription could not be created',
+        over_http=False),
     'connection_subscription_list': Action(
         connection_subscriptions.connection_subscription_list,
-        'subscription:get_all', 'Subscriptions could not be listed'),
+        'subscription:get_all', 'Subscriptions could not be listed',
+        over_http=False),
     'connection_subscription_get': Action(
         connection_subscriptions.connection_subscription_get,
-        'subscription:get', 'Subscription could not be retrieved'),
+        'subscription:get', 'Subscription could not be retrieved',
+        over_http=False),
     'connection_subscription_delete': Action(
         connection_subscriptions.connection_subscription_delete,
-        'subscription:delete', 'Subscription could not be deleted'),
+        'subscription:delete', 'Subscription could not be deleted',
+        over_http=False),
     # Topics: fan-out targets (zaqar.api.topics); their messages and
     # subscriptions use the message and subscription rules.
     'topic_list': Action(topics.topic_list, 'topics:get_all',

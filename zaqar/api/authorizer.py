@@ -3,9 +3,12 @@
 oslo.policy re-checks the policy file and introspects every check's
 signature on each call (~0.4 ms a request). A decision depends only on the
 rule, the caller's credentials and the target, and our target is always the
-caller's own project, so decisions are memoised per (rule, credentials).
-The memo is dropped whenever the policy file changes (one ``stat`` per
-call), so edits still take effect at once.
+caller's own project, so decisions are memoised per (rule, credentials),
+keyed on every value a rule can read: all of ``ctx.to_policy_values()``
+(roles, user, project and domains, scopes, service identity and roles,
+admin flags), not a chosen subset. The memo is dropped
+whenever the policy file changes (one ``stat`` per call), so edits still
+take effect at once.
 """
 
 from __future__ import annotations
@@ -19,6 +22,15 @@ LOG = logging.getLogger(__name__)
 
 # Distinct (rule, credentials) pairs remembered before the memo restarts.
 _MAX_DECISIONS = 8192
+# Context attributes behind ctx.to_policy_values() besides the role lists
+# (read directly: building that mapping costs more than the memo saves).
+# tests/inprocess/test_policy_memo.py checks that together they cover
+# every value a rule can read.
+POLICY_FIELDS = ('user_id', 'user_domain_id', 'system_scope', 'domain_id',
+                 'project_id', 'project_domain_id', 'is_admin',
+                 'is_admin_project', 'service_user_id',
+                 'service_user_domain_id', 'service_project_id',
+                 'service_project_domain_id')
 
 
 class Authorizer:
@@ -42,8 +54,8 @@ class Authorizer:
         if stamp != self._stamp or len(self._decisions) > _MAX_DECISIONS:
             self._decisions = {}
             self._stamp = stamp
-        key = (rule, ctx.project_id, ctx.user_id, ctx.is_admin,
-               tuple(sorted(ctx.roles)), ctx.system_scope, ctx.domain_id)
+        key = (rule, *(getattr(ctx, name) for name in POLICY_FIELDS),
+               tuple(sorted(ctx.roles)), tuple(sorted(ctx.service_roles)))
         decision = self._decisions.get(key)
         if decision is None:
             decision = self._enforce(rule, ctx)
@@ -63,3 +75,4 @@ class Authorizer:
             # A token of the wrong scope (older oslo.policy raises; newer
             # ones answer False): project rules refuse system tokens.
             return False
+
