@@ -34,10 +34,10 @@ from tests.hostile import base
 
 # Generated examples; each body goes to every body route and each request
 # to every method, so the requests sent are a multiple of these.
-SCHEMA_EXAMPLES = int(os.environ.get('ZAQAR_TEST_FUZZ_SCHEMA_EXAMPLES', '20'))
-BODY_EXAMPLES = int(os.environ.get('ZAQAR_TEST_FUZZ_BODY_EXAMPLES', '400'))
+SCHEMA_EXAMPLES = int(os.environ.get('ZAQAR_TEST_FUZZ_SCHEMA_EXAMPLES', '15'))
+BODY_EXAMPLES = int(os.environ.get('ZAQAR_TEST_FUZZ_BODY_EXAMPLES', '250'))
 REQUEST_EXAMPLES = int(os.environ.get('ZAQAR_TEST_FUZZ_REQUEST_EXAMPLES',
-                                      '400'))
+                                      '600'))
 RAW_EXAMPLES = int(os.environ.get('ZAQAR_TEST_FUZZ_RAW_EXAMPLES', '200'))
 PATCH_TYPE = 'application/openstack-messaging-v2.0-json-patch'
 FUZZ_PROJECT = 'fuzz'
