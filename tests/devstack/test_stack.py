@@ -91,18 +91,24 @@ class DevStackHost:
         }
 
     def endpoint(self, service_type: str) -> tuple[dict, list[dict]]:
-        """The service of that type the plugin names, and its endpoints in
-        our region (other tests of the run register services of the same
-        types under other names, and other regions)."""
+        """The service of that type the plugin names that has endpoints in
+        our region, and those endpoints. (Other tests of the run register
+        services of the same types; two hosts stacking at the same moment
+        may each create a service of the same name, as two DevStack hosts
+        sharing one Keystone would.)"""
         name = {'messaging': 'zaqar',
                 'messaging-websocket': 'zaqar-websocket'}[service_type]
-        services = [s for s in self.get('/services', type=service_type)[
-            'services'] if s['name'] == name]
-        if len(services) != 1:
-            raise AssertionError(f'{service_type} services: {services}')
-        endpoints = self.get('/endpoints', service_id=services[0]['id'],
-                             region_id=self.region)['endpoints']
-        return services[0], endpoints
+        found = []
+        for service in self.get('/services', type=service_type)['services']:
+            if service['name'] != name:
+                continue
+            endpoints = self.get('/endpoints', service_id=service['id'],
+                                 region_id=self.region)['endpoints']
+            if endpoints:
+                found.append((service, endpoints))
+        if len(found) != 1:
+            raise AssertionError(f'{service_type} in {self.region}: {found}')
+        return found[0]
 
     def token(self, label: str) -> str:
         return self.keystone.token(self.world.users[label])
