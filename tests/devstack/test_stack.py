@@ -156,14 +156,14 @@ class StackTestBase(unittest.TestCase):
 
     def check_authenticated_requests(self, api):
         admin = self.host.token('demo_admin')
-        resp = requests.get(api + '/v2/health', timeout=30, headers={
+        resp = requests.get(api + '/v2/health', timeout=60, headers={
             'X-Auth-Token': admin, 'Client-ID': str(uuid.uuid4())})
         self.assertEqual(200, resp.status_code, resp.text)
         self.assertIn('storage_reachable', resp.json())
-        resp = requests.get(api + '/v2/health', timeout=30,
+        resp = requests.get(api + '/v2/health', timeout=60,
                             headers={'Client-ID': str(uuid.uuid4())})
         self.assertEqual(401, resp.status_code)
-        resp = requests.get(api + '/v2/health', timeout=30, headers={
+        resp = requests.get(api + '/v2/health', timeout=60, headers={
             'X-Auth-Token': self.host.token('demo_member'),
             'Client-ID': str(uuid.uuid4())})
         self.assertEqual(403, resp.status_code)
@@ -185,7 +185,7 @@ class StackTestBase(unittest.TestCase):
             timeout=120, check=False)
         self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
         self.assertEqual(queue, json.loads(proc.stdout)['Name'])
-        resp = requests.get(api + '/v2/queues', timeout=30, headers={
+        resp = requests.get(api + '/v2/queues', timeout=60, headers={
             'X-Auth-Token': self.host.token('demo_member'),
             'Client-ID': str(uuid.uuid4())})
         self.assertEqual(200, resp.status_code, resp.text)
@@ -323,7 +323,7 @@ class ZaqarServerStackTest(StackTestBase):
         headers = {'X-Auth-Token': self.host.token('demo_member'),
                    'Client-ID': str(uuid.uuid4())}
         resp = requests.put(f'{eps[0]["url"]}/v2/queues/{queue}',
-                            headers=headers, timeout=30)
+                            headers=headers, timeout=60)
         self.assertEqual(201, resp.status_code, resp.text)
         return queue
 
@@ -415,7 +415,7 @@ class UwsgiStackTest(StackTestBase):
         self.check_authenticated_requests(api)
         queue = self.check_cli_through_catalog(api)
         # The pools file was loaded: the admin health names its pool.
-        resp = requests.get(api + '/v2/health', timeout=30, headers={
+        resp = requests.get(api + '/v2/health', timeout=60, headers={
             'X-Auth-Token': self.host.token('demo_admin'),
             'Client-ID': str(uuid.uuid4())})
         self.assertIn('pool1', json.dumps(resp.json()))
