@@ -91,18 +91,24 @@ class DevStackHost:
         }
 
     def endpoint(self, service_type: str) -> tuple[dict, list[dict]]:
-        """The service of that type the plugin names, and its endpoints in
-        our region (other tests of the run register services of the same
-        types under other names, and other regions)."""
+        """The service of that type the plugin names that has endpoints in
+        our region, and those endpoints. (Other tests of the run register
+        services of the same types; two hosts stacking at the same moment
+        may each create a service of the same name, as two DevStack hosts
+        sharing one Keystone would.)"""
         name = {'messaging': 'zaqar',
                 'messaging-websocket': 'zaqar-websocket'}[service_type]
-        services = [s for s in self.get('/services', type=service_type)[
-            'services'] if s['name'] == name]
-        if len(services) != 1:
-            raise AssertionError(f'{service_type} services: {services}')
-        endpoints = self.get('/endpoints', service_id=services[0]['id'],
-                             region_id=self.region)['endpoints']
-        return services[0], endpoints
+        found = []
+        for service in self.get('/services', type=service_type)['services']:
+            if service['name'] != name:
+                continue
+            endpoints = self.get('/endpoints', service_id=service['id'],
+                                 region_id=self.region)['endpoints']
+            if endpoints:
+                found.append((service, endpoints))
+        if len(found) != 1:
+            raise AssertionError(f'{service_type} in {self.region}: {found}')
+        return found[0]
 
     def token(self, label: str) -> str:
         return self.keystone.token(self.world.users[label])
@@ -150,14 +156,14 @@ class StackTestBase(unittest.TestCase):
 
     def check_authenticated_requests(self, api):
         admin = self.host.token('demo_admin')
-        resp = requests.get(api + '/v2/health', timeout=30, headers={
+        resp = requests.get(api + '/v2/health', timeout=60, headers={
             'X-Auth-Token': admin, 'Client-ID': str(uuid.uuid4())})
         self.assertEqual(200, resp.status_code, resp.text)
         self.assertIn('storage_reachable', resp.json())
-        resp = requests.get(api + '/v2/health', timeout=30,
+        resp = requests.get(api + '/v2/health', timeout=60,
                             headers={'Client-ID': str(uuid.uuid4())})
         self.assertEqual(401, resp.status_code)
-        resp = requests.get(api + '/v2/health', timeout=30, headers={
+        resp = requests.get(api + '/v2/health', timeout=60, headers={
             'X-Auth-Token': self.host.token('demo_member'),
             'Client-ID': str(uuid.uuid4())})
         self.assertEqual(403, resp.status_code)
@@ -179,7 +185,7 @@ class StackTestBase(unittest.TestCase):
             timeout=120, check=False)
         self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
         self.assertEqual(queue, json.loads(proc.stdout)['Name'])
-        resp = requests.get(api + '/v2/queues', timeout=30, headers={
+        resp = requests.get(api + '/v2/queues', timeout=60, headers={
             'X-Auth-Token': self.host.token('demo_member'),
             'Client-ID': str(uuid.uuid4())})
         self.assertEqual(200, resp.status_code, resp.text)
@@ -317,7 +323,7 @@ class ZaqarServerStackTest(StackTestBase):
         headers = {'X-Auth-Token': self.host.token('demo_member'),
                    'Client-ID': str(uuid.uuid4())}
         resp = requests.put(f'{eps[0]["url"]}/v2/queues/{queue}',
-                            headers=headers, timeout=30)
+                            headers=headers, timeout=60)
         self.assertEqual(201, resp.status_code, resp.text)
         return queue
 
@@ -328,9 +334,13 @@ class ZaqarServerStackTest(StackTestBase):
         ws = _wait(lambda: test_websocket.Client(
             eps[0]['url'], project=member.project_id), 'WebSocket connect')
         self.addCleanup(ws.close)
-        self.assertEqual(200, ws.call('authenticate', headers={
-            'X-Project-ID': member.project_id,
-            'X-Auth-Token': self.host.token('demo_member')})[0])
+        # The first token costs the server a few Keystone round trips:
+        # more than the client's usual 10 s on a loaded machine.
+        ws.send_raw(json.dumps({'action': 'authenticate', 'headers': {
+            'Client-ID': ws.client_id, 'X-Project-ID': member.project_id,
+            'X-Auth-Token': self.host.token('demo_member')}}))
+        self.assertEqual(200, ws.recv(timeout=START_TIMEOUT)['headers'][
+            'status'])
         status, body = ws.call('queue_list', {})
         self.assertEqual(200, status)
         self.assertIn(queue, [q['name'] for q in body['queues']])
@@ -405,7 +415,7 @@ class UwsgiStackTest(StackTestBase):
         self.check_authenticated_requests(api)
         queue = self.check_cli_through_catalog(api)
         # The pools file was loaded: the admin health names its pool.
-        resp = requests.get(api + '/v2/health', timeout=30, headers={
+        resp = requests.get(api + '/v2/health', timeout=60, headers={
             'X-Auth-Token': self.host.token('demo_admin'),
             'Client-ID': str(uuid.uuid4())})
         self.assertIn('pool1', json.dumps(resp.json()))
