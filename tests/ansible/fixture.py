@@ -177,6 +177,7 @@ class Tools:
             'ANSIBLE_LOCAL_TEMP': os.path.join(home, 'tmp'),
             'ANSIBLE_REMOTE_TEMP': os.path.join(home, 'remote-tmp'),
             'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
+            'ANSIBLE_PIPELINING': '1',
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_FORCE_COLOR': '0',
             'NO_COLOR': '1',

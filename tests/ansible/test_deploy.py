@@ -59,6 +59,7 @@ class LocalhostDeployTest(unittest.TestCase):
         self.world = keystone_fixture.World.build(
             self.keystone, {'op': ('admin',), 'a': ('member',)})
         self.tag = self.world.tag
+        self.service_password = uuid.uuid4().hex
         with open(os.path.join(fixture.WORK, 'ansible-last-runs.log'), 'w'):
             pass
 
@@ -73,7 +74,10 @@ class LocalhostDeployTest(unittest.TestCase):
             'zaqar_install_source': fixture.ROOT,
             'zaqar_pip_environment': {
                 'PBR_VERSION': os.environ.get('PBR_VERSION', '0.1.0'),
-                'PIP_NO_INDEX': '1', 'PIP_FIND_LINKS': self.wheels},
+                'PIP_NO_INDEX': '1', 'PIP_FIND_LINKS': self.wheels,
+                # Byte-compiling ~90 packages costs more than this test
+                # saves by it.
+                'PIP_NO_COMPILE': '1'},
             'zaqar_venv_path': self._path('venv'),
             'zaqar_system_user': 'root', 'zaqar_system_group': 'root',
             'zaqar_system_user_create': False,
@@ -92,7 +96,7 @@ class LocalhostDeployTest(unittest.TestCase):
             'zaqar_keystone_auth_url': self.keystone.auth_url,
             'zaqar_keystone_interface': 'public',
             'zaqar_service_user_name': f'zaqar-ansible-{self.tag}',
-            'zaqar_service_password': uuid.uuid4().hex,
+            'zaqar_service_password': self.service_password,
             'zaqar_service_project_name': f'service-ansible-{self.tag}',
             'zaqar_service_name': f'zaqar-ansible-{self.tag}',
             'zaqar_service_public_url': self.url,

@@ -96,3 +96,9 @@ class RoleVariablesTest(unittest.TestCase):
             for driver in self.spec[f'zaqar_{kind}']['choices']:
                 with self.subTest(kind=kind, driver=driver):
                     self.assertIn('uri', known[f'drivers:{kind}:{driver}'])
+
+    def test_the_readme_lists_every_variable(self):
+        with open(os.path.join(fixture.PLAYBOOKS, 'README.md')) as f:
+            readme = f.read()
+        for name in self.defaults:
+            self.assertIn(f'| `{name}` |', readme)
