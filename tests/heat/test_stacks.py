@@ -251,7 +251,13 @@ class HeatStacksTest(base.HeatCase):
         deleted = self.assertStack(heat.call('delete', stack_id=stack_id),
                                    'DELETE_COMPLETE')
         self.record('3 deployed server', 'delete', deleted['seconds'])
-        self.assertEqual([], self._stack_user_projects())
+        # Heat removes the stack user's project once the stack is purged.
+        try:
+            self.wait_for('the stack-user project to go',
+                          lambda: not self._stack_user_projects(),
+                          timeout=60, interval=2)
+        except AssertionError as exc:
+            raise AssertionError(f'{exc}\n{self.heat.log_tail(6000)}')
 
     def _stack_user_projects(self) -> list[str]:
         found = self.keystone._call(
