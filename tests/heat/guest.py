@@ -108,7 +108,7 @@ class Guest:
         for key in ('auth_url', 'user_id', 'password', 'project_id',
                     'queue_id', 'region_name'):
             if zaqar.get(key) is not None:
-                lines.append(f'{key.replace("_", "-")} = {zaqar[key]}')
+                lines.append(f'{key} = {zaqar[key]}')
         with open(conf, 'w') as f:
             f.write('\n'.join(lines) + '\n')
         with open(os.path.join(self.root, 'guest.log'), 'w') as log:

@@ -27,7 +27,9 @@ class Driver:
         sess = ks_session.Session(auth=v3.Password(
             auth_url=auth_url, user_id=user_id, password=password,
             project_id=project_id))
-        self.heat = heat_client.Client('1', session=sess, region_name=region)
+        # A busy machine: retry a reset connection rather than fail a step.
+        self.heat = heat_client.Client('1', session=sess, region_name=region,
+                                       connect_retries=3)
 
     def _wait(self, stack_id: str, action: str, timeout: float) -> dict:
         deadline = time.monotonic() + timeout

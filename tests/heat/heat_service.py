@@ -181,7 +181,8 @@ class HeatService:
         self._spawn('api', [
             venvs.bin_path(self.venv, 'gunicorn'),
             '--bind', f'127.0.0.1:{self.port}', '--workers', '1',
-            '--threads', '4', '--timeout', '300', '--chdir', HERE,
+            '--threads', '4', '--timeout', '300', '--keep-alive', '60',
+            '--chdir', HERE,
             'heat_api_wsgi:application'],
             env={'ZAQAR_TEST_HEAT_CONF': self.conf})
         deadline = time.monotonic() + _START_TIMEOUT

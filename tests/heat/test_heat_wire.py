@@ -174,7 +174,9 @@ class LazyPatchTest(base.ServerTestCase):
                           'options': {'os_project_id': self.http.project}}})
         queue = client.queue('heat-made', auto_create=False)
         queue.metadata(new_meta={'purpose': 'deployments',
-                                 '_max_claim_count': 3})
+                                 '_default_message_ttl': 900})
         got = self.http.get('/v2/queues/heat-made').json()
-        self.assertEqual(('deployments', 3),
-                         (got['purpose'], got['_max_claim_count']))
+        self.assertEqual(('deployments', 900),
+                         (got['purpose'], got['_default_message_ttl']))
+        self.assertEqual(204, self.http.head('/v2/queues/heat-made')
+                         .status_code)

@@ -17,7 +17,8 @@ import uuid
 import yaml
 
 from tests.functional import server as fserver
-from tests.heat import base, guest
+from tests.heat import base, guest, keystone_setup
+from tests.keystone import fixture as ks_fixture
 
 EXAMPLES = os.path.join(base.REPO, 'heat_plugin', 'examples')
 HEAT_FOREVER_CAPPED = 2 ** 31 - 1
@@ -238,6 +239,7 @@ class HeatStacksTest(base.HeatCase):
         self.assertEqual(0, out['status_code'])
         self.assertIn('deployed: hello', out['stdout'])
         self.assertEqual('done hello', out['result'])
+        self._stack_user_gets_only_its_slice(occ['zaqar'])
 
         updated = self.assertStack(heat.call(
             'update', stack_id=stack_id, template=template,
@@ -251,7 +253,37 @@ class HeatStacksTest(base.HeatCase):
         deleted = self.assertStack(heat.call('delete', stack_id=stack_id),
                                    'DELETE_COMPLETE')
         self.record('3 deployed server', 'delete', deleted['seconds'])
-        self.assertEqual([], self._stack_user_projects())
+        # Heat removes the stack user's project once the stack is purged.
+        try:
+            self.wait_for('the stack-user project to go',
+                          lambda: not self._stack_user_projects(),
+                          timeout=60, interval=2)
+        except AssertionError as exc:
+            raise AssertionError(f'{exc}\n{self.heat.log_tail(6000)}')
+
+    def _stack_user_gets_only_its_slice(self, creds: dict) -> None:
+        """The server's own credentials (role heat_stack_user), with a
+        real Keystone token: the deployment slice is served, the rest 403."""
+        user = ks_fixture.User('stack-user', creds['user_id'],
+                               creds['password'], creds['project_id'],
+                               keystone_setup.STACK_USER_ROLE)
+        http = self.zaqar_as(user)
+        probe = f'/v2/queues/probe-{self.tag}'
+        self.answers(http.put(probe, json={}), 201)
+        self.answers(http.post(probe + '/messages', json={
+            'messages': [{'body': 'ping'}]}), 201)
+        self.answers(http.delete(probe + '/messages?pop=1'), 200)
+        for method, path, body in (
+                ('GET', '/v2/queues', None),
+                ('GET', probe + '/stats', None),
+                ('POST', probe + '/purge', {}),
+                ('POST', probe + '/subscriptions',
+                 {'subscriber': 'http://127.0.0.1:9/x'}),
+                ('PUT', f'/v2/topics/t-{self.tag}', {}),
+                ('GET', '/v2/pools', None)):
+            with self.subTest(method=method, path=path):
+                self.answers(http.request(method, path, json=body), 403)
+        self.answers(http.delete(probe), 204)
 
     def _stack_user_projects(self) -> list[str]:
         found = self.keystone._call(
