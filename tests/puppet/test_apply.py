@@ -133,7 +133,6 @@ class PuppetApplyTest(unittest.TestCase):
             'zaqar::keystone::authtoken::project_name': project,
             'zaqar::keystone::authtoken::auth_url': ks.url,
             'zaqar::keystone::authtoken::www_authenticate_uri': ks.url,
-            'zaqar::keystone::authtoken::region_name': self.region,
             'zaqar::keystone::auth::password': self.service_password,
             'zaqar::keystone::auth::auth_name': user,
             'zaqar::keystone::auth::tenant': project,
@@ -309,9 +308,12 @@ class PuppetApplyTest(unittest.TestCase):
         self.assertEqual(401, anonymous.status_code)
         client = self.member_client()
         listing = client.get('/v2/queues')
-        self.assertEqual(200, listing.status_code, listing.text)
+        self.assertEqual(200, listing.status_code,
+                         listing.text + self.server_log())
         queue = f'/v2/queues/puppet-{self.tag}'
-        self.assertEqual(201, client.put(queue, json={}).status_code)
+        created = client.put(queue, json={})
+        self.assertEqual(201, created.status_code,
+                         created.text + self.server_log())
         self.assertEqual(FIRST_TTL,
                          client.get(queue).json()['_default_message_ttl'])
 
