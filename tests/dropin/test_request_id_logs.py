@@ -13,7 +13,8 @@
 """The caller's X-OpenStack-Request-ID reaches this service's log lines.
 
 oslo.log's default context format carries ``global_request_id``; a line
-logged while serving a request (here: a refused pool URI, logged at INFO)
+logged while serving a request (here: a pool URI of an unknown store,
+refused and logged at INFO)
 must show the caller's id next to the service's own request id.
 """
 
@@ -37,8 +38,12 @@ class GlobalRequestIdInLogsTest(unittest.TestCase):
         super().setUpClass()
         cls.tmp = tempfile.TemporaryDirectory(prefix='zaqar-reqid-')
         cls.addClassCleanup(cls.tmp.cleanup)
+        db = f'sqlite:///{cls.tmp.name}/z.db'
         cls.server = fserver.Server(
-            f'sqlite:///{cls.tmp.name}/z.db', extra_conf='admin_mode = true')
+            db, extra_conf='admin_mode = true\npooling = true')
+        with open(cls.server.config, 'a') as f:
+            f.write('\n[drivers]\nmanagement_store = sqlalchemy\n'
+                    f'[drivers:management_store:sqlalchemy]\nuri = {db}\n')
         cls.addClassCleanup(cls.server.stop)
         cls.server.start()
 
@@ -50,7 +55,7 @@ class GlobalRequestIdInLogsTest(unittest.TestCase):
         global_id = f'req-{uuid.uuid4()}'
         resp = requests.put(
             f'{self.server.url}/v2/pools/p{uuid.uuid4().hex[:6]}',
-            json={'uri': f'redis://127.0.0.1:{fserver.free_port()}',
+            json={'uri': f'nosuchstore://127.0.0.1:{fserver.free_port()}',
                   'weight': 1},
             headers={'Client-ID': str(uuid.uuid4()), 'X-Project-ID': 'ops',
                      'X-Roles': 'admin', 'X-OpenStack-Request-ID': global_id},
