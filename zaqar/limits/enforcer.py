@@ -12,9 +12,8 @@ import logging
 from typing import Any
 
 from zaqar.common import errors
-from zaqar.limits import rates
+from zaqar.limits import rates, sources
 from zaqar.limits import resources as res
-from zaqar.limits import sources
 
 LOG = logging.getLogger(__name__)
 

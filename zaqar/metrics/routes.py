@@ -36,6 +36,5 @@ def template(path: str) -> str:
             parts.append(segment)
         else:
             return OTHER
-        previous = segment if segment in _COLLECTIONS and not (
-            previous in _COLLECTIONS) else None
+        previous = segment if segment in _COLLECTIONS and previous not in _COLLECTIONS else None
     return '/' + '/'.join(parts)
