@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import unittest
 import uuid
 
 from tests import backends
 from tests.functional import server as fserver
 from tests.keystone import fixture
-
-import unittest
 
 
 class KeystoneLimitsTest(unittest.TestCase):
