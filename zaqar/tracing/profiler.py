@@ -14,6 +14,9 @@ import socket
 
 from zaqar.common import errors
 
+# osprofiler's default key: anyone could sign trace requests with it.
+_PUBLIC_DEFAULT_KEY = 'SECRET_KEY'
+
 
 def register(conf) -> None:
     """osprofiler's options in the [profiler] group beside ours."""
@@ -29,9 +32,10 @@ def enabled(conf) -> bool:
 def setup(conf, service_name: str) -> None:
     """Send this process's traces to the configured collector."""
     from osprofiler import initializer
-    if not conf.profiler.hmac_keys:
+    if conf.profiler.hmac_keys in (None, '', _PUBLIC_DEFAULT_KEY):
         raise errors.ConfigError('[profiler] enabled needs hmac_keys: the '
-                                 'keys that sign trace requests.')
+                                 'keys that sign trace requests (not the '
+                                 'well-known default).')
     try:
         initializer.init_from_conf(conf, {}, 'zaqar', service_name,
                                    socket.gethostname())
@@ -56,6 +60,6 @@ def storage_observer(driver: str, controller: str, method: str, func):
     def traced(*args, **kwargs):
         if profiler.get() is None:
             return func(*args, **kwargs)
-        with profiler.Trace('zaqar-storage', info=info):
+        with profiler.Trace('storage', info=info):
             return func(*args, **kwargs)
     return traced
