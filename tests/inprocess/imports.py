@@ -20,6 +20,7 @@ LAYERS = (
     ('zaqar.transport',),
     ('zaqar.api',),
     ('zaqar.notification',),
+    ('zaqar.limits', 'zaqar.metrics', 'zaqar.tracing'),
     ('zaqar.storage',),
     ('zaqar.policies', 'zaqar.schemas', 'zaqar.conf', 'zaqar.common'),
 )

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from zaqar.common import errors
-from zaqar.metrics import routes
+from zaqar.common import errors, routes
 from zaqar.tracing import hooks
 
 TRACER_NAME = 'zaqar'
