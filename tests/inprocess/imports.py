@@ -22,6 +22,7 @@ LAYERS = (
     ('zaqar.transport',),
     ('zaqar.api',),
     ('zaqar.notification',),
+    ('zaqar.limits', 'zaqar.metrics', 'zaqar.tracing'),
     ('zaqar.storage',),
     ('zaqar.policies', 'zaqar.schemas', 'zaqar.conf', 'zaqar.common',
      'zaqar.serving', 'zaqar.limits', 'zaqar.metrics'),

@@ -33,6 +33,9 @@ import requests
 
 from zaqar.notification import destinations, guarded_http, outcome, subscribers
 
+from zaqar.notification import destinations, guarded_http, outcome
+from zaqar.tracing import hooks as tracing_hooks
+
 TIMESTAMP = 'X-Zaqar-Timestamp'
 SIGNATURE = 'X-Zaqar-Signature'
 DELIVERY = 'X-Zaqar-Delivery'
@@ -145,3 +148,8 @@ def _deliver(request: subscribers.Send) -> outcome.Outcome:
 
 #: http and https subscribers (entry points in zaqar.notification.subscribers).
 SCHEME = subscribers.Scheme(deliver=_deliver, confirmable=True)
+
+    # With tracing on: a delivery span, its context in traceparent.
+    with tracing_hooks.webhook_span(url, delivery_id) as trace_headers:
+        request_headers.update(trace_headers)
+        return post(url, body, request_headers, timeout, allowlist)
