@@ -13,8 +13,6 @@ import logging
 from typing import Any
 
 from zaqar.common import errors
-from zaqar.limits import rates, sources
-
 from zaqar.limits import counts, rates, sources
 from zaqar.limits import resources as res
 

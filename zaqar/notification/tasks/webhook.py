@@ -32,8 +32,6 @@ from typing import Any
 import requests
 
 from zaqar.notification import destinations, guarded_http, outcome, subscribers
-
-from zaqar.notification import destinations, guarded_http, outcome
 from zaqar.tracing import hooks as tracing_hooks
 
 TIMESTAMP = 'X-Zaqar-Timestamp'
@@ -136,7 +134,10 @@ def deliver(url: str, document: dict, options: dict, secret: str | None,
                               subscription_id)
     if extra_headers:
         request_headers.update(extra_headers)
-    return post(url, body, request_headers, timeout, allowlist)
+    # With tracing on: a delivery span, its context in traceparent.
+    with tracing_hooks.webhook_span(url, delivery_id) as trace_headers:
+        request_headers.update(trace_headers)
+        return post(url, body, request_headers, timeout, allowlist)
 
 
 def _deliver(request: subscribers.Send) -> outcome.Outcome:
@@ -148,8 +149,3 @@ def _deliver(request: subscribers.Send) -> outcome.Outcome:
 
 #: http and https subscribers (entry points in zaqar.notification.subscribers).
 SCHEME = subscribers.Scheme(deliver=_deliver, confirmable=True)
-
-    # With tracing on: a delivery span, its context in traceparent.
-    with tracing_hooks.webhook_span(url, delivery_id) as trace_headers:
-        request_headers.update(trace_headers)
-        return post(url, body, request_headers, timeout, allowlist)
