@@ -46,9 +46,12 @@ class PooledServers:
         srv = fserver.Server(self.sqlite_uri('unused-message-store'),
                              'sqlalchemy', 'admin_mode = true',
                              workers=workers)
-        # oslo.config merges a repeated [DEFAULT].
+        # oslo.config merges repeated sections ([DEFAULT], [drivers]); a
+        # config file means the reference's default stores (mongodb), so
+        # the management store is named.
         with open(srv.config, 'a') as f:
             f.write(f'\n[DEFAULT]\npooling = true\n\n'
+                    f'[drivers]\nmanagement_store = sqlalchemy\n\n'
                     f'[drivers:management_store:sqlalchemy]\n'
                     f'uri = {self.management_uri}\n\n'
                     f'[pooling:catalog]\ncache_ttl = {self.cache_ttl}\n')

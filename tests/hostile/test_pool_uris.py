@@ -26,6 +26,7 @@ class PoolURITest(unittest.TestCase):
             test_allowances=False)
         with open(cls.server.config, 'a') as f:
             f.write(f'\n[DEFAULT]\npooling = true\n\n'
+                    f'[drivers]\nmanagement_store = sqlalchemy\n\n'
                     f'[drivers:management_store:sqlalchemy]\n'
                     f'uri = sqlite:///{cls._tmp}/management.db\n\n'
                     f'[pooling:catalog]\n'

@@ -71,28 +71,36 @@ PATCH = {
     },
 }
 
-LIST = {
-    'type': 'object',
-    'required': ['queues', 'links'],
-    'properties': {
-        'queues': {
-            'type': 'array',
-            'items': {
-                'type': 'object',
-                'required': ['name', 'href'],
-                'properties': {
-                    'name': common.NAME,
-                    'href': common.HREF,
-                    'metadata': METADATA_RESPONSE,
+def _listing(key: str) -> dict:
+    """A page of queue-shaped resources under ``key`` (queues or topics)."""
+    return {
+        'type': 'object',
+        'required': [key, 'links'],
+        'properties': {
+            key: {
+                'type': 'array',
+                'items': {
+                    'type': 'object',
+                    'required': ['name', 'href'],
+                    'properties': {
+                        'name': common.NAME,
+                        'href': common.HREF,
+                        'metadata': METADATA_RESPONSE,
+                    },
+                    'additionalProperties': False,
                 },
-                'additionalProperties': False,
             },
+            'links': common.LINKS,
+            'count': {'type': 'integer', 'minimum': 0},
         },
-        'links': common.LINKS,
-        'count': {'type': 'integer', 'minimum': 0},
-    },
-    'additionalProperties': False,
-}
+        'additionalProperties': False,
+    }
+
+
+LIST = _listing('queues')
+
+# GET /v2/topics: the same page, under ``topics``.
+TOPIC_LIST = _listing('topics')
 
 _STAMP = {
     'type': 'object',
@@ -142,6 +150,7 @@ SCHEMAS = {
     'METADATA_RESPONSE': METADATA_RESPONSE,
     'PATCH': PATCH,
     'LIST': LIST,
+    'TOPIC_LIST': TOPIC_LIST,
     'STATS': STATS,
     'PURGE': PURGE,
 }

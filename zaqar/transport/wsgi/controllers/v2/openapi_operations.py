@@ -308,7 +308,7 @@ def _topic_operations() -> tuple[Operation, ...]:
     rows = (
         # (rel, method, path, operationId, summary, responses, params, body)
         ('topics', 'get', '/v2/topics', 'topic_list', 'List topics.',
-         {200: ok('A page of topics.', 'queues.LIST')},
+         {200: ok('A page of topics.', 'queues.TOPIC_LIST')},
          _PAGE + ('detailed', 'name', 'with_count'), None),
         ('topic', 'put', topic, 'topic_create', 'Create a topic.',
          {201: ok('Created.'), 204: ok('Already exists.')}, name,
