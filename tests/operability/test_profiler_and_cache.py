@@ -111,7 +111,14 @@ class RefusedOptionsTest(unittest.TestCase):
 
     def test_profiler_without_hmac_keys_is_refused(self):
         # The same start-up path, in this process (a server takes seconds
-        # to give up on a worker that cannot boot).
-        with self.assertRaises(errors.ConfigError) as caught:
-            inprocess.InProcessApp('\n[profiler]\nenabled = true\n')
+        # to give up on a worker that cannot boot). The app's directory is
+        # made under one of ours, removed whatever happens.
+        parent = tempfile.mkdtemp(prefix='zaqar-prof-')
+        self.addCleanup(shutil.rmtree, parent, True)
+        saved, tempfile.tempdir = tempfile.tempdir, parent
+        try:
+            with self.assertRaises(errors.ConfigError) as caught:
+                inprocess.InProcessApp('\n[profiler]\nenabled = true\n')
+        finally:
+            tempfile.tempdir = saved
         self.assertIn('[profiler] enabled needs hmac_keys', str(caught.exception))
