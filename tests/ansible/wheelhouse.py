@@ -61,19 +61,24 @@ def installed_closure(root: str) -> list[str]:
     """``name==version`` of every package ``root`` needs, as installed here.
 
     Walks the requirements of the installed distributions (markers
-    evaluated for this interpreter, no extras), ``root`` excluded.
+    evaluated for this interpreter, with the extras each requirement asks
+    for, e.g. ``oslo.service[threading]``), ``root`` excluded.
     """
     pins: dict[str, str] = {}
-    todo = [root]
+    seen: set[tuple[str, str]] = set()
+    todo: list[tuple[str, str]] = [(root, '')]
     while todo:
-        name = canonicalize_name(todo.pop())
-        if name in pins:
+        raw, extra = todo.pop()
+        name = canonicalize_name(raw)
+        if (name, extra) in seen:
             continue
+        seen.add((name, extra))
         dist = metadata.distribution(name)
         pins[name] = dist.version
         for spec in dist.requires or []:
             req = Requirement(spec)
-            if req.marker is None or req.marker.evaluate({'extra': ''}):
-                todo.append(req.name)
+            if req.marker is None or req.marker.evaluate({'extra': extra}):
+                todo.append((req.name, ''))
+                todo += [(req.name, wanted) for wanted in req.extras]
     del pins[canonicalize_name(root)]
     return sorted(f'{name}=={version}' for name, version in pins.items())
