@@ -9,6 +9,7 @@ from zaqar.api import service as api_service
 from zaqar.common.errors import ConfigError
 from zaqar.conf import paths
 from zaqar.storage import loader, observed
+from zaqar.tracing import setup as tracing_setup
 
 LOG = logging.getLogger(__name__)
 
@@ -80,8 +81,12 @@ def service_from_conf(conf, *, background: bool = True
                       ) -> api_service.Service:
     """The Service; ``background`` starts the expired-data sweep and,
     with ``[notification] notifier_in_api``, the notification workers."""
-    storage = observed.wrap(storage_from_conf(conf), _observers(conf))
+    refuse_ignored_options(conf)
+    tracing = tracing_setup.Tracing.from_conf(conf)
+    storage = observed.wrap(storage_from_conf(conf),
+                            _observers(conf) + tracing.storage_observers())
     service = api_service.Service(conf, storage)
+    service.tracing = tracing
     if conf.metrics.enabled:
         from zaqar.metrics import setup as metrics_setup
         metrics_setup.install(service)
@@ -93,8 +98,26 @@ def service_from_conf(conf, *, background: bool = True
     return service
 
 
+def refuse_ignored_options(conf) -> None:
+    """Refuse options a deployment may set that this service cannot honour.
+
+    ``[cache] enabled`` (oslo.cache): every cache of this service is per
+    process and short-lived (queue metadata, pool catalog); nothing reads a
+    shared cache backend, so an operator relying on one is told at start.
+    """
+    from oslo_cache import core as cache_core
+    cache_core.configure(conf)
+    if conf.cache.enabled:
+        raise ConfigError(
+            '[cache] enabled = true: this service does not use oslo.cache '
+            '(its queue-metadata and pool-catalog caches are per process, '
+            'bounded by [transport] queue_metadata_cache_ttl and '
+            '[pooling:catalog] cache_ttl). Remove the [cache] section or '
+            'set enabled = false.')
+
+
 def _observers(conf) -> list:
-    """Who sees each storage call: metrics and tracing, when turned on."""
+    """Who sees each storage call: metrics, when turned on."""
     found = []
     if conf.metrics.enabled:
         from zaqar.metrics import setup as metrics_setup

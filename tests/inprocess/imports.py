@@ -22,9 +22,11 @@ LAYERS = (
     ('zaqar.transport',),
     ('zaqar.api',),
     ('zaqar.notification',),
+    # Quotas, metrics and tracing: used by the layers above, use storage.
+    ('zaqar.limits', 'zaqar.metrics', 'zaqar.tracing'),
     ('zaqar.storage',),
     ('zaqar.policies', 'zaqar.schemas', 'zaqar.conf', 'zaqar.common',
-     'zaqar.serving', 'zaqar.limits', 'zaqar.metrics'),
+     'zaqar.serving'),
 )
 
 

@@ -162,3 +162,29 @@ class WebSocketMetricsTest(unittest.TestCase):
                 break
             time.sleep(0.1)
         self.assertEqual(start, self.gauge())
+
+
+class DashboardTest(unittest.TestCase):
+    """doc/grafana's dashboard queries only names the service exposes."""
+
+    def test_dashboard_names_exist(self):
+        import json
+        import re
+
+        from zaqar.metrics import registry
+        root = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        with open(os.path.join(root, 'doc', 'grafana',
+                               'zaqar-dashboard.json')) as f:
+            dashboard = json.load(f)
+        exposed = {'zaqar_queue_messages'}
+        for metric in vars(registry).values():
+            for family in getattr(metric, 'describe', lambda: [])():
+                for suffix in ('', '_total', '_bucket', '_count', '_sum'):
+                    exposed.add(family.name + suffix)
+        used = set()
+        for panel in dashboard['panels']:
+            for target in panel['targets']:
+                used |= set(re.findall(r'zaqar_\w+', target['expr']))
+        self.assertTrue(used)
+        self.assertEqual(set(), used - exposed)

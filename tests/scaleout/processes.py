@@ -153,6 +153,27 @@ class Topology:
         wait_port(port)
         return port
 
+    def redis_cluster(self, masters: int = 3, replicas: int = 1,
+                      node_timeout_ms: int = 1000) -> list[tuple[Process, int]]:
+        """``masters * (1 + replicas)`` redis-server nodes with
+        ``cluster-enabled yes`` (and ``appendfsync always``) joined by
+        ``redis-cli --cluster create``; returns (process, port) per node."""
+        nodes = []
+        for i in range(masters * (1 + replicas)):
+            bus = free_port()
+            nodes.append(self.redis(f'cluster{i}', extra=(
+                '--cluster-enabled', 'yes', '--cluster-port', str(bus),
+                '--cluster-node-timeout', str(node_timeout_ms),
+                '--cluster-replica-validity-factor', '0')))
+        addresses = [f'127.0.0.1:{port}' for _, port in nodes]
+        with open(self.path('cluster-create.log'), 'ab') as out:
+            subprocess.run([binary('redis-cli'), '--cluster', 'create',
+                            *addresses, '--cluster-replicas', str(replicas),
+                            '--cluster-yes'], stdout=out,
+                           stderr=subprocess.STDOUT, check=True, timeout=60)
+        wait_cluster_ok([port for _, port in nodes], masters * replicas)
+        return nodes
+
     def close(self) -> None:
         for process in reversed(self.processes):
             process.stop()
@@ -174,3 +195,41 @@ def wait_master_changed(sentinel_port: int, master: str, old_port: int,
             pass
         time.sleep(0.1)
     raise RuntimeError('the sentinels did not fail over')
+
+
+def wait_cluster_ok(ports: list[int], replicas: int,
+                    timeout: float = 30.0) -> None:
+    """Until every node reports ``cluster_state:ok`` and ``replicas``
+    replicas are in sync with their masters."""
+    deadline = time.monotonic() + timeout
+    pending = list(ports)
+    while pending and time.monotonic() < deadline:
+        client = redis.Redis(port=pending[0], socket_timeout=1)
+        try:
+            ok = client.cluster('info').get('cluster_state') == 'ok'
+            if ok and pending[0] == ports[0]:
+                ok = _synced_replicas(ports) >= replicas
+        except redis.RedisError:
+            ok = False
+        finally:
+            client.close()
+        if ok:
+            pending.pop(0)
+        else:
+            time.sleep(0.1)
+    if pending:
+        raise RuntimeError('the Redis Cluster did not become ready')
+
+
+def _synced_replicas(ports: list[int]) -> int:
+    synced = 0
+    for port in ports:
+        client = redis.Redis(port=port, socket_timeout=1)
+        try:
+            info = client.info('replication')
+        finally:
+            client.close()
+        if (info.get('role') == 'slave'
+                and info.get('master_link_status') == 'up'):
+            synced += 1
+    return synced

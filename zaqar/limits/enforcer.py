@@ -3,7 +3,8 @@
 ``Quotas.check`` is called by the dispatcher (zaqar.api.actions) for both
 transports. It costs a dict lookup when no limit applies: counts are read
 from storage only for a limit that is set, and only by the actions that
-limit governs (queue creation, message posts, subscription creation).
+limit governs (queue creation, message posts, subscription creation); the
+per-post queue count is mostly served from memory (zaqar.limits.counts).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 from typing import Any
 
 from zaqar.common import errors
-from zaqar.limits import rates, sources
+from zaqar.limits import counts, rates, sources
 from zaqar.limits import resources as res
 
 LOG = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Quotas:
     def __init__(self, source: sources.LimitSource):
         self.source = source
         self.rates = rates.ProjectRates()
+        self.counts = counts.QueueCounts()
 
     @classmethod
     def from_conf(cls, conf) -> Quotas:
@@ -62,10 +64,10 @@ class Quotas:
         count = _message_count(params.get('payload'))
         queue = params.get('queue_name')
         # Capacity first: a refused post spends no rate tokens.
-        if limit != res.UNLIMITED and queue is not None:
-            held = svc.queues.stats(queue, project=project).total
-            if held + count > limit:
-                raise _refusal(res.MESSAGES, limit, res.MESSAGES.retry_after)
+        if (limit != res.UNLIMITED and queue is not None
+                and not self.counts.admits(svc, project, queue, count,
+                                           limit)):
+            raise _refusal(res.MESSAGES, limit, res.MESSAGES.retry_after)
         if rate != res.UNLIMITED:
             self._spend(res.POST_RATE, 'p:' + project, count, rate)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from zaqar.metrics import exposition, registry, routes
+from zaqar.common import routes
+from zaqar.metrics import exposition, registry
 
 PATH = '/metrics'
 

@@ -32,6 +32,7 @@ from typing import Any
 import requests
 
 from zaqar.notification import destinations, guarded_http, outcome, subscribers
+from zaqar.tracing import hooks as tracing_hooks
 
 TIMESTAMP = 'X-Zaqar-Timestamp'
 SIGNATURE = 'X-Zaqar-Signature'
@@ -133,7 +134,10 @@ def deliver(url: str, document: dict, options: dict, secret: str | None,
                               subscription_id)
     if extra_headers:
         request_headers.update(extra_headers)
-    return post(url, body, request_headers, timeout, allowlist)
+    # With tracing on: a delivery span, its context in traceparent.
+    with tracing_hooks.webhook_span(url, delivery_id) as trace_headers:
+        request_headers.update(trace_headers)
+        return post(url, body, request_headers, timeout, allowlist)
 
 
 def _deliver(request: subscribers.Send) -> outcome.Outcome:

@@ -21,13 +21,14 @@ class ClaimController(base.ClaimController):
 
     def __init__(self, driver: DataDriver):
         self._driver = driver
+        self._keys = driver.keys
         self._run = driver.executor.call
 
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
                limit: int = 10
                ) -> tuple[str | None, list[models.Message]]:
         claim_id = str(uuid.uuid4())
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
         at = records.now()
         args = (at, claim_id, int(ttl), int(grace), int(limit), queue,
                 keys.queues_prefix(project), project)
@@ -39,7 +40,7 @@ class ClaimController(base.ClaimController):
 
     def get(self, queue: str, claim_id: str, *,
             project: str) -> models.Claim:
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
         at = records.now()
         flat = self._run(
             lambda w, r: w.script('claim_get', qkeys, (at, claim_id)))
@@ -52,13 +53,13 @@ class ClaimController(base.ClaimController):
 
     def update(self, queue: str, claim_id: str, *, project: str, ttl: int,
                grace: int) -> None:
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
         args = (records.now(), claim_id, int(ttl), int(grace))
         if not self._run(
                 lambda w, r: w.script('claim_update', qkeys, args)):
             raise errors.ClaimDoesNotExist(claim_id, queue, project)
 
     def delete(self, queue: str, claim_id: str, *, project: str) -> None:
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
         args = (records.now(), claim_id)
         self._run(lambda w, r: w.script('claim_delete', qkeys, args))

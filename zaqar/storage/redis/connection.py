@@ -7,6 +7,8 @@ Accepted forms (query parameters apply to all of them)::
     redis:/path/to/socket   unix:///path/to/socket (unix socket)
     redis+sentinel://[:password@]host[:port][,host2[:port2]...]/master[/db]
     redis://host1[:port],host2[:port]?master=name  (sentinel, legacy form)
+    redis+cluster://host[:port][,host2[:port2]...]  (Redis Cluster, db 0;
+                                                    see cluster.py)
 
 Query parameters: ``dbid`` (or ``db``), ``socket_timeout``,
 ``socket_connect_timeout``, ``max_connections``, ``sentinel_password``,
@@ -59,7 +61,7 @@ class InvalidURI(ValueError):
 class Settings:
     """Where and how to connect, parsed from a URI."""
 
-    kind: str  # 'tcp', 'unix' or 'sentinel'
+    kind: str  # 'tcp', 'unix', 'sentinel' or 'cluster'
     hosts: tuple[tuple[str, int], ...] = ()
     path: str | None = None
     db: int = 0
@@ -124,7 +126,8 @@ def parse_uri(uri: str) -> Settings:
 def _parse(uri: str) -> Settings:
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()
-    if scheme not in ('redis', 'rediss', 'unix', 'redis+sentinel'):
+    if scheme not in ('redis', 'rediss', 'unix', 'redis+sentinel',
+                      'redis+cluster', 'rediss+cluster'):
         raise InvalidURI(f'Unsupported Redis URI scheme {scheme!r}')
     query = parse_qs(parts.query)
     userinfo, _, hostlist = parts.netloc.rpartition('@')
@@ -150,6 +153,15 @@ def _parse(uri: str) -> Settings:
                                    DEFAULT_WAIT_TIMEOUT)),
     }
     master = query['master'][-1] if query.get('master') else None
+
+    if scheme.endswith('+cluster'):
+        hosts = _split_hosts(hostlist, DEFAULT_PORT)
+        if not hosts:
+            raise InvalidURI('A cluster URI needs at least one host')
+        if db or path.strip('/') not in ('', '0'):
+            raise InvalidURI('Redis Cluster has only database 0')
+        return Settings(kind='cluster', hosts=tuple(hosts),
+                        ssl=scheme.startswith('rediss'), **common)
 
     if scheme == 'unix' or (scheme == 'redis' and not hostlist):
         if not path:

@@ -55,7 +55,15 @@ class DeliveryController(base.DeliveryController):
 
     def __init__(self, driver: DataDriver):
         self._driver = driver
+        self._keys = driver.keys
         self._run = driver.executor.call
+
+    def announce(self, project: str) -> None:
+        """New deliveries of ``project`` exist: wake local workers and, on a
+        cluster, list the project in the active index (cluster_index.py)."""
+        if self._keys.cluster:
+            self._driver.active_projects.mark(project)
+        self.activity.set()
 
     def _script(self, name: str, keys_: Sequence[str], args: Sequence):
         return self._run(lambda w, r: w.script(name, keys_, args))
@@ -66,67 +74,113 @@ class DeliveryController(base.DeliveryController):
                 subscription_id, kind, records.encode_body(payload),
                 float(delay))
         did = self._script('delivery_enqueue',
-                           keys.outbox_keys(project, queue), args)
-        self.activity.set()
+                           self._keys.outbox_keys(project, queue), args)
+        self.announce(project)
         return records.text(did)
 
     def fan_out(self, queue: str, messages: Sequence[dict], *,
                 project: str) -> int:
         if not messages:
             return 0
-        qkeys = (*keys.queue_keys(project, queue),
-                 *keys.outbox_keys(project, queue))
+        qkeys = (*self._keys.queue_keys(project, queue),
+                 *self._keys.outbox_keys(project, queue))
         args = (records.now(), project, keys.escape(project), queue,
                 len(messages), *message_items(messages))
         count = int(self._script('delivery_fan_out', qkeys, args))
         if count:
-            self.activity.set()
+            self.announce(project)
         return count
 
     def lease(self, limit: int, seconds: float, *,
               project: str | None = None) -> list[base.Delivery]:
-        source = (keys.OUTBOX_DUE if project is None
-                  else keys.project_due(project))
+        if project is None and self._keys.cluster:
+            return self._lease_cluster(limit, seconds)
+        if project is None:
+            source = keys.OUTBOX_DUE
+            scope = keys.PROJECTS  # any project: the shared outbox
+        else:
+            source = self._keys.project_due(project)
+            scope = project
         args = (records.now(), int(limit), float(seconds),
-                str(uuid.uuid4()), keys.OUTBOX_PREFIX)
+                str(uuid.uuid4()), self._prefix(scope))
         flat = self._script('delivery_lease',
-                            (source, keys.OUTBOX_RECORDS,
-                             keys.OUTBOX_PAYLOADS, keys.OUTBOX_DUE), args)
+                            (source, *self._shared(scope)), args)
         return [_delivery(d, r, p) for d, r, p in records.triples(flat)]
 
-    def _settle(self, action: str, args: Sequence) -> int:
+    def _shared(self, scope: str) -> tuple[str, str, str]:
+        """(dlv, body, due) of the outbox of ``scope``: a project, or
+        keys.PROJECTS for the shared single-server outbox."""
+        if scope == keys.PROJECTS or not self._keys.cluster:
+            return keys.OUTBOX_RECORDS, keys.OUTBOX_PAYLOADS, keys.OUTBOX_DUE
+        return self._keys.outbox_shared(scope)
+
+    def _prefix(self, scope: str) -> str:
+        if scope == keys.PROJECTS or not self._keys.cluster:
+            return keys.OUTBOX_PREFIX
+        return self._keys.outbox_prefix(scope)
+
+    def _lease_cluster(self, limit: int,
+                       seconds: float) -> list[base.Delivery]:
+        """Earliest due deliveries of every active project: read each
+        project's due set, then lease from those that hold the earliest."""
+        index = self._driver.active_projects
+        now = records.now()
+        candidates: list[tuple[float, str]] = []
+        for project in index.members():
+            due = self._keys.outbox_shared(project)[2]
+            rows = self._run(lambda w, r, k=due: w.call(
+                'ZRANGEBYSCORE', k, '-inf', now, 'WITHSCORES', 'LIMIT', 0,
+                int(limit)))
+            if not rows:
+                index.prune(project)
+            candidates += [(float(score), project)
+                           for score in rows[1::2]]
+        shares: dict[str, int] = {}
+        for _, project in sorted(candidates)[:int(limit)]:
+            shares[project] = shares.get(project, 0) + 1
+        leased: list[base.Delivery] = []
+        for project, count in shares.items():
+            leased += self.lease(count, seconds, project=project)
+        return leased
+
+    def _settle(self, action: str, args: Sequence,
+                scope: str = keys.PROJECTS) -> int:
         return int(self._script(
-            'delivery_settle',
-            (keys.OUTBOX_RECORDS, keys.OUTBOX_PAYLOADS, keys.OUTBOX_DUE),
-            (action, records.now(), keys.OUTBOX_PREFIX, *args)))
+            'delivery_settle', self._shared(scope),
+            (action, records.now(), self._prefix(scope), *args)))
 
     def complete(self, deliveries: Iterable[base.Delivery]) -> None:
-        pairs: list[str] = []
+        pairs: dict[str, list[str]] = {}
         for delivery in deliveries:
             if delivery.lease:
-                pairs += (delivery.id, delivery.lease)
-        if pairs:
-            self._settle('complete', pairs)
+                pairs.setdefault(delivery.project, []).extend(
+                    (delivery.id, delivery.lease))
+        if not self._keys.cluster:  # one shared outbox: one call
+            pairs = {keys.PROJECTS: [i for v in pairs.values() for i in v]}
+        for scope, flat in pairs.items():
+            if flat:
+                self._settle('complete', flat, scope)
 
     def retry(self, delivery: base.Delivery, at: float, error: str) -> bool:
         if not delivery.lease:
             return False
         return bool(self._settle('retry', (delivery.id, delivery.lease,
-                                           float(at), _error(error))))
+                                           float(at), _error(error)),
+                                 delivery.project))
 
     def fail(self, delivery: base.Delivery, error: str) -> bool:
         if not delivery.lease:
             return False
         return bool(self._settle('fail', (delivery.id, delivery.lease,
-                                          _error(error))))
+                                          _error(error)), delivery.project))
 
     def pending(self, queue: str, *, project: str) -> int:
-        pend = keys.outbox_keys(project, queue)[0]
+        pend = self._keys.outbox_keys(project, queue)[0]
         return int(self._run(lambda w, r: w.call('SCARD', pend)))
 
     def state(self, queue: str, subscription_id: str, *,
               project: str) -> base.SubscriberState:
-        key = keys.outbox_state(project, queue)
+        key = self._keys.outbox_state(project, queue)
         raw = self._run(lambda w, r: w.call('HGET', key, subscription_id))
         if raw is None:
             return base.SubscriberState()
@@ -139,7 +193,7 @@ class DeliveryController(base.DeliveryController):
     def _set(self, queue: str, subscription_id: str, project: str,
              position: int, value: str | None) -> None:
         self._script('delivery_state_set',
-                     (keys.outbox_state(project, queue),),
+                     (self._keys.outbox_state(project, queue),),
                      (subscription_id, position,
                       '1' if value is None else '0', value or ''))
 

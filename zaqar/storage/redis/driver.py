@@ -11,6 +11,8 @@ from zaqar.conf import stores
 from zaqar.storage import base
 from zaqar.storage.redis import (
     claims,
+    cluster,
+    cluster_index,
     connection,
     delivery,
     keys,
@@ -60,7 +62,8 @@ class DataDriver(base.DataDriver):
 
     name = 'redis'
     capabilities = ('FIFO', 'CLAIMS', 'AOD', 'HIGH_THROUGHPUT')
-    uri_schemes = ('redis', 'rediss', 'unix', 'redis+sentinel')
+    uri_schemes = ('redis', 'rediss', 'unix', 'redis+sentinel',
+                   'redis+cluster', 'rediss+cluster')
     option_group = 'drivers:message_store:redis'
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
@@ -68,16 +71,26 @@ class DataDriver(base.DataDriver):
         conf = _defaults()
         conf.update({k: v for k, v in self.options.items() if v is not None})
         self.settings = connection.parse_uri(uri)
-        self.client = connection.make_client(self.settings)
         self.scripts = scripts.ScriptSet()
-        self.wire = wire.Wire(self.client.connection_pool, self.scripts,
-                              replicas=self.settings.wait_replicas,
-                              wait_timeout=self.settings.wait_timeout)
+        if self.settings.kind == 'cluster':
+            self.keys: keys.Layout = keys.ClusterLayout()
+            self.client = None
+            self.wire = cluster.ClusterWire(
+                self.settings, self.scripts,
+                replicas=self.settings.wait_replicas,
+                wait_timeout=self.settings.wait_timeout)
+        else:
+            self.keys = keys.Layout()
+            self.client = connection.make_client(self.settings)
+            self.wire = wire.Wire(self.client.connection_pool, self.scripts,
+                                  replicas=self.settings.wait_replicas,
+                                  wait_timeout=self.settings.wait_timeout)
         self.executor = resilience.Executor(
             self.wire,
             max_retries=int(conf['max_reconnect_attempts']),
             reconnect_sleep=float(conf['reconnect_sleep']),
             retry_deadline=float(conf.get('retry_deadline', 1.5)))
+        self.active_projects = cluster_index.ActiveProjects(self)
         self._queues = queues.QueueController(self)
         self._messages = messages.MessageController(self)
         self._claims = claims.ClaimController(self)
@@ -106,8 +119,10 @@ class DataDriver(base.DataDriver):
         return self._delivery
 
     def is_alive(self) -> bool:
-        """One PING, no retries."""
+        """One PING (of each master on a cluster), no retries."""
         try:
+            if self.client is None:
+                return self.wire.ping()
             return bool(self.client.ping())
         except redis_errors.RedisError:
             return False
@@ -117,9 +132,7 @@ class DataDriver(base.DataDriver):
         in the project index; forget projects that have no queue left."""
         run = self.executor.call
         removed = 0
-        for raw_project in run(lambda w, r: w.call('SMEMBERS',
-                                                   keys.PROJECTS)):
-            project = records.text(raw_project)
+        for project in self._projects():
             index = keys.queue_index(project)
             names = [records.text(n) for n in run(
                 lambda w, r, index=index: w.call('ZRANGE', index, 0, -1))]
@@ -128,6 +141,16 @@ class DataDriver(base.DataDriver):
             removed += self._gc_queues(project, names)
         return removed
 
+    def _projects(self) -> list[str]:
+        """Every project with queues: the index, or on a cluster a scan of
+        the masters (cluster_index.py), which also relists projects whose
+        deliveries a crash left out of the active index."""
+        if self.keys.cluster:
+            self.active_projects.rediscover()
+            return sorted(set(self.active_projects.scan('queues')))
+        return [records.text(p) for p in self.executor.call(
+            lambda w, r: w.call('SMEMBERS', keys.PROJECTS))]
+
     def _gc_queues(self, project: str, names: list[str]) -> int:
         """Run gc.lua on the queues, GC_QUEUES per round trip, again on
         those that still had something to remove."""
@@ -135,8 +158,8 @@ class DataDriver(base.DataDriver):
         while names:
             batch, names = names[:GC_QUEUES], names[GC_QUEUES:]
             commands = [self.scripts.command(
-                'gc', (*keys.queue_keys(project, name),
-                       *keys.outbox_keys(project, name)),
+                'gc', (*self.keys.queue_keys(project, name),
+                       *self.keys.outbox_keys(project, name)),
                 (records.now(), GC_BATCH)) for name in batch]
             counts = self.executor.call(lambda w, r, c=commands: w.batch(c))
             removed += sum(int(c) for c in counts)
@@ -146,11 +169,14 @@ class DataDriver(base.DataDriver):
     def _forget_project(self, project: str) -> None:
         """Drop a project without queues from the index (atomically: a
         concurrent post that creates a queue keeps it there)."""
-        pkeys = (keys.PROJECTS, keys.queue_index(project))
+        pkeys = (self.keys.projects(project), keys.queue_index(project))
         self.executor.call(
             lambda w, r: w.script('project_forget', pkeys, (project,)))
 
     def close(self) -> None:
+        if self.client is None:
+            self.wire.close()
+            return
         self.client.close()
         try:
             self.client.connection_pool.disconnect()

@@ -25,6 +25,12 @@ subscriptions, a queue delete and a subscription delete touch both slots,
 which a single Redis server (or a Sentinel-managed master) allows; on
 Redis Cluster the outbox would have to be split per project.
 
+On Redis Cluster (:class:`ClusterLayout`) the project index and the
+outbox move into the project's own slot: ``zq:{#<project>}:known`` stands
+for ``zq:projects`` and ``zq:{#<project>}:ob:`` for ``zq:{outbox}:``, so
+every script touches exactly one slot. What is lost is the cross-project
+view; the driver rebuilds it (cluster_index.py).
+
 The project is escaped (``%``, ``{``, ``}``) so that it always forms the
 hash tag; queue names cannot contain ``:`` (the API validates them) and
 suffixes never do, so a queue's key set cannot collide with another's.
@@ -108,3 +114,86 @@ def outbox_keys(project: str, queue: str) -> tuple[str, ...]:
     return (f'{OUTBOX_PREFIX}pend:{escape(project)}:{queue}',
             outbox_state(project, queue), OUTBOX_RECORDS, OUTBOX_PAYLOADS,
             OUTBOX_DUE, project_due(project), OUTBOX_SEQ)
+
+
+def unescape(escaped: str) -> str:
+    return (escaped.replace('%7D', '}').replace('%7B', '{')
+            .replace('%25', '%'))
+
+
+class Layout:
+    """The single-server layout above (also Sentinel); the driver calls
+    these instead of the module functions so that a cluster can differ."""
+
+    cluster = False
+    escape = staticmethod(escape)
+    queue_index = staticmethod(queue_index)
+    queues_prefix = staticmethod(queues_prefix)
+    token_key = staticmethod(token_key)
+
+    def projects(self, project: str) -> str:
+        """Where a script records that the project has queues."""
+        return PROJECTS
+
+    def outbox_prefix(self, project: str) -> str:
+        return OUTBOX_PREFIX
+
+    def queue_keys(self, project: str, queue: str) -> tuple[str, ...]:
+        return queue_keys(project, queue)
+
+    def subscription_keys(self, project: str,
+                          queue: str) -> tuple[str, str, str]:
+        return subscription_keys(project, queue)
+
+    def outbox_keys(self, project: str, queue: str) -> tuple[str, ...]:
+        return outbox_keys(project, queue)
+
+    def outbox_state(self, project: str, queue: str) -> str:
+        return outbox_state(project, queue)
+
+    def project_due(self, project: str) -> str:
+        return project_due(project)
+
+    def outbox_shared(self, project: str) -> tuple[str, str, str]:
+        """(dlv, body, due) of the outbox holding the project's deliveries."""
+        prefix = self.outbox_prefix(project)
+        return prefix + 'dlv', prefix + 'body', prefix + 'due'
+
+
+class ClusterLayout(Layout):
+    """Redis Cluster: the project index and outbox in the project's slot."""
+
+    cluster = True
+
+    def projects(self, project: str) -> str:
+        return project_prefix(project) + 'known'
+
+    def outbox_prefix(self, project: str) -> str:
+        return project_prefix(project) + 'ob:'
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one per driver
+    def queue_keys(self, project: str, queue: str) -> tuple[str, ...]:
+        return (*queue_keys(project, queue)[:-1], self.projects(project))
+
+    def subscription_keys(self, project: str,
+                          queue: str) -> tuple[str, str, str]:
+        keys = self.queue_keys(project, queue)
+        return keys[11], keys[12], keys[13]
+
+    def outbox_state(self, project: str, queue: str) -> str:
+        return f'{self.outbox_prefix(project)}state:{escape(project)}:{queue}'
+
+    def project_due(self, project: str) -> str:
+        return f'{self.outbox_prefix(project)}pdue:{escape(project)}'
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one per driver
+    def outbox_keys(self, project: str, queue: str) -> tuple[str, ...]:
+        prefix = self.outbox_prefix(project)
+        return (f'{prefix}pend:{escape(project)}:{queue}',
+                self.outbox_state(project, queue), prefix + 'dlv',
+                prefix + 'body', prefix + 'due', self.project_due(project),
+                prefix + 'seq')
+
+
+#: Where notifier workers find the projects with deliveries on a cluster.
+CLUSTER_ACTIVE = 'zq:{outbox}:active'

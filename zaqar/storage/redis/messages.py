@@ -47,6 +47,7 @@ class MessageController(base.MessageController):
 
     def __init__(self, driver: DataDriver):
         self._driver = driver
+        self._keys = driver.keys
         self._run = driver.executor.call
 
     def post(self, queue: str, messages: Sequence[dict], *, project: str,
@@ -54,9 +55,9 @@ class MessageController(base.MessageController):
         if not messages:
             return []
         ids = [str(uuid.uuid4()) for _ in messages]
-        qkeys = (*keys.queue_keys(project, queue),
+        qkeys = (*self._keys.queue_keys(project, queue),
                  keys.token_key(project, queue, ids[0]),
-                 *keys.outbox_keys(project, queue))
+                 *self._keys.outbox_keys(project, queue))
         at = records.now()
         args: list = [at, queue, client_uuid, '0', TOKEN_TTL_MS,
                       len(messages), project, keys.escape(project)]
@@ -71,7 +72,7 @@ class MessageController(base.MessageController):
 
         _, enqueued = self._run(op)
         if enqueued:
-            self._driver.delivery_controller.activity.set()
+            self._driver.delivery_controller.announce(project)
         return ids
 
     def list(self, queue: str, *, project: str, marker: str | None = None,
@@ -80,7 +81,7 @@ class MessageController(base.MessageController):
              include_claimed: bool = False, include_delayed: bool = False
              ) -> tuple[list[models.Message], str | None]:
         at = records.now()
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
         args = (at, _marker_seq(marker), limit, '1' if echo else '0',
                 client_uuid or '', '1' if include_claimed else '0',
                 '1' if include_delayed else '0')
@@ -93,7 +94,7 @@ class MessageController(base.MessageController):
         """Live messages among ``message_ids``: two HMGETs, one round trip."""
         if not message_ids:
             return []
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
 
         commands = (('HMGET', qkeys[1], *message_ids),
                     ('HMGET', qkeys[2], *message_ids))
@@ -118,7 +119,7 @@ class MessageController(base.MessageController):
 
     def delete(self, queue: str, message_id: str, *, project: str,
                claim_id: str | None = None) -> None:
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
         args = (records.now(), message_id, claim_id or '')
         code = self._run(
             lambda w, r: w.script('message_delete', qkeys, args))
@@ -138,7 +139,7 @@ class MessageController(base.MessageController):
         ids = _unique(str(i) for i in message_ids)
         if not ids:
             return
-        qkeys = keys.queue_keys(project, queue)
+        qkeys = self._keys.queue_keys(project, queue)
         claims = [] if claim_ids is None else [str(c) for c in claim_ids]
         args = (records.now(), '0' if claim_ids is None else '1', len(ids),
                 *ids, *claims)
@@ -147,7 +148,7 @@ class MessageController(base.MessageController):
     def pop(self, queue: str, limit: int, *,
             project: str) -> list[models.Message]:
         token = str(uuid.uuid4())
-        qkeys = (*keys.queue_keys(project, queue),
+        qkeys = (*self._keys.queue_keys(project, queue),
                  keys.token_key(project, queue, token))
         at = records.now()
 

@@ -17,6 +17,7 @@ class QueueController(base.QueueController):
 
     def __init__(self, driver: DataDriver):
         self._driver = driver
+        self._keys = driver.keys
         self._run = driver.executor.call
 
     def create(self, name: str, *, project: str,
@@ -26,13 +27,13 @@ class QueueController(base.QueueController):
         metadata = metadata or {}
         args = (name, records.encode_metadata(metadata),
                 *records.dead_letter_fields(metadata), project)
-        rec = keys.queue_keys(project, name)[0]
-        qkeys = (rec, keys.queue_index(project), keys.PROJECTS)
+        rec = self._keys.queue_keys(project, name)[0]
+        qkeys = (rec, keys.queue_index(project), self._keys.projects(project))
         return self._run(
             lambda w, r: w.script('queue_create', qkeys, args)) == 1
 
     def get_metadata(self, name: str, *, project: str) -> dict:
-        rec = keys.queue_keys(project, name)[0]
+        rec = self._keys.queue_keys(project, name)[0]
         raw = self._run(lambda w, r: w.call('HGET', rec, 'm'))
         if raw is None:
             raise errors.QueueDoesNotExist(name, project)
@@ -40,7 +41,7 @@ class QueueController(base.QueueController):
 
     def set_metadata(self, name: str, metadata: dict, *,
                      project: str) -> None:
-        rec = keys.queue_keys(project, name)[0]
+        rec = self._keys.queue_keys(project, name)[0]
         args = (records.encode_metadata(metadata),
                 *records.dead_letter_fields(metadata))
         done = self._run(
@@ -49,19 +50,19 @@ class QueueController(base.QueueController):
             raise errors.QueueDoesNotExist(name, project)
 
     def exists(self, name: str, *, project: str) -> bool:
-        rec = keys.queue_keys(project, name)[0]
+        rec = self._keys.queue_keys(project, name)[0]
         return bool(self._run(lambda w, r: w.call('EXISTS', rec)))
 
     def delete(self, name: str, *, project: str) -> None:
-        qkeys = (*keys.queue_keys(project, name),
-                 *keys.outbox_keys(project, name))
+        qkeys = (*self._keys.queue_keys(project, name),
+                 *self._keys.outbox_keys(project, name))
         self._run(lambda w, r: w.script('queue_delete', qkeys, (name,)))
 
     def purge(self, name: str, *, project: str) -> int:
         """Delete every message and claim, keeping the queue and its
         subscriptions (not part of the base contract); returns how many
         messages were stored."""
-        qkeys = keys.queue_keys(project, name)
+        qkeys = self._keys.queue_keys(project, name)
         return int(self._run(lambda w, r: w.script('queue_purge', qkeys,
                                                    ())))
 
@@ -89,7 +90,7 @@ class QueueController(base.QueueController):
 
     def stats(self, name: str, *, project: str) -> models.QueueStats:
         at = records.now()
-        qkeys = keys.queue_keys(project, name)
+        qkeys = self._keys.queue_keys(project, name)
         total, claimed, oldest, oldest_at, newest, newest_at = self._run(
             lambda w, r: w.script('queue_stats', qkeys, (at,)))
         return models.QueueStats(

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from zaqar.storage import base, errors, models
-from zaqar.storage.redis import keys, records
+from zaqar.storage.redis import records
 
 if TYPE_CHECKING:
     from zaqar.storage.redis.driver import DataDriver
@@ -17,10 +17,11 @@ class SubscriptionController(base.SubscriptionController):
 
     def __init__(self, driver: DataDriver):
         self._driver = driver
+        self._keys = driver.keys
         self._run = driver.executor.call
 
     def _call(self, name: str, queue: str, project: str, args: tuple):
-        skeys = keys.subscription_keys(project, queue)
+        skeys = self._keys.subscription_keys(project, queue)
         return self._run(lambda w, r: w.script(name, skeys, args))
 
     def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
@@ -38,7 +39,7 @@ class SubscriptionController(base.SubscriptionController):
 
     def get(self, queue: str, subscription_id: str, *,
             project: str) -> models.Subscription:
-        subs, _, subexp = keys.subscription_keys(project, queue)
+        subs, _, subexp = self._keys.subscription_keys(project, queue)
 
         commands = (('HGET', subs, subscription_id),
                     ('ZSCORE', subexp, subscription_id))
@@ -90,7 +91,7 @@ class SubscriptionController(base.SubscriptionController):
 
     def delete(self, queue: str, subscription_id: str, *,
                project: str) -> None:
-        skeys = (*keys.subscription_keys(project, queue),
-                 keys.outbox_state(project, queue))
+        skeys = (*self._keys.subscription_keys(project, queue),
+                 self._keys.outbox_state(project, queue))
         self._run(lambda w, r: w.script('sub_delete', skeys,
                                         (subscription_id,)))

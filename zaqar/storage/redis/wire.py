@@ -16,6 +16,7 @@ import inspect
 from collections.abc import Sequence
 from typing import Any
 
+import redis
 from redis import exceptions as redis_errors
 
 
@@ -29,18 +30,22 @@ class Wire:
         self.replicas = replicas
         self._wait = ('WAIT', replicas, wait_timeout)
         # redis-py < 5.3 wants a command name (any will do).
-        parameter = inspect.signature(pool.get_connection).parameters.get(
+        parameter = inspect.signature(getattr(
+            pool, 'get_connection',
+            redis.ConnectionPool.get_connection)).parameters.get(
             'command_name')
         self._acquire_args: tuple = (
             ('EVALSHA',) if parameter is not None
             and parameter.default is inspect.Parameter.empty else ())
 
-    def _acquire(self) -> Any:
-        return self.pool.get_connection(*self._acquire_args)
+    def _pool_for(self, command: Sequence[Any]) -> Any:
+        """The pool a command goes to (one server here; see cluster.py)."""
+        return self.pool
 
     def call(self, *args: Any) -> Any:
         """One command, one reply (an error reply raises)."""
-        conn = self._acquire()
+        pool = self._pool_for(args)
+        conn = pool.get_connection(*self._acquire_args)
         try:
             conn.send_packed_command(conn.pack_command(*args),
                                      check_health=False)
@@ -52,7 +57,7 @@ class Wire:
             conn.disconnect()
             raise
         finally:
-            self.pool.release(conn)
+            pool.release(conn)
 
     def batch(self, commands: Sequence[Sequence[Any]]) -> list:
         """Several commands in one round trip; replies in order.
@@ -60,7 +65,8 @@ class Wire:
         Every reply is read even when some are errors; the first error is
         raised afterwards.
         """
-        conn = self._acquire()
+        pool = self._pool_for(commands[0])
+        conn = pool.get_connection(*self._acquire_args)
         try:
             conn.send_packed_command(conn.pack_commands(commands),
                                      check_health=False)
@@ -81,7 +87,7 @@ class Wire:
             conn.disconnect()
             raise
         finally:
-            self.pool.release(conn)
+            pool.release(conn)
 
     def script(self, name: str, keys: Sequence[str],
                args: Sequence[Any]) -> Any:

@@ -88,6 +88,10 @@ def make_app(service):
         app = filters.HTTPProxyToWSGI(app, conf)
     conf_opts.set_defaults()
     app = filters.CORS(app, conf)
+    # Request spans (OpenTelemetry, OSProfiler) see the request id.
+    tracing = getattr(service, 'tracing', None)
+    if tracing is not None:
+        app = tracing.wrap_wsgi(app, conf)
     app = request_id.RequestId(app)
     app = body_limit.BodyLimit(app, serving_limits.body_limit(conf))
     return app

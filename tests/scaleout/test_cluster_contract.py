@@ -1,0 +1,39 @@
+"""The whole storage contract suite on a real 6-node Redis Cluster.
+
+Every contract mixin of tests/contract runs against the driver with a
+``redis+cluster://`` URI (tests.scaleout.cluster starts the cluster once
+per test process), as ``<Mixin>RedisCluster`` classes.
+"""
+
+from __future__ import annotations
+
+from tests import backends
+from tests.contract import (
+    base,
+    test_claims,
+    test_concurrency,
+    test_delivery,
+    test_messages,
+    test_queues,
+    test_subscriptions,
+)
+from tests.scaleout import cluster
+
+MIXINS = (
+    test_claims.ClaimContract, test_claims.DeadLetterContract,
+    test_claims.ExpiryContract,
+    test_concurrency.ConcurrencyContract,
+    test_delivery.DeliveryContract,
+    test_messages.MessagePostContract, test_messages.MessageListContract,
+    test_messages.MessageDeleteContract, test_messages.MessagePopContract,
+    test_messages.MessageIsolationContract,
+    test_queues.QueueContract, test_queues.DriverContract,
+    test_subscriptions.SubscriptionContract,
+)
+
+# Registered after the contract modules made their classes, so only this
+# module generates RedisCluster classes.
+backends.ALL.setdefault(cluster.ClusterBackend.name, cluster.ClusterBackend)
+base.SUFFIXES.setdefault(cluster.ClusterBackend.name, 'RedisCluster')
+base.for_each_backend(globals(), *MIXINS,
+                      names=(cluster.ClusterBackend.name,))

@@ -1,0 +1,1 @@
+"""Tracing: OpenTelemetry spans (off by default) and OSProfiler traces."""
