@@ -64,3 +64,15 @@ class ClusterBackend(backends.Backend):
             return uri(), {}
         except processes.ToolMissing as exc:
             backends.unavailable(self.testcase, self.name, str(exc))
+
+
+class ClusterManagementBackend(ClusterBackend):
+    """The same cluster as a management store, in a namespace of its own
+    per test class (the store's keys are not per project)."""
+
+    name = 'redis_cluster_management'
+
+    def setup(self):
+        import uuid
+        store_uri, options = super().setup()
+        return store_uri, {**options, 'namespace': 'zt-' + uuid.uuid4().hex}

@@ -14,8 +14,10 @@ one Redis database can hold a message store and a management store)::
 
 Every change touching several keys is one Lua script of
 ``control_scripts/`` (loaded once, called by SHA). Some scripts reach
-keys through a prefix argument rather than KEYS, so the store needs a
-single Redis node (not Redis Cluster).
+keys through a prefix argument rather than KEYS; on Redis Cluster
+(``redis+cluster://``) the namespace is therefore wrapped in a hash tag
+(``{<ns>}:pools``, ...) so that every key of the store shares one slot
+(the store is small: one node holds it). Single-server keys are unchanged.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
+from redis import cluster as redis_cluster
 from redis import exceptions as redis_errors
 
 from zaqar.storage import control, errors
-from zaqar.storage.redis import connection
+from zaqar.storage.redis import cluster, connection
 
 T = TypeVar('T')
 
@@ -45,9 +48,10 @@ def _text(value: Any) -> Any:
 class _Store:
     """Key names, scripts and error mapping shared by the controllers."""
 
-    def __init__(self, client: redis.Redis, namespace: str):
+    def __init__(self, client: redis.Redis, namespace: str,
+                 one_slot: bool = False):
         self.client = client
-        self.prefix = namespace + ':'
+        self.prefix = ('{' + namespace + '}:') if one_slot else namespace + ':'
         self.scripts: dict[str, Any] = {}
         for filename in sorted(os.listdir(SCRIPT_DIR)):
             if filename.endswith('.lua'):
@@ -72,6 +76,9 @@ class _Store:
             except redis_errors.RedisError as exc:
                 raise errors.StorageUnavailable(
                     f'The Redis management store failed: {exc}') from exc
+            except redis_cluster.RedisClusterException as exc:
+                raise errors.StorageUnavailable(
+                    f'The Redis Cluster is unavailable: {exc}') from exc
         raise AssertionError('unreachable')
 
     def script(self, name: str, keys: list[str], args: list[Any]) -> Any:
@@ -250,9 +257,13 @@ class ControlDriver(control.ControlDriver):
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None):
         super().__init__(uri, options)
-        self.client = connection.make_client(connection.parse_uri(uri))
+        settings = connection.parse_uri(uri)
+        on_cluster = settings.kind == 'cluster'
+        self.client = (cluster.make_cluster(settings) if on_cluster
+                       else connection.make_client(settings))
         store = _Store(self.client,
-                       self.options.get('namespace') or DEFAULT_NAMESPACE)
+                       self.options.get('namespace') or DEFAULT_NAMESPACE,
+                       one_slot=on_cluster)
         self._pools = PoolsController(store)
         self._flavors = FlavorsController(store)
         self._catalogue = CatalogueController(store)
@@ -277,4 +288,6 @@ class ControlDriver(control.ControlDriver):
 
     def close(self) -> None:
         self.client.close()
-        self.client.connection_pool.disconnect()
+        pool = getattr(self.client, 'connection_pool', None)
+        if pool is not None:  # a RedisCluster has one pool per node
+            pool.disconnect()

@@ -1,0 +1,24 @@
+"""The management store contract (pools, flavors, catalogue) on a real
+6-node Redis Cluster (tests.scaleout.cluster)."""
+
+from __future__ import annotations
+
+import threading
+
+from tests import backends
+from tests.contract import test_management
+from tests.scaleout import cluster
+
+backends.ALL.setdefault(cluster.ClusterManagementBackend.name,
+                        cluster.ClusterManagementBackend)
+
+for _mixin in (test_management.PoolsContract,
+               test_management.FlavorsContract,
+               test_management.CatalogueContract,
+               test_management.StoreContract):
+    _cls_name = _mixin.__name__ + 'RedisCluster'
+    globals()[_cls_name] = type(
+        _cls_name, (_mixin, test_management.ManagementTestCase), {
+            'backend_name': cluster.ClusterManagementBackend.name,
+            '__module__': __name__, '__qualname__': _cls_name,
+            '_state': None, '_lock': threading.Lock()})
