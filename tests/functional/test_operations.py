@@ -119,7 +119,7 @@ class JsonLoggingTest(unittest.TestCase):
         # Nothing listens there: requests fail with a logged 503.
         cls.server = fserver.Server(
             f'postgresql://zaqar@127.0.0.1:{port}/zaqar',
-            extra_conf='use_json = true').start()
+            extra_conf='use_json = true').start(store_down=True)
 
     @classmethod
     def tearDownClass(cls):

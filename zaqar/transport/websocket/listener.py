@@ -43,6 +43,8 @@ _SEEN = 1024
 _RENEW_CHECK = 10.0
 # Webhook formatting options that would change what we receive.
 _DROPPED_OPTIONS = ('post_data', 'post_headers')
+# The Message_Type of a message delivery (not a confirmation request).
+_NOTIFICATION = 'Notification'
 
 
 class _Route:
@@ -238,8 +240,11 @@ class PipelinePushSource(PushSource):
             return 400
         if not isinstance(document, dict):
             return 400
-        if 'Message_Type' in document:
-            return 204  # a confirmation request: we confirmed already
+        # Every delivery carries a Message_Type (the reference's marking);
+        # only a notification is a message, the rest are (un)subscribe
+        # confirmation requests, and we confirmed already.
+        if document.pop('Message_Type', _NOTIFICATION) != _NOTIFICATION:
+            return 204
         if route.first_time(headers.get(webhook.DELIVERY)):
             try:
                 self._loop.call_soon_threadsafe(route.target.deliver,
