@@ -14,6 +14,7 @@ import pecan
 
 from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
+from zaqar.transport.wsgi.controllers.v2 import messages as v2_messages
 from zaqar.transport.wsgi.v1_1_routes import PREFIX
 
 
@@ -31,12 +32,7 @@ class Messages(base.Resource):
         self.base = f'{PREFIX}/queues/{queue_name}'
 
     def on_post(self):
-        ids = self.call('message_post', queue_name=self.queue_name,
-                        payload=self.payload())
-        hrefs = [f'{self.base}/messages/{i}' for i in ids]
-        return render.response(
-            201, {'resources': hrefs},
-            {'Location': f'{self.base}/messages?ids={",".join(ids)}'})
+        return v2_messages.post(self, self.queue_name, self.base)
 
     def on_delete(self):
         req = pecan.request

@@ -8,6 +8,17 @@ from zaqar.transport.wsgi import params, render
 from zaqar.transport.wsgi.controllers import base
 
 
+def post(resource: base.Resource, queue_name: str, queue_href: str):
+    """Post the request's messages; 201 with their hrefs under
+    ``queue_href`` (shared by the v2 and v1.1 routes)."""
+    ids = resource.call('message_post', queue_name=queue_name,
+                        payload=resource.payload())
+    hrefs = [f'{queue_href}/messages/{i}' for i in ids]
+    return render.response(
+        201, {'resources': hrefs},
+        {'Location': f'{queue_href}/messages?ids={",".join(ids)}'})
+
+
 class MessageCollection(base.Resource):
     """Post, list, bulk get, bulk delete and pop."""
 
@@ -16,12 +27,7 @@ class MessageCollection(base.Resource):
         self.base = f'/v2/queues/{queue_name}'
 
     def on_post(self):
-        ids = self.call('message_post', queue_name=self.queue_name,
-                        payload=self.payload())
-        hrefs = [f'{self.base}/messages/{i}' for i in ids]
-        return render.response(
-            201, {'resources': hrefs},
-            {'Location': f'{self.base}/messages?ids={",".join(ids)}'})
+        return post(self, self.queue_name, self.base)
 
     def on_get(self):
         req = pecan.request
