@@ -305,6 +305,10 @@ class ServerTransportFlagTest(unittest.TestCase):
         config = os.path.join(tmp, 'zaqar.conf')
         with open(config, 'w') as f:
             f.write(f'[DEFAULT]\nlog_file = {tmp}/zaqar.log\n'
+                    f'[drivers]\nmessage_store = sqlalchemy\n'
+                    f'management_store = sqlalchemy\n'
+                    f'[drivers:management_store:sqlalchemy]\n'
+                    f'uri = sqlite:///{tmp}/z.db\n'
                     f'[drivers:message_store:sqlalchemy]\n'
                     f'uri = sqlite:///{tmp}/z.db\n')
         port = fserver.free_port()

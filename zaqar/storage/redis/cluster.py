@@ -16,6 +16,7 @@ every node, replicas included, so a promoted replica has them.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,8 @@ from redis import cluster as redis_cluster
 from redis import exceptions as redis_errors
 
 from zaqar.storage.redis import wire
+
+LOG = logging.getLogger(__name__)
 
 # Replies that mean "the slot map changed or is changing".
 _REDIRECTS = (redis_errors.AskError, redis_errors.TryAgainError,
@@ -96,8 +99,8 @@ class ClusterWire(wire.Wire):
         with self._lock:
             try:
                 self._client.nodes_manager.initialize()
-            except Exception:  # nothing reachable yet: next attempt
-                pass
+            except Exception as exc:  # nothing reachable yet: next attempt
+                LOG.debug('Redis Cluster slot map not refreshed: %s', exc)
 
     def _routed(self, send: Any, *args: Any) -> Any:
         try:
