@@ -13,6 +13,8 @@ from urllib.parse import urljoin
 
 import requests
 
+from tests import logscan
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -62,6 +64,7 @@ class Server:
         the server is up.
         """
         ready = (200, 503) if store_down else (200,)
+        logscan.remember_config(self.config)
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'zaqar.cmd.server',
              '--config-file', self.config, '--port', str(self.port),
@@ -99,6 +102,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None:
+            logscan.keep_logs(self.dir, 'zaqar-server')
 
 
 class Client:
@@ -108,6 +113,7 @@ class Client:
                  client_id: str | None = None, roles: str | None = None):
         self.url = url
         self.session = requests.Session()
+        self.session.hooks['response'].append(logscan.remember_exchange)
         self.session.headers['Client-ID'] = client_id or str(uuid.uuid4())
         self.session.headers['X-Project-ID'] = (
             project or 'p-' + uuid.uuid4().hex[:12])

@@ -35,6 +35,8 @@ from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
+from tests import logscan
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 WORK = os.path.join(ROOT, '.ci', 'work')
@@ -264,6 +266,7 @@ class Keystone:
     def __init__(self, state: dict):
         self.url = state['url']
         self.auth_url = self.url + '/v3'
+        logscan.remember('keystone admin password', state['admin_password'])
         self.admin = ks_session.Session(auth=v3.Password(
             auth_url=self.auth_url, username='admin',
             password=state['admin_password'], user_domain_id='default',
@@ -316,6 +319,7 @@ class Keystone:
         user_id = self._call('POST', '/users', json=body)['user']['id']
         self._call('PUT', f'/projects/{project_id}/users/{user_id}/roles/'
                           f'{self.roles[role]}')
+        logscan.remember('keystone user password', password)
         return User(name, user_id, password, project_id, role)
 
     def messaging_endpoint(self, region: str, url: str) -> None:
@@ -341,7 +345,9 @@ class Keystone:
             project_id=user.project_id))
 
     def token(self, user: User) -> str:
-        return _retrying(self.session(user).get_token)
+        token = _retrying(self.session(user).get_token)
+        logscan.remember('keystone token', token)
+        return token
 
 
 @dataclasses.dataclass
