@@ -22,7 +22,16 @@ LIBRARY = 'lib'
 
 def _read(name: str) -> str:
     with open(os.path.join(SCRIPT_DIR, name + '.lua'), encoding='utf-8') as f:
-        return f.read()
+        return without_license(f.read())
+
+
+def without_license(text: str) -> str:
+    """``text`` without a leading license comment (Redis need not get it)."""
+    head, sep, rest = text.partition('\n\n')
+    if sep and 'Licensed under' in head and all(
+            line.startswith('--') for line in head.splitlines()):
+        return rest
+    return text
 
 
 def script_names() -> list[str]:
