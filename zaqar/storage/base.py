@@ -159,8 +159,7 @@ class ClaimController(abc.ABC):
 
     @abc.abstractmethod
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
-               limit: int = 10
-               ) -> tuple[str | None, list[models.Message]]:
+               limit: int = 10) -> models.Claimed:
         """Claim up to ``limit`` oldest unclaimed, undelayed live messages.
 
         Atomic: concurrent callers never receive the same message while a
@@ -174,10 +173,12 @@ class ClaimController(abc.ABC):
         (same id, same project) to the dead-letter queue instead of being
         claimed: the target queue record is created if missing and, when
         ``_dead_letter_queue_messages_ttl`` is set, the moved message gets
-        that ttl counted from the move. Moved messages are not returned.
+        that ttl counted from the move. Moved messages are not returned;
+        the result's ``dead_lettered`` says how many this call moved (also
+        when it claimed nothing).
 
-        :returns: (claim id, claimed messages); (None, []) if nothing was
-            claimed (missing queue included).
+        :returns: Claimed, unpacking as (claim id, claimed messages);
+            (None, []) if nothing was claimed (missing queue included).
         """
 
     @abc.abstractmethod
