@@ -20,7 +20,11 @@ import threading
 from typing import Any
 
 from dogpile.cache import api as dogpile_api
+from dogpile.cache import exception as dogpile_exception
 from oslo_cache import core as cache_core
+from oslo_cache import exception as cache_exception
+
+from zaqar.common import errors
 
 LOG = logging.getLogger(__name__)
 
@@ -37,7 +41,14 @@ def region_from_conf(conf):
     if not conf.cache.enabled:
         return None
     region = cache_core.create_region()
-    cache_core.configure_cache_region(conf, region)
+    try:
+        cache_core.configure_cache_region(conf, region)
+    except (ImportError, dogpile_exception.PluginNotFound) as exc:
+        raise errors.ConfigError(
+            f'[cache] backend = {conf.cache.backend} cannot be loaded '
+            f'({exc}): install its client library.') from None
+    except cache_exception.ConfigurationError as exc:
+        raise errors.ConfigError(f'[cache]: {exc}') from None
     return region
 
 

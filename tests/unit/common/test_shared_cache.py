@@ -1,8 +1,10 @@
-"""oslo.cache regions for the queue-metadata memo: in memory and on Redis."""
+"""oslo.cache regions for the shared caches: in memory, Redis, memcached."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess  # nosec B404 - starts a private memcached
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -11,8 +13,9 @@ import testtools
 from oslo_config import cfg
 
 from tests import backends
+from tests.functional import server as fserver
 from zaqar.api import metadata_cache
-from zaqar.common import shared_cache
+from zaqar.common import errors, shared_cache
 
 
 def conf_with(**cache) -> cfg.ConfigOpts:
@@ -37,6 +40,14 @@ class RegionTest(testtools.TestCase):
 
     def test_disabled_cache_gives_no_region(self):
         self.assertIsNone(shared_cache.region_from_conf(conf_with()))
+
+    def test_a_backend_without_its_client_library_is_a_config_error(self):
+        # pylibmc (a C extension) is not among the service's requirements.
+        with testtools.ExpectedException(
+                errors.ConfigError, r'.*dogpile\.cache\.pylibmc cannot be '
+                                    r'loaded.*install its client library'):
+            shared_cache.region_from_conf(conf_with(
+                enabled=True, backend='dogpile.cache.pylibmc'))
 
     def test_entries_expire_after_their_ttl(self):
         entries = shared_cache.Shared(dict_region(self), 'kind', ttl=0.2)
@@ -125,3 +136,50 @@ class RedisRegionTest(testtools.TestCase):
                          self.theirs.get('p', 'q'))
         self.theirs.delete('p', 'q')
         self.assertIs(shared_cache.MISSING, self.mine.get('p', 'q'))
+
+
+class MemcachedRegionTest(testtools.TestCase):
+    """The memcached backends a reference zaqar.conf names, on a private
+    memcached: what one region writes or drops, another sees."""
+
+    def setUp(self):
+        super().setUp()
+        binary = shutil.which('memcached')
+        if binary is None:
+            backends.unavailable(self, 'memcached', 'no memcached binary')
+        port = fserver.free_port()
+        argv = [binary, '-l', '127.0.0.1', '-p', str(port), '-U', '0',
+                '-m', '16']
+        if os.geteuid() == 0:
+            argv += ['-u', 'nobody']  # memcached will not run as root
+        proc = subprocess.Popen(  # nosec B603 - fixed argv, no shell
+            argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.terminate)
+        deadline = time.monotonic() + 10
+        while not backends.reachable(f'tcp://127.0.0.1:{port}'):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                self.fail('memcached did not start')
+            time.sleep(0.05)
+        self.server = f'127.0.0.1:{port}'
+
+    def check(self, backend: str) -> None:
+        conf = conf_with(enabled=True, backend=backend,
+                         memcache_servers=[self.server])
+        kind = 'test-' + uuid.uuid4().hex
+        mine, theirs = (shared_cache.Shared(
+            shared_cache.region_from_conf(conf), kind, 600)
+            for _ in range(2))
+        mine.set({'_default_message_ttl': 60}, 'p', 'q')
+        self.assertEqual({'_default_message_ttl': 60}, theirs.get('p', 'q'))
+        theirs.delete('p', 'q')
+        self.assertIs(shared_cache.MISSING, mine.get('p', 'q'))
+
+    def test_oslo_cache_memcache_pool(self):
+        self.check('oslo_cache.memcache_pool')
+
+    def test_dogpile_cache_memcached(self):
+        self.check('dogpile.cache.memcached')
+
+    def test_dogpile_cache_pymemcache(self):
+        self.check('dogpile.cache.pymemcache')
