@@ -6,12 +6,14 @@ import logging
 
 from zaqar.api import gc
 from zaqar.api import service as api_service
+from zaqar.common import shared_cache
 from zaqar.common.errors import ConfigError
 from zaqar.conf import paths
 from zaqar.storage import loader, observed
 from zaqar.tracing import setup as tracing_setup
 
 LOG = logging.getLogger(__name__)
+
 
 def _selected(namespace: str, kind: str, name: str):
     """(driver class, its option group) for ``[drivers] <kind> = name``.
@@ -45,11 +47,11 @@ def _uri_and_options(conf, cls, group_name: str, what: str):
     return uri, options
 
 
-def storage_from_conf(conf):
+def storage_from_conf(conf, cache_region=None):
     """The data driver selected by [drivers] message_store, or with
     ``pooling`` the router over the management store's pools."""
     if conf.pooling:
-        return pooled_storage_from_conf(conf)
+        return pooled_storage_from_conf(conf, cache_region)
     name = conf.drivers.message_store
     cls, group = _selected(loader.DATA_NAMESPACE, 'message_store', name)
     uri, options = _uri_and_options(conf, cls, group, 'store')
@@ -65,27 +67,33 @@ def management_store_from_conf(conf):
     return loader.load_control_driver(name, uri, options)
 
 
-def pooled_storage_from_conf(conf):
-    """The pooling router over the configured management store."""
+def pooled_storage_from_conf(conf, cache_region=None):
+    """The pooling router over the configured management store; its
+    catalog cache is shared through ``cache_region`` (or the one
+    ``[cache]`` configures) when there is one."""
     from zaqar.storage.pooling import router
+    if cache_region is None:
+        cache_region = shared_cache.region_from_conf(conf)
     store = management_store_from_conf(conf)
     catalog = conf['pooling:catalog']
     return router.DataDriver(store.uri, {
         'cache_ttl': catalog.cache_ttl,
         'cache_size': catalog.cache_size,
         'enable_virtual_pool': catalog.enable_virtual_pool,
-    }, store=store)
+        'shared_cache_ttl': conf.cache.expiration_time,
+    }, store=store, cache_region=cache_region)
 
 
 def service_from_conf(conf, *, background: bool = True
                       ) -> api_service.Service:
     """The Service; ``background`` starts the expired-data sweep and,
     with ``[notification] notifier_in_api``, the notification workers."""
-    refuse_ignored_options(conf)
     tracing = tracing_setup.Tracing.from_conf(conf)
-    storage = observed.wrap(storage_from_conf(conf),
+    # One oslo.cache region per process (None with [cache] off).
+    region = shared_cache.region_from_conf(conf)
+    storage = observed.wrap(storage_from_conf(conf, region),
                             _observers(conf) + tracing.storage_observers())
-    service = api_service.Service(conf, storage)
+    service = api_service.Service(conf, storage, cache_region=region)
     service.tracing = tracing
     if conf.metrics.enabled:
         from zaqar.metrics import setup as metrics_setup
@@ -96,24 +104,6 @@ def service_from_conf(conf, *, background: bool = True
             from zaqar.notification import pipeline
             service.notifier = pipeline.Notifier(service).start()
     return service
-
-
-def refuse_ignored_options(conf) -> None:
-    """Refuse options a deployment may set that this service cannot honour.
-
-    ``[cache] enabled`` (oslo.cache): every cache of this service is per
-    process and short-lived (queue metadata, pool catalog); nothing reads a
-    shared cache backend, so an operator relying on one is told at start.
-    """
-    from oslo_cache import core as cache_core
-    cache_core.configure(conf)
-    if conf.cache.enabled:
-        raise ConfigError(
-            '[cache] enabled = true: this service does not use oslo.cache '
-            '(its queue-metadata and pool-catalog caches are per process, '
-            'bounded by [transport] queue_metadata_cache_ttl and '
-            '[pooling:catalog] cache_ttl). Remove the [cache] section or '
-            'set enabled = false.')
 
 
 def _observers(conf) -> list:

@@ -287,6 +287,47 @@ class DeadLetterContract:
         self.assertEqual(set(rest), {m.id for m in self.claims.get(
             name, claim_id, project=self.project).messages})
 
+    def test_claim_reports_how_many_it_dead_lettered(self):
+        name, dlq = self.dead_letter_queue(max_claims=1)
+        spent = self.post(name, 2)
+        claimed = self.claims.create(name, project=self.project, ttl=60,
+                                     grace=60)
+        self.assertEqual(0, claimed.dead_lettered)
+        self.claims.delete(name, claimed[0], project=self.project)
+        fresh = self.post(name, 1)
+        claimed = self.claims.create(name, project=self.project, ttl=60,
+                                     grace=60)
+        self.assertEqual(2, claimed.dead_lettered)
+        self.assertEqual(fresh, [m.id for m in claimed[1]])
+        self.assertEqual(spent, self.listed_ids(dlq))
+        self.claims.delete(name, claimed[0], project=self.project)
+        # Only what each call moved: the fresh message now, then nothing.
+        self.assertEqual(1, self.claims.create(
+            name, project=self.project, ttl=60, grace=60).dead_lettered)
+        self.assertEqual(0, self.claims.create(
+            name, project=self.project, ttl=60, grace=60).dead_lettered)
+
+    def test_claim_of_only_spent_messages_reports_them(self):
+        name, dlq = self.dead_letter_queue(max_claims=0)
+        self.post(name, 3)
+        claimed = self.claims.create(name, project=self.project, ttl=60,
+                                     grace=60, limit=2)
+        self.assertEqual((None, []), claimed)
+        # A driver may go on past ``limit`` spent messages looking for
+        # claimable ones; the count is whatever it moved.
+        moved = self.listed_ids(dlq)
+        self.assertIn(len(moved), (2, 3))
+        self.assertEqual(len(moved), claimed.dead_lettered)
+
+    def test_claim_without_dead_lettering_reports_zero(self):
+        name = self.make_queue()
+        self.post(name, 2)
+        self.assertEqual(0, self.claims.create(
+            name, project=self.project, ttl=60, grace=60).dead_lettered)
+        self.assertEqual(0, self.claims.create(
+            self.qname('missing'), project=self.project, ttl=60,
+            grace=60).dead_lettered)
+
     def test_existing_dead_letter_queue_keeps_its_metadata(self):
         name, dlq = self.dead_letter_queue(max_claims=1)
         self.make_queue(dlq, metadata={'mine': 1})
@@ -411,6 +452,7 @@ class ExpiryContract:
             name, 1, project=self.project)])
         _, claimed = self.claim(name)
         self.assertEqual(delayed[1:], [m.id for m in claimed])
+
 
 base.for_each_backend(globals(), ClaimContract, DeadLetterContract,
                       ExpiryContract)

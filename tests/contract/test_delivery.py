@@ -84,6 +84,36 @@ class DeliveryContract:
         self.assertEqual('MD5:abc', delivery.payload['checksum'])
         self.assertEqual(100, delivery.payload['ttl'])
 
+    def test_traceparent_travels_with_the_payload_not_the_message(self):
+        queue = self.qname()
+        self.subscribe(queue)
+        parent = f'00-{"ab" * 16}-{"cd" * 8}-01'
+        ids = self.messages.post(
+            queue, [{'body': {'n': 1}, 'ttl': 100, 'checksum': 'MD5:abc'},
+                    {'body': 2, 'ttl': 100}],
+            project=self.project, client_uuid=self.client_uuid,
+            traceparent=parent)
+        leased = sorted(self.lease(), key=lambda d: ids.index(d.payload['id']))
+        self.assertEqual([parent, parent],
+                         [d.payload['traceparent'] for d in leased])
+        self.assertEqual({'id': ids[0], 'body': {'n': 1}, 'ttl': 100,
+                          'checksum': 'MD5:abc', 'traceparent': parent},
+                         leased[0].payload)
+        stored = self.messages.get(queue, ids[0], project=self.project)
+        self.assertEqual({'n': 1}, stored.body)
+        self.assertEqual('MD5:abc', stored.checksum)
+
+    def test_fan_out_carries_the_traceparent(self):
+        queue = self.qname()
+        self.subscribe(queue)
+        parent = f'00-{"12" * 16}-{"34" * 8}-01'
+        self.assertEqual(1, self.outbox.fan_out(
+            queue, [{'id': 'm1', 'body': [1], 'ttl': 60, 'delay': 0}],
+            project=self.project, traceparent=parent))
+        (delivery,) = self.lease()
+        self.assertEqual({'id': 'm1', 'body': [1], 'ttl': 60,
+                          'traceparent': parent}, delivery.payload)
+
     def test_subscriptions_elsewhere_get_nothing(self):
         queue = self.qname()
         other_queue = self.qname()

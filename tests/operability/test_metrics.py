@@ -97,6 +97,37 @@ class MetricsTest(unittest.TestCase):
                 'zaqar_storage_call_duration_seconds_count', driver='redis',
                 controller='message', method='post'), 10)
 
+    def test_dead_lettered_messages_are_counted(self):
+        http = self.client()
+        queue = 'dl-' + uuid.uuid4().hex[:8]
+        dlq = queue + '-dead'
+        resp = http.put(f'/v2/queues/{queue}', json={
+            '_max_claim_count': 1, '_dead_letter_queue': dlq})
+        self.assertEqual(201, resp.status_code, resp.text)
+        resp = http.post(f'/v2/queues/{queue}/messages', json={
+            'messages': [{'body': i} for i in range(3)]})
+        self.assertEqual(201, resp.status_code)
+        before = self.scrape()
+        # The first claim spends each message's one allowed claim...
+        resp = http.post(f'/v2/queues/{queue}/claims',
+                         json={'ttl': 60, 'grace': 60})
+        self.assertEqual(201, resp.status_code)
+        self.assertEqual(204, http.delete(resp.headers['location'])
+                         .status_code)
+        # ...and the next one moves all three instead of claiming them.
+        resp = http.post(f'/v2/queues/{queue}/claims',
+                         json={'ttl': 60, 'grace': 60})
+        self.assertEqual(204, resp.status_code)
+        listed = http.get(f'/v2/queues/{dlq}/messages?echo=true').json()
+        self.assertEqual(3, len(listed['messages']))
+        for after in self.scrape_all_workers():
+            self.assertEqual(3, scrape.value(
+                after, 'zaqar_messages_dead_lettered_total')
+                - scrape.value(before, 'zaqar_messages_dead_lettered_total'))
+            self.assertEqual(3, scrape.value(
+                after, 'zaqar_messages_claimed_total')
+                - scrape.value(before, 'zaqar_messages_claimed_total'))
+
     def test_backlog_of_the_largest_queues(self):
         http = self.client()
         big = 'big-' + uuid.uuid4().hex[:6]

@@ -23,6 +23,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
 from tests.functional import server as fserver
 from tests.inprocess import app as inprocess
 from zaqar.notification import pipeline
+from zaqar.tracing import hooks
 
 TRACING = """
 [tracing]
@@ -95,7 +96,9 @@ class OpenTelemetryTest(unittest.TestCase):
             self.assertEqual(server.context.span_id, span.parent.span_id)
             self.assertEqual(server.context.trace_id, span.context.trace_id)
 
-    def test_webhook_request_carries_the_delivery_span_context(self):
+    def deliver_one(self, queue: str, headers: dict | None = None) -> dict:
+        """Subscribe a local receiver, post one message (with ``headers``),
+        run the notifier; the headers the receiver got."""
         _Receiver.received = []
         port = fserver.free_port()
         receiver = http.server.HTTPServer(('127.0.0.1', port), _Receiver)
@@ -103,12 +106,13 @@ class OpenTelemetryTest(unittest.TestCase):
         thread.start()
         self.addCleanup(receiver.server_close)
         self.addCleanup(receiver.shutdown)
-        resp = self.app.request('POST', '/v2/queues/hooked/subscriptions',
+        resp = self.app.request('POST', f'/v2/queues/{queue}/subscriptions',
                                 {'subscriber': f'http://127.0.0.1:{port}/',
                                  'ttl': 3600})
         self.assertEqual(201, resp.status_int, resp.text)
-        resp = self.app.request('POST', '/v2/queues/hooked/messages',
-                                {'messages': [{'body': {'n': 1}}]})
+        resp = self.app.request('POST', f'/v2/queues/{queue}/messages',
+                                {'messages': [{'body': {'n': 1}}]},
+                                headers=headers or {})
         self.assertEqual(201, resp.status_int, resp.text)
         notifier = pipeline.Notifier(self.app.service).start()
         self.addCleanup(notifier.stop)
@@ -116,7 +120,25 @@ class OpenTelemetryTest(unittest.TestCase):
         while not _Receiver.received and time.monotonic() < deadline:
             time.sleep(0.05)
         self.assertTrue(_Receiver.received, 'no delivery arrived')
-        headers = {k.lower(): v for k, v in _Receiver.received[0].items()}
+        return {k.lower(): v for k, v in _Receiver.received[0].items()}
+
+    def test_delivery_span_continues_the_posts_trace(self):
+        trace_id = secrets.token_hex(16)
+        headers = self.deliver_one('traced-hook', {
+            'traceparent': f'00-{trace_id}-{secrets.token_hex(8)}-01'})
+        [post] = self.spans('POST /v2/queues/{queue_name}/messages')
+        self.assertEqual(int(trace_id, 16), post.context.trace_id)
+        [delivery] = self.spans('webhook delivery')
+        # A child of the post's request span, in the caller's trace...
+        self.assertEqual(post.context.trace_id, delivery.context.trace_id)
+        self.assertEqual(post.context.span_id, delivery.parent.span_id)
+        # ...and what the subscriber receives belongs to that trace too.
+        _, sent_trace, sent_span, _ = headers['traceparent'].split('-')
+        self.assertEqual(trace_id, sent_trace)
+        self.assertEqual(delivery.context.span_id, int(sent_span, 16))
+
+    def test_webhook_request_carries_the_delivery_span_context(self):
+        headers = self.deliver_one('hooked')
         version, trace_id, span_id, flags = headers['traceparent'].split('-')
         self.assertEqual('00', version)
         self.assertTrue(int(flags, 16) & 1, 'not sampled')
@@ -129,3 +151,33 @@ class OpenTelemetryTest(unittest.TestCase):
         self.assertEqual('127.0.0.1', span.attributes['server.address'])
         self.assertEqual(headers['x-zaqar-delivery'],
                          span.attributes['zaqar.delivery.id'])
+
+
+class UntracedOutboxTest(unittest.TestCase):
+    """With tracing off a post stores no trace context with its deliveries."""
+
+    def setUp(self):
+        super().setUp()
+        # The hooks are process-wide and another test of this process may
+        # have turned tracing on: start from what an untraced process has.
+        for name, default in (('current_traceparent', hooks._no_trace),
+                              ('webhook_span', hooks._untraced)):
+            self.addCleanup(setattr, hooks, name, getattr(hooks, name))
+            setattr(hooks, name, default)
+        self.app = inprocess.InProcessApp(
+            '\n[notification]\ndestination_allowlist = 127.0.0.0/8\n')
+        self.addCleanup(self.app.close)
+
+    def test_deliveries_carry_no_traceparent(self):
+        resp = self.app.request('POST', '/v2/queues/plain/subscriptions',
+                                {'subscriber': 'http://127.0.0.1:9/',
+                                 'ttl': 3600})
+        self.assertEqual(201, resp.status_int, resp.text)
+        resp = self.app.request(
+            'POST', '/v2/queues/plain/messages',
+            {'messages': [{'body': 1}]},
+            headers={'traceparent': f'00-{"ab" * 16}-{"cd" * 8}-01'})
+        self.assertEqual(201, resp.status_int, resp.text)
+        leased = self.app.service.outbox.lease(10, 30)
+        self.assertEqual(1, len(leased))
+        self.assertEqual({'id', 'body', 'ttl'}, set(leased[0].payload))

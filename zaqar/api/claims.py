@@ -10,18 +10,23 @@ from zaqar.storage import models
 
 
 def claim_create(svc, ctx, queue_name: str, payload: Payload,
-                 limit: int | None = None
-                 ) -> tuple[str | None, list[models.Message]]:
-    """Claim up to ``limit`` messages; (None, []) when none is available."""
+                 limit: int | None = None) -> models.Claimed:
+    """Claim up to ``limit`` messages; (None, []) when none is available.
+
+    The result also carries how many messages the call dead-lettered
+    (for the metrics hook).
+    """
     ttl, grace = validation.claim_fields(payload.parse_optional(default={}),
                                          svc.limits)
     if limit is None:
         limit = 10
     validation.claim_limit(limit, svc.limits)
-    claim_id, messages = svc.claims.create(
+    claimed = svc.claims.create(
         queue_name, project=ctx.project_id, ttl=ttl, grace=grace,
         limit=limit)
-    return claim_id, message_ops.opened_all(svc, messages)
+    claim_id, messages = claimed
+    return models.Claimed(claim_id, message_ops.opened_all(svc, messages),
+                          getattr(claimed, 'dead_lettered', 0))
 
 
 def claim_get(svc, ctx, queue_name: str, claim_id: str) -> models.Claim:

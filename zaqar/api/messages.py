@@ -12,6 +12,7 @@ from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
+from zaqar.tracing import hooks as tracing_hooks
 
 
 def _size_limit(svc, metadata: dict) -> tuple[int, str]:
@@ -100,8 +101,16 @@ def prepare_post(svc, ctx, queue_name: str,
 def message_post(svc, ctx, queue_name: str, payload: Payload) -> list[str]:
     """Store a batch; the queue is created if missing. Returns the ids."""
     _, prepared = prepare_post(svc, ctx, queue_name, payload)
+    traced = traced_post()
     return svc.messages.post(queue_name, prepared, project=ctx.project_id,
-                             client_uuid=ctx.client_id)
+                             client_uuid=ctx.client_id, **traced)
+
+
+def traced_post() -> dict:
+    """``traceparent=`` for a post's notifications when tracing is on
+    ({} when off, so the storage call is the one it always was)."""
+    parent = tracing_hooks.current_traceparent()
+    return {'traceparent': parent} if parent else {}
 
 
 def _opened(svc, message: models.Message) -> models.Message:

@@ -4,6 +4,10 @@ Posting reads the queue's settings (size cap, default ttl and delay,
 encryption) before writing; remembering them for a second saves that round
 trip on busy queues. Changes made through this process are seen at once;
 a PATCH handled by another worker is seen within ``ttl`` seconds.
+
+With ``[cache] enabled`` the entries live in the oslo.cache region instead
+(zaqar.common.shared_cache), so a change made through any API node or
+worker is seen at once by all of them.
 """
 
 from __future__ import annotations
@@ -12,21 +16,36 @@ import threading
 import time
 from typing import Callable
 
+from zaqar.common import shared_cache
+
 # Queues remembered before the memo starts over.
 _MAX_ENTRIES = 10000
 
 
 class MetadataCache:
-    def __init__(self, ttl: float):
+    """``ttl`` <= 0 turns it off; ``region`` (oslo.cache) shares it."""
+
+    def __init__(self, ttl: float, region=None,
+                 shared_ttl: float | None = None):
         self.ttl = ttl
         self._entries: dict[tuple[str, str], tuple[float, dict]] = {}
         self._lock = threading.Lock()
+        self.shared = None
+        if region is not None and ttl > 0:
+            self.shared = shared_cache.Shared(region, 'queue-metadata',
+                                              shared_ttl or ttl)
 
     def get(self, project: str, queue: str,
             load: Callable[[], dict]) -> dict:
         """The cached metadata, or ``load()`` (remembered for ``ttl`` s)."""
         if self.ttl <= 0:
             return load()
+        if self.shared is not None:
+            metadata = self.shared.get(project, queue)
+            if metadata is shared_cache.MISSING:
+                metadata = load()
+                self.shared.set(metadata, project, queue)
+            return metadata
         key = (project, queue)
         now = time.monotonic()
         entry = self._entries.get(key)
@@ -40,5 +59,8 @@ class MetadataCache:
         return metadata
 
     def forget(self, project: str, queue: str) -> None:
+        if self.shared is not None:
+            self.shared.delete(project, queue)
+            return
         with self._lock:
             self._entries.pop((project, queue), None)

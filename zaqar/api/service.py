@@ -8,7 +8,7 @@ from oslo_policy import policy as oslo_policy
 
 from zaqar import policies
 from zaqar.api import authorizer, crypto, metadata_cache, validation
-from zaqar.common import errors, signing_key
+from zaqar.common import errors, shared_cache, signing_key
 from zaqar.limits import enforcer as limits_enforcer
 from zaqar.notification import destinations, events
 from zaqar.storage import base as storage_base
@@ -19,7 +19,10 @@ LOG = logging.getLogger(__name__)
 class Service:
     """Config, limits, storage and policy shared by every request."""
 
-    def __init__(self, conf, storage: storage_base.DataDriver):
+    def __init__(self, conf, storage: storage_base.DataDriver, *,
+                 cache_region=None):
+        """``cache_region``: the oslo.cache region of ``[cache]`` (built
+        here when enabled and not given)."""
         self.conf = conf
         self.limits = validation.Limits(conf)
         self.storage = storage
@@ -34,8 +37,12 @@ class Service:
         # that succeeded (actions.dispatch); the first one queues the
         # OpenStack lifecycle notification.
         self.after_action: list = [self.events.action_done]
+        if cache_region is None:
+            cache_region = shared_cache.region_from_conf(conf)
+        self.cache_region = cache_region
         self.metadata_cache = metadata_cache.MetadataCache(
-            conf.transport.queue_metadata_cache_ttl)
+            conf.transport.queue_metadata_cache_ttl, cache_region,
+            conf.cache.expiration_time)
         self.enable_checksum = conf.enable_checksum
         self.cipher = crypto.MessageCipher.from_conf(conf)
         self.enforcer = oslo_policy.Enforcer(conf)

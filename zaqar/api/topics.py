@@ -95,7 +95,8 @@ def topic_message_post(svc, ctx, topic_name: str,
         svc.queues.create(topic_name, project=project, metadata={})
     for item in prepared:
         item['id'] = str(uuid.uuid4())
-    svc.outbox.fan_out(topic_name, prepared, project=project)
+    svc.outbox.fan_out(topic_name, prepared, project=project,
+                       **message_ops.traced_post())
     return [item['id'] for item in prepared]
 
 

@@ -23,6 +23,10 @@ MESSAGES_CLAIMED = prom.Counter(
     'zaqar_messages_claimed', 'Messages handed out by claims and pops.')
 MESSAGES_DELETED = prom.Counter(
     'zaqar_messages_deleted', 'Messages deleted (acknowledged or popped).')
+MESSAGES_DEAD_LETTERED = prom.Counter(
+    'zaqar_messages_dead_lettered',
+    'Messages moved to a dead-letter queue by a claim (they had reached '
+    'the queue\'s _max_claim_count).')
 EXPIRED = prom.Counter(
     'zaqar_messages_expired',
     'Expired items (messages, claims, subscriptions) the sweep removed.')

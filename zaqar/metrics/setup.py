@@ -40,12 +40,17 @@ def _action_counter(collector: backlog.BacklogCollector | None):
     posted = registry.MESSAGES_POSTED
     claimed = registry.MESSAGES_CLAIMED
     deleted = registry.MESSAGES_DELETED
+    dead_lettered = registry.MESSAGES_DEAD_LETTERED
 
     def after(action: str, ctx, params: dict, result) -> None:
         if action in _POSTS:
             posted.inc(_count(result))
         elif action in _CLAIMS:
             claimed.inc(_count(result[1]))
+            # Reported by the driver (models.Claimed).
+            moved = getattr(result, 'dead_lettered', 0)
+            if moved:
+                dead_lettered.inc(moved)
         elif action in _DELETES:
             if action == 'message_delete_many' and params.get('pop'):
                 # A pop claims and deletes at once.

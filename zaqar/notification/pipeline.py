@@ -295,4 +295,5 @@ class Notifier:
             secret=state.secret if state is not None else None,
             trust_id=state.trust_id if state is not None else None,
             delivery_id=delivery.id, subscription_id=sub.id,
-            timeout=self.timeout, allowlist=self.allowlist))
+            timeout=self.timeout, allowlist=self.allowlist,
+            traceparent=delivery.payload.get('traceparent')))

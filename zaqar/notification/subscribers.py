@@ -42,6 +42,8 @@ class Send:
     timeout: float
     #: Destinations the operator allows despite the address checks.
     allowlist: destinations.Allowlist = destinations.Allowlist()
+    #: W3C traceparent of the post that caused it (tracing on), else None.
+    traceparent: str | None = None
 
 
 def _any_host(parts: SplitResult) -> str | None:

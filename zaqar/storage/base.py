@@ -87,12 +87,14 @@ class MessageController(abc.ABC):
 
     @abc.abstractmethod
     def post(self, queue: str, messages: Sequence[dict], *, project: str,
-             client_uuid: str) -> list[str]:
+             client_uuid: str, traceparent: str | None = None) -> list[str]:
         """Append messages; create the queue record (empty metadata) if absent.
 
         Each item has ``body`` (any JSON value), ``ttl`` (int seconds),
         ``delay`` (int seconds, 0 = visible at once) and optionally
-        ``checksum``. The whole batch is stored atomically.
+        ``checksum``. The whole batch is stored atomically, with its
+        notifications (DeliveryController); ``traceparent`` goes into
+        their payloads, never into the messages.
         :returns: the new ids, in input order.
         """
 
@@ -159,8 +161,7 @@ class ClaimController(abc.ABC):
 
     @abc.abstractmethod
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
-               limit: int = 10
-               ) -> tuple[str | None, list[models.Message]]:
+               limit: int = 10) -> models.Claimed:
         """Claim up to ``limit`` oldest unclaimed, undelayed live messages.
 
         Atomic: concurrent callers never receive the same message while a
@@ -174,10 +175,12 @@ class ClaimController(abc.ABC):
         (same id, same project) to the dead-letter queue instead of being
         claimed: the target queue record is created if missing and, when
         ``_dead_letter_queue_messages_ttl`` is set, the moved message gets
-        that ttl counted from the move. Moved messages are not returned.
+        that ttl counted from the move. Moved messages are not returned;
+        the result's ``dead_lettered`` says how many this call moved (also
+        when it claimed nothing).
 
-        :returns: (claim id, claimed messages); (None, []) if nothing was
-            claimed (missing queue included).
+        :returns: Claimed, unpacking as (claim id, claimed messages);
+            (None, []) if nothing was claimed (missing queue included).
         """
 
     @abc.abstractmethod
@@ -267,7 +270,9 @@ class Delivery:
 
     ``payload`` of a message delivery is the message as posted: ``id``,
     ``body`` (as stored, so still sealed on encrypting queues), ``ttl``
-    and, when stored, ``checksum``. ``attempts`` counts leases so far, this
+    and, when stored, ``checksum`` and the posting request's W3C
+    ``traceparent`` (kept only when tracing is on, so that the delivery
+    continues the post's trace). ``attempts`` counts leases so far, this
     one included; ``lease`` is the token that completes, retries or fails
     it (a lease that ran out and was handed to someone else no longer can).
     """
@@ -331,9 +336,10 @@ class DeliveryController(abc.ABC):
 
     @abc.abstractmethod
     def fan_out(self, queue: str, messages: Sequence[dict], *,
-                project: str) -> int:
+                project: str, traceparent: str | None = None) -> int:
         """Enqueue each message (``id``, ``body``, ``ttl``, ``delay``,
-        optional ``checksum``) for every live subscription of the queue.
+        optional ``checksum``) for every live subscription of the queue,
+        with ``traceparent`` in each payload when given.
 
         :returns: how many deliveries were enqueued.
         """

@@ -65,6 +65,27 @@ class Claim:
     messages: tuple[Message, ...] = ()
 
 
+class Claimed(tuple):
+    """What one claim call did.
+
+    Unpacks as the ``(claim id, messages)`` pair callers always received
+    (``(None, [])``: nothing claimed); ``dead_lettered`` counts the
+    messages the same call moved to the dead-letter queue instead of
+    claiming them, which only the driver knows (metrics count them).
+    """
+
+    dead_lettered: int
+
+    def __new__(cls, claim_id: str | None, messages: list[Message],
+                dead_lettered: int = 0) -> Claimed:
+        self = super().__new__(cls, (claim_id, messages))
+        self.dead_lettered = dead_lettered
+        return self
+
+    def __getnewargs__(self):
+        return (self[0], self[1], self.dead_lettered)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Subscription:
     """A subscriber URI attached to a queue (``source``)."""

@@ -3,7 +3,9 @@
 Spans go to the exporter ``[tracing] exporter`` names. An incoming W3C
 ``traceparent`` continues the caller's trace; storage calls are children
 of the request span; each webhook delivery is a client span whose context
-goes to the subscriber in ``traceparent``.
+goes to the subscriber in ``traceparent``; the post that caused a
+delivery stores its own traceparent with it (hooks.current_traceparent),
+so the delivery span is a child of the post's trace.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def setup(conf) -> trace.Tracer:
         trace.set_tracer_provider(_provider(group))
     tracer = trace.get_tracer(TRACER_NAME)
     hooks.webhook_span = _webhook_span(tracer)
+    hooks.current_traceparent = current_traceparent
     return tracer
 
 
@@ -111,11 +114,21 @@ def storage_observer(tracer: trace.Tracer):
     return observe
 
 
+def current_traceparent() -> str | None:
+    """The W3C traceparent of the current span (None when there is none)."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier.get('traceparent')
+
+
 def _webhook_span(tracer: trace.Tracer):
     @contextlib.contextmanager
-    def webhook_span(url: str, delivery_id: str):
+    def webhook_span(url: str, delivery_id: str, parent: str | None = None):
+        # The post's context (stored with the delivery), else a new trace.
+        context = (propagate.extract({'traceparent': parent})
+                   if parent else None)
         with tracer.start_as_current_span(
-                'webhook delivery', kind=SpanKind.CLIENT,
+                'webhook delivery', context=context, kind=SpanKind.CLIENT,
                 # The host only: subscriber URLs may carry secrets.
                 attributes={'server.address': urlsplit(url).hostname or '',
                             'zaqar.delivery.id': delivery_id}):

@@ -95,8 +95,8 @@ def _auth(conf, trust_id: str) -> v3.Password:
 def deliver(conf, subscriber: str, trust_id: str | None, document: dict,
             options: dict, secret: str | None, delivery_id: str,
             subscription_id: str, timeout: float,
-            allowlist: destinations.Allowlist = destinations.Allowlist()
-            ) -> outcome.Outcome:
+            allowlist: destinations.Allowlist = destinations.Allowlist(),
+            traceparent: str | None = None) -> outcome.Outcome:
     """A webhook with a trust-scoped token."""
     if not trust_id:
         return outcome.failed('the subscription has no Keystone trust')
@@ -109,7 +109,7 @@ def deliver(conf, subscriber: str, trust_id: str | None, document: dict,
         return outcome.retry(f'Keystone: {exc}')
     result = webhook.deliver(subscriber[len(PREFIX):], document, options,
                              secret, delivery_id, subscription_id, timeout,
-                             {'X-Auth-Token': token}, allowlist)
+                             {'X-Auth-Token': token}, allowlist, traceparent)
     if result.error and result.error.startswith('HTTP 401'):
         with _tokens_lock:
             _tokens.pop(trust_id, None)
@@ -121,7 +121,7 @@ def _deliver(request: subscribers.Send) -> outcome.Outcome:
     return deliver(request.conf, request.subscriber, request.trust_id,
                    request.document, request.options, request.secret,
                    request.delivery_id, request.subscription_id,
-                   request.timeout, request.allowlist)
+                   request.timeout, request.allowlist, request.traceparent)
 
 
 #: trust+http and trust+https subscribers: vouched for by their trust, so

@@ -127,15 +127,17 @@ def post(url: str, body: bytes, request_headers: dict[str, str],
 def deliver(url: str, document: dict, options: dict, secret: str | None,
             delivery_id: str, subscription_id: str, timeout: float,
             extra_headers: dict[str, str] | None = None,
-            allowlist: destinations.Allowlist = destinations.Allowlist()
-            ) -> outcome.Outcome:
+            allowlist: destinations.Allowlist = destinations.Allowlist(),
+            traceparent: str | None = None) -> outcome.Outcome:
     body = render(document, options)
     request_headers = headers(options, secret, body, delivery_id,
                               subscription_id)
     if extra_headers:
         request_headers.update(extra_headers)
-    # With tracing on: a delivery span, its context in traceparent.
-    with tracing_hooks.webhook_span(url, delivery_id) as trace_headers:
+    # With tracing on: a delivery span (in the post's trace when it was
+    # stored with the delivery), its context in traceparent.
+    with tracing_hooks.webhook_span(url, delivery_id,
+                                    traceparent) as trace_headers:
         request_headers.update(trace_headers)
         return post(url, body, request_headers, timeout, allowlist)
 
@@ -144,7 +146,8 @@ def _deliver(request: subscribers.Send) -> outcome.Outcome:
     return deliver(request.subscriber, request.document, request.options,
                    request.secret, request.delivery_id,
                    request.subscription_id, request.timeout,
-                   allowlist=request.allowlist)
+                   allowlist=request.allowlist,
+                   traceparent=request.traceparent)
 
 
 #: http and https subscribers (entry points in zaqar.notification.subscribers).

@@ -49,9 +49,10 @@ class ClaimController(base.ClaimController):
         self._queues = driver.collection(indexes.QUEUES)
 
     def _dead_letter(self, queue: str, project: str, records: list[dict],
-                     target: str, target_ttl: int, now: float) -> None:
+                     target: str, target_ttl: int, now: float) -> int:
         """Move still-available messages to ``target`` (same ids), at the
-        end of its FIFO order, unclaimed."""
+        end of its FIFO order, unclaimed; return how many moved (one taken
+        by a concurrent claimant in between stays)."""
         first = queues.reserve_markers(self._driver, target, project,
                                        len(records))
         operations = []
@@ -66,7 +67,8 @@ class ClaimController(base.ClaimController):
                 dict(messages.available(queue, project, now),
                      _id=record['_id']),
                 {'$set': changes}))
-        self._messages.bulk_write(operations, ordered=False)
+        return self._messages.bulk_write(operations,
+                                         ordered=False).modified_count
 
     @retried
     def create(self, queue, *, project, ttl, grace, limit=10):
@@ -74,13 +76,13 @@ class ClaimController(base.ClaimController):
         record = self._queues.find_one({'project': project, 'name': queue},
                                        projection={'metadata': True})
         if record is None:
-            return None, []
+            return models.Claimed(None, [])
         policy = _dead_letter_policy(
             codec.load_json(record.get('metadata'), {}))
         claim_id = str(ObjectId())
         claim_expires = codec.to_date(now + ttl)
         guard = messages.available(queue, project, now)
-        won = 0
+        won = moved = 0
         for _ in range(messages.MAX_ROUNDS):
             candidates = list(self._messages.find(
                 guard, projection={'created': True, 'claim_count': True})
@@ -91,8 +93,8 @@ class ClaimController(base.ClaimController):
                 spent = [c for c in candidates
                          if c.get('claim_count', 0) >= policy[0]]
                 if spent:
-                    self._dead_letter(queue, project, spent, policy[1],
-                                      policy[2], now)
+                    moved += self._dead_letter(queue, project, spent,
+                                               policy[1], policy[2], now)
                     candidates = [c for c in candidates if c not in spent]
                     if not candidates:
                         continue
@@ -108,14 +110,15 @@ class ClaimController(base.ClaimController):
             if won >= limit or result.modified_count == len(candidates):
                 break  # done, or nothing was lost to a concurrent claimant
         if not won:
-            return None, []
+            return models.Claimed(None, [], moved)
         self._col.insert_one({
             '_id': ObjectId(claim_id), 'project': project, 'queue': queue,
             'ttl': ttl, 'created': now, 'expires': claim_expires})
         claimed = self._messages.find(
             {'project': project, 'queue': queue, 'claim_id': claim_id})
-        return claim_id, [messages.to_message(m, now) for m in
-                          claimed.sort('marker', ASCENDING)]
+        return models.Claimed(claim_id, [
+            messages.to_message(m, now)
+            for m in claimed.sort('marker', ASCENDING)], moved)
 
     def _live_claim(self, queue: str, claim_id: str, project: str,
                     now: float) -> dict:

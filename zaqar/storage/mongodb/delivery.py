@@ -59,17 +59,21 @@ def _error(text: str | None) -> str | None:
 
 
 def _payload(message_id: str, body_json: str, ttl: int,
-             checksum: str | None) -> str:
+             checksum: str | None, traceparent: str | None) -> str:
     """A message payload as JSON text, the stored body spliced in."""
     head = {'id': message_id, 'ttl': ttl}
     if checksum:
         head['checksum'] = checksum
+    if traceparent:
+        head['traceparent'] = traceparent
     return codec.dump_json(head)[:-1] + ',"body":' + body_json + '}'
 
 
 def enqueue_posted(driver: DataDriver, queue: str, project: str,
-                   records: Sequence[dict], now: float) -> int:
-    """A delivery per stored message record and live subscription."""
+                   records: Sequence[dict], now: float,
+                   traceparent: str | None = None) -> int:
+    """A delivery per stored message record and live subscription (the
+    post's ``traceparent`` in each payload when given)."""
     subs = [record['_id'] for record in driver.collection(
         indexes.SUBSCRIPTIONS).find(
         {'project': project, 'queue': queue,
@@ -80,7 +84,7 @@ def enqueue_posted(driver: DataDriver, queue: str, project: str,
     documents = []
     for record in records:
         payload = _payload(str(record['_id']), record['body'], record['ttl'],
-                           record.get('checksum'))
+                           record.get('checksum'), traceparent)
         delay = (record['visible_at'] - codec.to_date(now)).total_seconds()
         due = now + max(0.0, delay)
         for sub in subs:
@@ -136,7 +140,7 @@ class DeliveryController(base.DeliveryController):
         return str(oid)
 
     @retried
-    def fan_out(self, queue, messages, *, project):
+    def fan_out(self, queue, messages, *, project, traceparent=None):
         now = time.time()
         records = []
         for message in messages:
@@ -148,7 +152,8 @@ class DeliveryController(base.DeliveryController):
                 'expires': codec.to_date(now + ttl),
                 'visible_at': codec.to_date(
                     now + int(message.get('delay') or 0))})
-        count = enqueue_posted(self._driver, queue, project, records, now)
+        count = enqueue_posted(self._driver, queue, project, records, now,
+                               traceparent)
         if count:
             self.activity.set()
         return count

@@ -73,7 +73,8 @@ class MessageController(base.MessageController):
         self._claims = driver.collection(indexes.CLAIMS)
 
     @retried
-    def post(self, queue, messages, *, project, client_uuid):
+    def post(self, queue, messages, *, project, client_uuid,
+             traceparent=None):
         now = time.time()
         first = queues.reserve_markers(self._driver, queue, project,
                                        len(messages))
@@ -97,7 +98,7 @@ class MessageController(base.MessageController):
             self._col.insert_many(records, ordered=True)
             # Not atomic with the insert: see delivery.py for the window.
             if delivery.enqueue_posted(self._driver, queue, project,
-                                       records, now):
+                                       records, now, traceparent):
                 self._driver.delivery_controller.activity.set()
         except mongo_errors.PyMongoError:
             # All or nothing: take back whatever part of the batch landed.

@@ -11,6 +11,12 @@ process is seen within ``ttl``:
 
 Changes made through this process (placing, forgetting, pool and flavor
 changes through the admin API) update or drop the caches at once.
+
+Given an oslo.cache ``region`` (``[cache] enabled``), both caches live
+there instead (zaqar.common.shared_cache): every API process reads the
+same entries, so a change made through any of them is seen at once by
+all. Invalidation then drops the shared pool list; placements stay, as
+no pool or flavor change moves a placed queue.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from zaqar.common import shared_cache
 from zaqar.storage import base, control, errors, loader
 
 LOG = logging.getLogger(__name__)
@@ -52,7 +59,8 @@ class Catalog:
                  size: int = 100000, virtual_pool: bool = False,
                  rng: random.Random | None = None,
                  clock: Clock = time.monotonic,
-                 on_build: Callable[[base.DataDriver], None] | None = None):
+                 on_build: Callable[[base.DataDriver], None] | None = None,
+                 region=None, shared_ttl: float | None = None):
         self.store = store
         self.ttl = ttl
         self.size = size
@@ -67,11 +75,25 @@ class Catalog:
         self._pools_expire = 0.0
         self._generation = 0
         self._drivers: dict[str, _Built] = {}
+        # The oslo.cache entries standing in for _placements and _pools.
+        self._shared_placements = self._shared_pools = None
+        if region is not None and ttl > 0:
+            self._shared_placements = shared_cache.Shared(
+                region, 'pool-placement', shared_ttl or ttl)
+            self._shared_pools = shared_cache.Shared(
+                region, 'pools', shared_ttl or ttl)
 
     # -- pools and their drivers ----------------------------------------
 
     def pools(self, *, fresh: bool = False) -> dict[str, control.Pool]:
         """Every registered pool by name (cached for ``ttl`` seconds)."""
+        if self._shared_pools is not None:
+            pools = shared_cache.MISSING if fresh else self._shared_pools.get()
+            if pools is shared_cache.MISSING:
+                pools = {pool.name: pool for pool
+                         in self.store.pools_controller.list(limit=None)}
+                self._shared_pools.set(pools)
+            return pools
         pools = self._pools
         if fresh or pools is None or self._clock() >= self._pools_expire:
             listed = self.store.pools_controller.list(limit=None)
@@ -137,6 +159,13 @@ class Catalog:
 
     def lookup(self, project: str, queue: str) -> str | None:
         """The pool holding the queue, or None when it is on no pool."""
+        if self._shared_placements is not None:
+            pool = self._shared_placements.get(project, queue)
+            if pool is shared_cache.MISSING:
+                pool = self.store.catalogue_controller.get(project, queue)
+                if pool is not None:
+                    self._shared_placements.set(pool, project, queue)
+            return pool
         key = (project, queue)
         hit = self._placements.get(key)
         if hit is not None and hit[1] > self._clock():
@@ -178,6 +207,8 @@ class Catalog:
 
     def forget(self, project: str, queue: str) -> None:
         self.store.catalogue_controller.delete(project, queue)
+        if self._shared_placements is not None:
+            self._shared_placements.delete(project, queue)
         self._placements.pop((project, queue), None)
 
     def pools_of(self, project: str) -> list[str]:
@@ -186,12 +217,17 @@ class Catalog:
 
     def invalidate(self) -> None:
         """Drop every cached answer (pools or flavors changed)."""
+        if self._shared_pools is not None:
+            self._shared_pools.delete()
         with self._lock:
             self._pools = None
             self._placements.clear()
 
     def _remember(self, key: tuple[str, str], pool: str) -> None:
         if self.ttl <= 0:
+            return
+        if self._shared_placements is not None:
+            self._shared_placements.set(pool, *key)
             return
         with self._lock:
             self._placements.pop(key, None)

@@ -72,7 +72,7 @@ RULES: dict[str, dict[str, Any]] = {
         'pop': _EMPTY_LIST,
     },
     'claim_controller': {
-        'create': _returns(lambda: (None, [])),
+        'create': _returns(lambda: models.Claimed(None, [])),
         'get': _NO_CLAIM,
         'update': _NO_CLAIM,
         'delete': _NOTHING,

@@ -191,13 +191,17 @@ class DataDriver(base.DataDriver):
     ``cache_ttl`` and ``cache_size`` (the catalog cache),
     ``enable_virtual_pool`` (unflavored queues may go to any pool),
     ``management_options`` (the management store driver's own options).
-    ``store`` hands over a management store that is already built.
+    ``store`` hands over a management store that is already built;
+    ``cache_region`` (oslo.cache, ``[cache] enabled``) shares the catalog
+    cache between processes, its entries trusted for ``shared_cache_ttl``
+    seconds (option; ``cache_ttl`` when unset).
     """
 
     name = 'pooled'
 
     def __init__(self, uri: str, options: dict[str, Any] | None = None, *,
-                 store: control.ControlDriver | None = None):
+                 store: control.ControlDriver | None = None,
+                 cache_region=None):
         super().__init__(uri, options)
         if store is None:
             kind = (self.options.get('management_store')
@@ -214,7 +218,8 @@ class DataDriver(base.DataDriver):
             store, ttl=float(self.options.get('cache_ttl', 5.0)),
             size=int(self.options.get('cache_size', 100000)),
             virtual_pool=bool(self.options.get('enable_virtual_pool')),
-            on_build=self._adopt)
+            on_build=self._adopt, region=cache_region,
+            shared_ttl=self.options.get('shared_cache_ttl'))
 
     def _adopt(self, driver: base.DataDriver) -> None:
         """A new pool driver wakes this driver's delivery workers."""

@@ -25,18 +25,18 @@ class ClaimController(base.ClaimController):
         self._run = driver.executor.call
 
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
-               limit: int = 10
-               ) -> tuple[str | None, list[models.Message]]:
+               limit: int = 10) -> models.Claimed:
         claim_id = str(uuid.uuid4())
         qkeys = self._keys.queue_keys(project, queue)
         at = records.now()
         args = (at, claim_id, int(ttl), int(grace), int(limit), queue,
                 keys.queues_prefix(project), project)
         flat = self._run(lambda w, r: w.script('claim_create', qkeys, args))
-        claimed = records.messages(flat, at)
+        # flat[0]: how many messages the script dead-lettered.
+        claimed = records.messages(flat, at, start=1)
         if not claimed:
-            return None, []
-        return claim_id, claimed
+            return models.Claimed(None, [], int(flat[0]))
+        return models.Claimed(claim_id, claimed, int(flat[0]))
 
     def get(self, queue: str, claim_id: str, *,
             project: str) -> models.Claim:

@@ -79,13 +79,15 @@ class DeliveryController(base.DeliveryController):
         return records.text(did)
 
     def fan_out(self, queue: str, messages: Sequence[dict], *,
-                project: str) -> int:
+                project: str, traceparent: str | None = None) -> int:
         if not messages:
             return 0
         qkeys = (*self._keys.queue_keys(project, queue),
                  *self._keys.outbox_keys(project, queue))
         args = (records.now(), project, keys.escape(project), queue,
                 len(messages), *message_items(messages))
+        if traceparent:
+            args += (traceparent,)
         count = int(self._script('delivery_fan_out', qkeys, args))
         if count:
             self.announce(project)

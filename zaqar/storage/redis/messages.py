@@ -51,7 +51,7 @@ class MessageController(base.MessageController):
         self._run = driver.executor.call
 
     def post(self, queue: str, messages: Sequence[dict], *, project: str,
-             client_uuid: str) -> list[str]:
+             client_uuid: str, traceparent: str | None = None) -> list[str]:
         if not messages:
             return []
         ids = [str(uuid.uuid4()) for _ in messages]
@@ -65,6 +65,8 @@ class MessageController(base.MessageController):
             args += (message_id, records.encode_body(item.get('body')),
                      int(item['ttl']), int(item.get('delay') or 0),
                      item.get('checksum') or '')
+        if traceparent:
+            args.append(traceparent)
 
         def op(wire, retrying):
             args[3] = '1' if retrying else '0'

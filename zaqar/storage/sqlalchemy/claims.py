@@ -123,45 +123,47 @@ class ClaimController(base.ClaimController):
         self._db = db
 
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
-               limit: int = 10
-               ) -> tuple[str | None, list[models.Message]]:
+               limit: int = 10) -> models.Claimed:
         when = sql.now()
         project = sql.project_key(project)
         claim_id = messages_mod.new_id()
         claim_expires = when + ttl
         floor = claim_expires + grace
 
-        def run(conn: sa.Connection) -> list:
+        def run(conn: sa.Connection) -> tuple[list, int]:
+            """(rows claimed, how many were dead-lettered instead)."""
             found = conn.execute(_QUEUE, {'b_project': project,
                                           'b_queue': queue}).first()
             if found is None:
-                return []
+                return [], 0
             rows = conn.execute(messages_mod.CLAIMABLE, {
                 'queue_id': found.id, 'now': when, 'limit': limit}).all()
             if not rows:
-                return []
+                return [], 0
+            moved = 0
             policy = _dead_letter_policy(sql.loads(found.metadata))
             if policy is not None:
                 max_count, target, moved_ttl = policy
                 dead = [row for row in rows if row.claim_count >= max_count]
                 if dead:
                     _move(conn, project, target, moved_ttl, dead, when)
+                    moved = len(dead)
                     rows = [row for row in rows
                             if row.claim_count < max_count]
                     if not rows:
-                        return []
+                        return [], moved
             conn.execute(_INSERT, {
                 'id': claim_id, 'queue_id': found.id, 'ttl': ttl,
                 'created': when, 'expires': claim_expires})
             conn.execute(_STAMP, {
                 'seqs': [row.seq for row in rows], 'b_claim_id': claim_id,
                 'b_claim_expires': claim_expires, 'floor': floor})
-            return rows
+            return rows, moved
 
-        rows = self._db.write(run)
+        rows, moved = self._db.write(run)
         if not rows:
-            return None, []
-        return claim_id, [models.Message(
+            return models.Claimed(None, [], moved)
+        return models.Claimed(claim_id, [models.Message(
             id=row.id,
             body=sql.loads(row.body),
             ttl=round(max(row.expires, floor) - row.created),
@@ -170,7 +172,7 @@ class ClaimController(base.ClaimController):
             claim_id=claim_id,
             claim_count=row.claim_count + 1,
             checksum=row.checksum,
-        ) for row in rows]
+        ) for row in rows], moved)
 
     def get(self, queue: str, claim_id: str, *,
             project: str) -> models.Claim:

@@ -116,19 +116,25 @@ def _error(text: str | None) -> str | None:
 
 
 def message_payload(message_id: str, body_json: str, ttl: int,
-                    checksum: str | None) -> str:
+                    checksum: str | None,
+                    traceparent: str | None = None) -> str:
     """A message delivery's payload as JSON text (body already encoded)."""
-    head = sql.dumps({'id': message_id, 'ttl': ttl, 'checksum': checksum}
-                     if checksum else {'id': message_id, 'ttl': ttl})
-    return head[:-1] + ',"body":' + body_json + '}'
+    head = {'id': message_id, 'ttl': ttl}
+    if checksum:
+        head['checksum'] = checksum
+    if traceparent:
+        head['traceparent'] = traceparent
+    return sql.dumps(head)[:-1] + ',"body":' + body_json + '}'
 
 
 def enqueue_posted(conn: sa.Connection, project: str, queue: str,
-                   rows: Sequence[dict], when: float) -> int:
+                   rows: Sequence[dict], when: float,
+                   traceparent: str | None = None) -> int:
     """Inside a post: a delivery per message row and live subscription.
 
-    ``rows`` are the inserted ``messages`` rows. Returns how many
-    deliveries were added.
+    ``rows`` are the inserted ``messages`` rows; ``traceparent`` (the
+    post's trace) goes into each payload. Returns how many deliveries
+    were added.
     """
     subs = conn.execute(_LIVE_SUBSCRIPTIONS, {
         'b_project': project, 'b_queue': queue, 'now': when}).scalars().all()
@@ -138,7 +144,7 @@ def enqueue_posted(conn: sa.Connection, project: str, queue: str,
     for row in rows:
         payload = message_payload(row['id'], row['body'],
                                   round(row['expires'] - row['created']),
-                                  row.get('checksum'))
+                                  row.get('checksum'), traceparent)
         for sub_id in subs:
             items.append({
                 'project': project, 'queue': queue, 'subscription_id': sub_id,
@@ -188,14 +194,14 @@ class DeliveryController(base.DeliveryController):
         return str(seq)
 
     def fan_out(self, queue: str, messages: Sequence[dict], *,
-                project: str) -> int:
+                project: str, traceparent: str | None = None) -> int:
         when = sql.now()
         rows = [{'id': m['id'], 'body': sql.dumps(m.get('body')),
                  'created': when, 'expires': when + int(m['ttl']),
                  'delay_until': when + int(m.get('delay') or 0),
                  'checksum': m.get('checksum')} for m in messages]
         count = self._db.write(lambda conn: enqueue_posted(
-            conn, sql.project_key(project), queue, rows, when))
+            conn, sql.project_key(project), queue, rows, when, traceparent))
         if count:
             self.activity.set()
         return count

@@ -131,7 +131,7 @@ class MessageController(base.MessageController):
         self.outbox = outbox
 
     def post(self, queue: str, messages: Sequence[dict], *, project: str,
-             client_uuid: str) -> list[str]:
+             client_uuid: str, traceparent: str | None = None) -> list[str]:
         when = sql.now()
         project = sql.project_key(project)
         client = None if client_uuid is None else str(client_uuid)
@@ -157,7 +157,8 @@ class MessageController(base.MessageController):
                 row['queue_id'] = qid
             conn.execute(_INSERT, rows)
             # Notifications commit (or roll back) with the messages.
-            return delivery.enqueue_posted(conn, project, queue, rows, when)
+            return delivery.enqueue_posted(conn, project, queue, rows, when,
+                                           traceparent)
 
         if self._db.write(run) and self.outbox is not None:
             self.outbox.activity.set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import random
 
+from tests.unit.common import test_shared_cache
 from tests.unit.storage.pooling import base
 from zaqar.storage import control, errors
 from zaqar.storage.pooling import catalog as catalog_mod
@@ -200,3 +201,48 @@ class DriversTest(base.StoreTestCase):
         self.assertRaises(errors.StorageUnavailable, self.catalog.driver,
                           'odd')
         self.assertEqual({}, self.catalog.drivers())
+
+
+class SharedCacheTest(base.StoreTestCase):
+    """Two catalogs (two API processes) over one oslo.cache region."""
+
+    TTL = 5.0
+
+    def setUp(self):
+        super().setUp()
+        self.add_pool('a')
+        self.add_pool('b')
+        region = test_shared_cache.dict_region(self)
+        self.mine = catalog_mod.Catalog(self.store, ttl=self.TTL,
+                                        region=region, shared_ttl=600)
+        self.theirs = catalog_mod.Catalog(self.new_store(), ttl=self.TTL,
+                                          region=region, shared_ttl=600)
+
+    def test_a_move_elsewhere_is_seen_at_once(self):
+        self.theirs.place_on('p', 'q', 'a')
+        self.assertEqual('a', self.mine.lookup('p', 'q'))
+        self.theirs.move('p', 'q', 'b')
+        self.assertEqual('b', self.mine.lookup('p', 'q'))
+
+    def test_a_forgotten_queue_is_unplaced_everywhere(self):
+        self.mine.place_on('p', 'q', 'a')
+        self.assertEqual('a', self.theirs.lookup('p', 'q'))
+        self.mine.forget('p', 'q')
+        self.assertIsNone(self.theirs.lookup('p', 'q'))
+
+    def test_placements_are_read_from_the_region(self):
+        self.theirs.place_on('p', 'q', 'a')
+        self.assertEqual('a', self.mine.lookup('p', 'q'))
+        # Changed behind the catalogs' back: the shared entry still holds.
+        self.new_store().catalogue_controller.move('p', 'q', 'b')
+        self.assertEqual('a', self.mine.lookup('p', 'q'))
+
+    def test_a_pool_change_elsewhere_is_seen_at_once(self):
+        self.assertEqual({'a', 'b'}, set(self.mine.pools()))
+        self.add_pool('c')
+        self.assertEqual({'a', 'b'}, set(self.mine.pools()))
+        self.theirs.invalidate()
+        self.assertEqual({'a', 'b', 'c'}, set(self.mine.pools()))
+        self.assertIs(self.mine.driver('c'), self.mine.driver('c'))
+        self.mine.close()
+        self.theirs.close()

@@ -13,7 +13,8 @@
 -- bodies, ids, exp, avail and the project and queue indexes.
 -- A claim id that already exists answers with that claim's messages (the
 -- call is a retry of one that succeeded).
--- Returns a flat list of {id, record, body} of the claimed messages.
+-- Returns {number of messages moved to the dead-letter queue, then a flat
+-- list of id, record, body of each claimed message}.
 local K = queue_keys(KEYS)
 local now = tonumber(ARGV[1])
 local cid = ARGV[2]
@@ -23,7 +24,7 @@ local name, prefix, project = ARGV[6], ARGV[7], ARGV[8]
 
 local existing = redis.call('HGET', K.claims, cid)
 if existing then
-  return claim_messages(K, cjson.decode(existing), cid, now, {})
+  return claim_messages(K, cjson.decode(existing), cid, now, {0})
 end
 
 purge_messages(K, now, 100)
@@ -39,6 +40,7 @@ local D = nil
 local expires = now + ttl
 local need = expires + grace
 local held, raws = {}, {}
+local buried = 0
 
 -- Move one message (already read) to the dead-letter queue, same id.
 local function bury(id, info)
@@ -59,6 +61,7 @@ local function bury(id, info)
   redis.call('ZADD', D.ids, seq, id)
   redis.call('ZADD', D.exp, expires_at(info), id)
   redis.call('ZADD', D.avail, seq, id)
+  buried = buried + 1
 end
 
 while #held < limit do
@@ -108,4 +111,4 @@ if #held > 0 then
              cjson.encode({ttl, now, expires, grace, held}))
   redis.call('ZADD', K.cexp, expires, cid)
 end
-return emit(K, held, raws, {})
+return emit(K, held, raws, {buried})

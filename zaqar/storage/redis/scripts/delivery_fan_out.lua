@@ -7,15 +7,18 @@
 -- ARGV[1] now     ARGV[2] project     ARGV[3] escaped project (keys.py)
 -- ARGV[4] queue name     ARGV[5] message count n
 -- ARGV[6..] n groups of: id, body (JSON), ttl, delay, checksum ('' = none)
+-- ARGV[6 + 5n] optional: the post's W3C traceparent, for the deliveries
 --
 -- Touches: the outbox's pend, dlv, body, due, pdue, seq. Returns how many
 -- deliveries were enqueued.
 local K = queue_keys(KEYS)
 local O = outbox_keys(KEYS, 16)
 local items = {}
-for i = 0, tonumber(ARGV[5]) - 1 do
+local n = tonumber(ARGV[5])
+for i = 0, n - 1 do
   local at = 6 + i * 5
   items[#items + 1] = {ARGV[at], ARGV[at + 1], ARGV[at + 2],
                        tonumber(ARGV[at + 3]), ARGV[at + 4]}
 end
-return fan_out(K, O, tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], items)
+return fan_out(K, O, tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], items,
+               ARGV[6 + 5 * n])

@@ -244,8 +244,9 @@ end
 
 -- Enqueue a delivery per message and live subscription of the queue.
 -- `items` is a list of {id, body (JSON text), ttl (text), delay, checksum
--- ('' = none)}; returns how many deliveries were added.
-local function fan_out(K, O, now, project, escaped, queue, items)
+-- ('' = none)}; `trace` (nil = none) is the post's W3C traceparent, put
+-- in each payload. Returns how many deliveries were added.
+local function fan_out(K, O, now, project, escaped, queue, items, trace)
   local subs = redis.call('ZRANGEBYSCORE', K.subexp, '(' .. now, '+inf')
   if #subs == 0 or #items == 0 then
     return 0
@@ -257,6 +258,9 @@ local function fan_out(K, O, now, project, escaped, queue, items)
                     item[2] .. ',"ttl":' .. item[3]
     if item[5] ~= '' then
       payload = payload .. ',"checksum":' .. cjson.encode(item[5])
+    end
+    if trace then
+      payload = payload .. ',"traceparent":' .. cjson.encode(trace)
     end
     payload = payload .. '}'
     local due = now + item[4]

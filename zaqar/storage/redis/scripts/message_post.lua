@@ -12,6 +12,7 @@
 -- ARGV[5] token lifetime (ms)     ARGV[6] message count n
 -- ARGV[7] project                 ARGV[8] escaped project (keys.py)
 -- ARGV[9..] n groups of: id, body (JSON), ttl, delay, checksum ('' = none)
+-- ARGV[9 + 5n] optional: the post's W3C traceparent, for the deliveries
 --
 -- Touches: rec (created if missing; seq += n), msgs, bodies, ids, exp,
 -- avail or delayed, the project and queue indexes (when the queue is new),
@@ -69,7 +70,8 @@ variadic('ZADD', K.exp, exps)
 variadic('ZADD', K.avail, avail)
 variadic('ZADD', K.delayed, delayed)
 redis.call('SET', KEYS[16], 1, 'PX', ARGV[5])
-local enqueued = fan_out(K, O, now, ARGV[7], ARGV[8], name, items)
+local enqueued = fan_out(K, O, now, ARGV[7], ARGV[8], name, items,
+                         ARGV[9 + 5 * n])
 if created then
   return {1, enqueued}
 end
