@@ -17,7 +17,8 @@
 
 Runs the real reference (tests/dropin/reference.py installs it into
 .ci/work/reference-venv), posts the messages through its API into the
-given Redis database (which is flushed first: use a spare one), stops it,
+given Redis database (which must be empty: the reference's keys have no
+prefix; it is emptied again at the end), stops it,
 runs ``zaqar-manage migrate-reference`` into a fresh SQLite file (or a
 Redis database next to the source) and prints the command's own
 verification table and messages/s line. A measurement, not a test.
@@ -68,7 +69,11 @@ def main() -> int:
     parser.add_argument('--target', choices=('sqlite', 'redis'),
                         default='sqlite')
     args = parser.parse_args()
-    redis.Redis.from_url(args.redis.replace('?dbid=', '/')).flushdb()
+    source = redis.Redis.from_url(args.redis.replace('?dbid=', '/'))
+    if source.dbsize():
+        print(f'{args.redis} is not empty: pick a spare database with '
+              f'--redis', file=sys.stderr)
+        return 2
     reference.ensure_venv()
     ref = reference.ReferenceServer(
         '[DEFAULT]\nunreliable = true\n[drivers]\nmessage_store = redis\n'
@@ -104,6 +109,8 @@ def main() -> int:
         return proc.returncode
     finally:
         ref.cleanup()
+        # Empty at the start, so everything in it is this run's.
+        source.flushdb()
         subprocess.run(['rm', '-rf', tmp], check=False)
 
 
