@@ -121,6 +121,17 @@ class _Migration:
                     f'[drivers:message_store:sqlalchemy]\nuri = {cls.db}\n'
                     f'[drivers:management_store:sqlalchemy]\n'
                     f'uri = {cls.db}\n{key_conf}')
+        cls.wrong_key_run = None
+        if cls.old_key:
+            # A first run with an old config that forgot the key (same
+            # file name, so the runs share the default state file).
+            os.makedirs(os.path.join(cls.tmp, 'forgetful'))
+            forgetful = os.path.join(cls.tmp, 'forgetful',
+                                     os.path.basename(ref.config))
+            with open(ref.config) as src, open(forgetful, 'w') as out:
+                out.write(src.read().replace(
+                    f'message_encryption_key = {cls.old_key}', ''))
+            cls.wrong_key_run = cls.migrate(forgetful)
         cls.runs = [cls.migrate(ref.config) for _ in range(2)]
         cls.server = fserver.Server(cls.db, extra_conf=key_conf).start()
         cls._cleanups_cls.append(cls.server.stop)
@@ -312,6 +323,19 @@ class MongoLayoutTest(_Migration, unittest.TestCase):
 
     old_key = 'old-operator-key'
     new_key = None
+
+    def test_a_wrong_old_key_leaves_sealed_bodies_for_the_next_run(self):
+        run = self.wrong_key_run
+        self.assertEqual(1, run.returncode, run.stdout + run.stderr)
+        self.assertIn(f'{self.project}/vault: message', run.stderr)
+        self.assertIn('key does not open it', run.stderr)
+        row = next(line for line in run.stdout.splitlines()
+                   if line.startswith(f'messages {self.project}/vault'))
+        self.assertEqual([str(len(SEALED_BODIES)), '0', '<'],
+                         row.split()[-3:])
+        # The right key's run copied just those (the reads check bodies).
+        self.assertIn(f'{len(SEALED_BODIES)} messages in',
+                      self.runs[0].stdout)
 
     @classmethod
     def prepare_stores(cls):
