@@ -17,16 +17,21 @@ reference.py) on one of its store layouts, posts through
 python-zaqarclient, stops it, runs ``zaqar-manage migrate-reference
 --from-config`` with the reference's config file, and reads everything back
 through this service's HTTP API (python-zaqarclient again) and, for pools,
-flavors and the catalog, its management store.
+flavors and the catalog, its management store. A queue with
+``_enable_encrypt_messages`` has its bodies sealed by the reference (with
+the key its config names, or its built-in default); they must read back
+plain, stored sealed with this service's key, or plain when it has none.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import uuid
 
@@ -37,9 +42,14 @@ from zaqarclient.queues.v2 import client as zaqar_client
 from tests import backends
 from tests.dropin import reference
 from tests.functional import server as fserver
+from zaqar.api import crypto
 
 MESSAGES = 12
 CLAIMED = 3
+# One body of each JSON shape the reference seals differently (text is
+# sealed as UTF-8, everything else as a pickle).
+SEALED_BODIES = ['plain text', {'n': 1, 'nested': [1.5, None, True]},
+                 [1, 'two'], 42]
 
 
 def _client(url: str, project: str):
@@ -54,6 +64,10 @@ class _Migration:
     pooled = False
     # Whether the reference's SQL schema is to be created first.
     sql_schema = False
+    # [transport] message_encryption_key of the reference (None: unset, so
+    # its built-in default) and of this service (None: no encryption).
+    old_key: str | None = None
+    new_key: str | None = 'new-service-key'
 
     @classmethod
     def reference_config(cls) -> str:
@@ -81,13 +95,17 @@ class _Migration:
         cls.setup_error = cls.prepare_stores()
         if cls.setup_error:
             return
-        ref = reference.ReferenceServer(cls.reference_config())
+        config = cls.reference_config()
+        if cls.old_key:
+            config += f'[transport]\nmessage_encryption_key = {cls.old_key}\n'
+        ref = reference.ReferenceServer(config)
         cls._cleanups_cls.append(ref.cleanup)
         try:
             if cls.sql_schema:
                 ref.create_sql_schema()
             ref.start()
             cls.seen = cls.seed(ref)
+            cls.sealed_in_reference = cls.sealed_bodies(ref.config)
         except reference.ReferenceUnavailable as exc:
             cls.setup_error = str(exc)
             return
@@ -95,14 +113,27 @@ class _Migration:
             ref.stop()
         cls.new_conf = os.path.join(cls.tmp, 'zaqar.conf')
         cls.db = f'sqlite:///{cls.tmp}/new.db'
+        key_conf = (f'[transport]\nmessage_encryption_key = {cls.new_key}\n'
+                    if cls.new_key else '')
         with open(cls.new_conf, 'w') as f:
             f.write(f'[drivers]\nmessage_store = sqlalchemy\n'
                     f'management_store = sqlalchemy\n'
                     f'[drivers:message_store:sqlalchemy]\nuri = {cls.db}\n'
                     f'[drivers:management_store:sqlalchemy]\n'
-                    f'uri = {cls.db}\n')
+                    f'uri = {cls.db}\n{key_conf}')
+        cls.wrong_key_run = None
+        if cls.old_key:
+            # A first run with an old config that forgot the key (same
+            # file name, so the runs share the default state file).
+            os.makedirs(os.path.join(cls.tmp, 'forgetful'))
+            forgetful = os.path.join(cls.tmp, 'forgetful',
+                                     os.path.basename(ref.config))
+            with open(ref.config) as src, open(forgetful, 'w') as out:
+                out.write(src.read().replace(
+                    f'message_encryption_key = {cls.old_key}', ''))
+            cls.wrong_key_run = cls.migrate(forgetful)
         cls.runs = [cls.migrate(ref.config) for _ in range(2)]
-        cls.server = fserver.Server(cls.db).start()
+        cls.server = fserver.Server(cls.db, extra_conf=key_conf).start()
         cls._cleanups_cls.append(cls.server.stop)
 
     @classmethod
@@ -120,6 +151,20 @@ class _Migration:
     @classmethod
     def prepare_stores(cls) -> str | None:
         return None
+
+    @classmethod
+    def sealed_bodies(cls, old_conf: str) -> int:
+        """How many of the vault's bodies the reference stored sealed."""
+        from zaqar.migrate import source as source_mod
+        source = source_mod.Source(source_mod.load_config(old_conf))
+        try:
+            queue = next(q for q in source.queues()
+                         if (q.project, q.name) == (cls.project, 'vault'))
+            layout = source.layout_for(queue, source.placements())
+            return sum(isinstance(m.body, bytes) for m in layout.messages(
+                cls.project, 'vault', time.time()))
+        finally:
+            source.close()
 
     @classmethod
     def migrate(cls, old_conf: str) -> subprocess.CompletedProcess:
@@ -144,6 +189,9 @@ class _Migration:
         subscription = zaqar.subscription(
             'orders', subscriber='http://hooks.example.com/orders',
             ttl=3600, options={'kind': 'webhook'})
+        vault = zaqar.queue('vault', force_create=True)
+        vault.metadata(new_meta={'_enable_encrypt_messages': True})
+        vault.post([{'body': body, 'ttl': 3600} for body in SEALED_BODIES])
         return {'claimed': claimed, 'subscription': subscription.id}
 
     # Checks
@@ -162,7 +210,7 @@ class _Migration:
         self.assertEqual('red', metadata['color'])
         self.assertEqual(900, metadata['_default_message_ttl'])
         names = sorted(q.name for q in zaqar.queues()[0])
-        self.assertEqual(['audit', 'orders'], names)
+        self.assertEqual(['audit', 'orders', 'vault'], names)
 
     def test_live_messages_are_copied_in_order_and_claims_hold(self):
         zaqar = _client(self.server.url, self.project)
@@ -180,6 +228,40 @@ class _Migration:
         self.assertTrue(all(500 <= t <= 700 for t in ttls), ttls)
         self.assertEqual(['only'], [m.body for m in
                                     zaqar.queue('audit').messages(echo=True)])
+
+    def test_sealed_bodies_read_back_plain(self):
+        self.assertEqual(len(SEALED_BODIES), self.sealed_in_reference)
+        zaqar = _client(self.server.url, self.project)
+        vault = zaqar.queue('vault')
+        self.assertEqual(SEALED_BODIES,
+                         [m.body for m in vault.messages(echo=True)])
+        # Posting still works on the copied queue.
+        vault.post([{'body': {'after': 'migration'}}])
+        self.assertEqual({'after': 'migration'},
+                         list(vault.messages(echo=True))[-1].body)
+        self.assertEqual(bool(self.new_key), vault.metadata().get(
+            '_enable_encrypt_messages', False))
+
+    def test_sealed_bodies_are_stored_with_this_services_key(self):
+        engine = sa.create_engine(self.db)
+        try:
+            with engine.connect() as conn:
+                stored = [json.loads(row[0]) for row in conn.execute(sa.text(
+                    'SELECT m.body FROM messages m JOIN queues q '
+                    'ON q.id = m.queue_id WHERE q.project = :p AND '
+                    "q.name = 'vault' ORDER BY m.seq"), {'p': self.project})]
+        finally:
+            engine.dispose()
+        # The first ones are the reference's (a test may post more).
+        copied = stored[:len(SEALED_BODIES)]
+        self.assertEqual(len(SEALED_BODIES), len(copied))
+        if not self.new_key:
+            self.assertEqual(SEALED_BODIES, copied)
+            return
+        cipher = crypto.MessageCipher(self.new_key.encode())
+        self.assertTrue(all(set(b) == {crypto.SEALED_KEY} for b in copied),
+                        copied)
+        self.assertEqual(SEALED_BODIES, [cipher.open(b) for b in copied])
 
     def test_subscriptions_are_copied(self):
         zaqar = _client(self.server.url, self.project)
@@ -236,7 +318,24 @@ class RedisLayoutTest(_Migration, unittest.TestCase):
 
 
 class MongoLayoutTest(_Migration, unittest.TestCase):
-    """Unpooled reference on the MongoDB-wire server."""
+    """Unpooled reference on the MongoDB-wire server; its messages sealed
+    with an operator key, this service configured without one."""
+
+    old_key = 'old-operator-key'
+    new_key = None
+
+    def test_a_wrong_old_key_leaves_sealed_bodies_for_the_next_run(self):
+        run = self.wrong_key_run
+        self.assertEqual(1, run.returncode, run.stdout + run.stderr)
+        self.assertIn(f'{self.project}/vault: message', run.stderr)
+        self.assertIn('key does not open it', run.stderr)
+        row = next(line for line in run.stdout.splitlines()
+                   if line.startswith(f'messages {self.project}/vault'))
+        self.assertEqual([str(len(SEALED_BODIES)), '0', '<'],
+                         row.split()[-3:])
+        # The right key's run copied just those (the reads check bodies).
+        self.assertIn(f'{len(SEALED_BODIES)} messages in',
+                      self.runs[0].stdout)
 
     @classmethod
     def prepare_stores(cls):

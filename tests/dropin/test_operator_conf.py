@@ -82,6 +82,9 @@ class _OperatorConf:
             raise unittest.SkipTest(stores)
         cls.world = ks_fixture.World.build(
             keystone, {'a': ('member', 'reader'), 'b': ('member',)})
+        # One token per user for the class: each issue costs Keystone a
+        # password check, and the server validates a token only once.
+        cls.tokens = {}
         cls.keystone = keystone
         policy = os.path.join(cls.tmp, 'policy.yaml')
         uncommented_policy(policy)
@@ -137,8 +140,10 @@ class _OperatorConf:
              **kwargs) -> requests.Response:
         headers = {'Client-ID': str(uuid.uuid4())}
         if user is not None:
-            headers['X-Auth-Token'] = self.keystone.token(
-                self.world.users[user])
+            if user not in self.tokens:
+                self.tokens[user] = self.keystone.token(
+                    self.world.users[user])
+            headers['X-Auth-Token'] = self.tokens[user]
         return requests.request(method, self.url + path, headers=headers,
                                 timeout=30, **kwargs)
 

@@ -17,7 +17,9 @@
 
 Runs the real reference (tests/dropin/reference.py installs it into
 .ci/work/reference-venv), posts the messages through its API into the
-given Redis database (which is flushed first: use a spare one), stops it,
+given Redis database under a project name of its own (whose keys, the
+reference's and this service's, are deleted at the end; nothing else in
+the database is touched), stops it,
 runs ``zaqar-manage migrate-reference`` into a fresh SQLite file (or a
 Redis database next to the source) and prints the command's own
 verification table and messages/s line. A measurement, not a test.
@@ -45,11 +47,12 @@ from tests.dropin import reference  # noqa: E402
 PER_POST = 20
 
 
-def _seed(url: str, messages: int, queues: int) -> float:
+def _seed(url: str, project: str, messages: int, queues: int) -> float:
     session = requests.Session()
     session.headers.update({'Client-ID': str(uuid.uuid4()),
                             'X-Project-ID': 'measure'})
     started = time.monotonic()
+    session.headers['X-Project-ID'] = project
     for n in range(0, messages, PER_POST):
         queue = f'q{(n // PER_POST) % queues}'
         batch = [{'body': {'n': n + i, 'pad': 'x' * 200}, 'ttl': 3600}
@@ -60,6 +63,23 @@ def _seed(url: str, messages: int, queues: int) -> float:
     return time.monotonic() - started
 
 
+def _forget(client: redis.Redis, project: str) -> None:
+    """Delete this run's keys: the reference's ``<project>.*`` keys and
+    the ids its sorted sets list (message and claim hashes have no
+    prefix), and this service's keys naming the project."""
+    doomed = set()
+    for key in client.scan_iter(match=f'{project}.*', count=1000):
+        doomed.add(key)
+        if client.type(key) == b'zset':
+            doomed.update(client.zrange(key, 0, -1))
+    doomed.update(client.scan_iter(match=f'zq:*{project}*', count=1000))
+    doomed = list(doomed)
+    # This service's index of projects (--target redis).
+    client.srem('zq:projects', project)
+    for start in range(0, len(doomed), 1000):
+        client.delete(*doomed[start:start + 1000])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--messages', type=int, default=20000)
@@ -68,7 +88,8 @@ def main() -> int:
     parser.add_argument('--target', choices=('sqlite', 'redis'),
                         default='sqlite')
     args = parser.parse_args()
-    redis.Redis.from_url(args.redis.replace('?dbid=', '/')).flushdb()
+    source = redis.Redis.from_url(args.redis.replace('?dbid=', '/'))
+    project = f'measure{uuid.uuid4().hex[:12]}'
     reference.ensure_venv()
     ref = reference.ReferenceServer(
         '[DEFAULT]\nunreliable = true\n[drivers]\nmessage_store = redis\n'
@@ -78,7 +99,7 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix='zaqar-measure-')
     try:
         ref.start()
-        seconds = _seed(ref.url, args.messages, args.queues)
+        seconds = _seed(ref.url, project, args.messages, args.queues)
         print(f'reference: {args.messages} messages posted in '
               f'{seconds:.1f} s')
         ref.stop()
@@ -104,6 +125,7 @@ def main() -> int:
         return proc.returncode
     finally:
         ref.cleanup()
+        _forget(source, project)
         subprocess.run(['rm', '-rf', tmp], check=False)
 
 

@@ -46,6 +46,12 @@ def _messages_document(payload: Payload) -> list:
     return messages
 
 
+def body_checksum(body) -> str:
+    """The ``checksum`` of a plain body (before any sealing)."""
+    return 'MD5:' + hashlib.md5(json.dumps(body, sort_keys=True).encode(),
+                                usedforsecurity=False).hexdigest()
+
+
 def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
     """Validate each message and apply the queue's defaults."""
     limits = svc.limits
@@ -75,9 +81,7 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
         item = {'body': seal(body) if seal else body, 'ttl': ttl,
                 'delay': delay}
         if svc.enable_checksum:
-            item['checksum'] = 'MD5:' + hashlib.md5(
-                json.dumps(body, sort_keys=True).encode(),
-                usedforsecurity=False).hexdigest()
+            item['checksum'] = body_checksum(body)
         prepared.append(item)
     return prepared
 

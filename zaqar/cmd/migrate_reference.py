@@ -16,7 +16,10 @@
 OLD.conf [--state-file PATH]`` reads the stores OLD.conf (the reference's
 configuration) names and writes queues with their metadata, live messages,
 subscriptions (and whether they were confirmed), pools, flavors and the
-catalog into the stores NEW.conf names. Re-running it is safe: what the
+catalog into the stores NEW.conf names. Message bodies the reference
+encrypted are opened with OLD.conf's key (the reference's default when it
+sets none) and sealed again with NEW.conf's ``[transport]
+message_encryption_key``, or stored plain when NEW.conf sets no key. Re-running it is safe: what the
 state file lists is skipped. It ends with a verification table: per
 project and queue, what the reference holds and what was copied.
 """
@@ -27,6 +30,8 @@ import os
 import sys
 
 from zaqar import bootstrap
+from zaqar.api import crypto
+from zaqar.migrate import bodies as bodies_mod
 from zaqar.migrate import copier
 from zaqar.migrate import source as source_mod
 
@@ -90,13 +95,15 @@ def run(conf, args) -> int:
             print(f'pools, flavors and the catalog are not copied: {exc}',
                   file=sys.stderr)
     state = copier.State(_state_path(args))
+    bodies = bodies_mod.Bodies(source.opener,
+                               crypto.MessageCipher.from_conf(conf))
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
     try:
         summary = copier.Copier(source, storage, control_store, state,
-                                progress).run()
+                                bodies, progress).run()
     finally:
         source.close()
         storage.close()

@@ -17,8 +17,11 @@ each batch, so a second run (after a crash or to pick up what arrived
 since) skips what is already there. Messages get new ids from this
 service's driver; a message that was claimed or delayed is posted with a
 delay of what remained of its claim or delay, so no other consumer sees
-it before the old claim would have ended. Pools are copied without
-flavor first, then flavors name their pools, then the catalog.
+it before the old claim would have ended. Bodies the reference sealed
+are opened and re-sealed (see ``bodies``); one that the old key cannot
+open is reported and left for a re-run with the right key. Pools are
+copied without flavor first, then flavors name their pools, then the
+catalog.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ import os
 import time
 from collections.abc import Callable
 
-from zaqar.migrate import records
+from zaqar.migrate import bodies as bodies_mod
+from zaqar.migrate import records, reference_crypto
 from zaqar.migrate import source as source_mod
 from zaqar.storage import control
 from zaqar.storage import errors as storage_errors
@@ -91,8 +95,10 @@ class Copier:
     """Copies one Source into a data driver and a management store."""
 
     def __init__(self, source: source_mod.Source, storage, control_store,
-                 state: State, progress: Callable[[str], None] = print):
+                 state: State, bodies: bodies_mod.Bodies,
+                 progress: Callable[[str], None] = print):
         self.source = source
+        self.bodies = bodies
         self.storage = storage
         self.control = control_store
         self.state = state
@@ -161,11 +167,13 @@ class Copier:
         label = f'{queue.project}/{queue.name}'
         self.summary.found[f'queues {queue.project}'] += 1
         queues = self.storage.queue_controller
+        metadata, warning = self.bodies.queue_metadata(queue.metadata)
+        if warning:
+            self.progress(f'{label}: {warning}')
         if not self.state.has('queues', label):
             queues.create(queue.name, project=queue.project,
-                          metadata=queue.metadata)
-            queues.set_metadata(queue.name, queue.metadata,
-                                project=queue.project)
+                          metadata=metadata)
+            queues.set_metadata(queue.name, metadata, project=queue.project)
             self._done('queues', [label], f'queues {queue.project}')
         else:
             self._skip(f'queues {queue.project}')
@@ -175,20 +183,21 @@ class Copier:
                           f'its messages are not copied')
             return
         now = time.time()
-        self._messages(queue, label, layout, now)
+        self._messages(queue, label, layout, now,
+                       bool(metadata.get(bodies_mod.ENCRYPT_FLAG)))
         self._subscriptions(queue, label, layout, now)
 
-    def _messages(self, queue, label, layout, now) -> None:
-        pending: list[records.Message] = []
+    def _messages(self, queue, label, layout, now, encrypted) -> None:
+        pending: list[tuple[str, dict]] = []
         counter = f'messages {label}'
 
         def flush():
             if not pending:
                 return
             self.storage.message_controller.post(
-                queue.name, [_post_item(m) for m in pending],
+                queue.name, [item for _, item in pending],
                 project=queue.project, client_uuid=CLIENT_ID)
-            self._done('messages', [m.id for m in pending], counter)
+            self._done('messages', [mid for mid, _ in pending], counter)
             pending.clear()
 
         for message in layout.messages(queue.project, queue.name, now):
@@ -196,7 +205,14 @@ class Copier:
             if self.state.has('messages', message.id):
                 self._skip(counter)
                 continue
-            pending.append(message)
+            try:
+                item = self.bodies.post_item(message, encrypted)
+            except reference_crypto.SealedBodyError as exc:
+                self.progress(f'{label}: message {message.id} not copied: '
+                              f'the old deployment\'s key does not open '
+                              f'it ({exc})')
+                continue
+            pending.append((message.id, item))
             if len(pending) >= BATCH:
                 flush()
         flush()
@@ -229,9 +245,3 @@ class Copier:
                                    project=queue.project)
             self._done('subscriptions', [sub.id], counter)
 
-
-def _post_item(message: records.Message) -> dict:
-    item = {'body': message.body, 'ttl': message.ttl, 'delay': message.hold}
-    if message.checksum:
-        item['checksum'] = message.checksum
-    return item

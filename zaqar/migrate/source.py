@@ -29,7 +29,7 @@ from oslo_config import cfg
 
 import zaqar.conf
 from zaqar.conf import stores
-from zaqar.migrate import mongodb_layout, records, redis_layout, sql_layout
+from zaqar.migrate import mongodb_layout, records, redis_layout, reference_crypto, sql_layout
 
 
 class SourceError(Exception):
@@ -62,6 +62,8 @@ class Source:
 
     def __init__(self, conf: cfg.ConfigOpts):
         self.pooling = conf.pooling
+        # Opens what the reference sealed on encrypting queues.
+        self.opener = reference_crypto.ReferenceOpener.from_old_conf(conf)
         self.management = self._management(conf)
         self._pools: dict[str, records.Pool] = {}
         self._layouts: dict[str, object] = {}
