@@ -20,6 +20,7 @@ from zaqar.storage.sqlalchemy import (
     sql,
     subscriptions,
     tables,
+    transfer,
 )
 
 LOG = logging.getLogger(__name__)
@@ -66,6 +67,10 @@ class DataDriver(base.DataDriver):
     @functools.cached_property
     def delivery_controller(self) -> delivery.DeliveryController:
         return delivery.DeliveryController(self.db)
+
+    @functools.cached_property
+    def transfer_controller(self) -> transfer.TransferController:
+        return transfer.TransferController(self.db)
 
     def is_alive(self) -> bool:
         return self.db.ping()
