@@ -56,6 +56,8 @@ class TransferController(transfer.TransferController):
     """Record-level access to the ``messages`` and ``claims`` collections."""
 
     def __init__(self, driver: DataDriver):
+        # The retry decorator reaches the driver through this attribute.
+        self._driver = driver
         self._messages = driver.collection(indexes.MESSAGES)
         self._claims = driver.collection(indexes.CLAIMS)
         self._queues = driver.collection(indexes.QUEUES)
@@ -168,4 +170,3 @@ class TransferController(transfer.TransferController):
                       'created': c.renewed,
                       'expires': _date(c.expires)}},
             upsert=True) for c in claims], ordered=False)
-

@@ -111,4 +111,3 @@ class DataDriver(base.DataDriver):
 
     def close(self) -> None:
         self.db.dispose()
-
