@@ -93,6 +93,19 @@ class PoolMoveContract:
         self.assertIsNone(self.driver.store.catalogue_controller.get(
             catalog_mod.move_key(self.project), name))
 
+    def test_an_unsubscribe_during_a_move_is_not_undone(self):
+        name = self.make_queue()
+        self.subscriptions.create(name, 'mailto:a@example.com', 600, {},
+                                  project=self.project)
+        source, target = self.placed(name)
+        self.mover._copy_queue(self.project, name, source, target)
+        self.catalog.begin_move(self.project, name, source, target)
+        [sub] = self.subscriptions.list(name, project=self.project)[0]
+        self.subscriptions.delete(name, sub.id, project=self.project)
+        self.mover.move(self.project, name, target)
+        self.assertEqual([], self.subscriptions.list(
+            name, project=self.project)[0])
+
     def test_refusals_change_nothing(self):
         name = self.make_queue(metadata={'_dead_letter_queue': 'dlq',
                                          '_max_claim_count': 2})

@@ -155,6 +155,25 @@ def _claim_delete(src, dst, a):
     dst.claim_controller.delete(**a)
 
 
+def _unsubscribe(src, dst, a):
+    """Delete on the destination and the source's copy of the same
+    subscriber (ids differ between the two), so that the mover's second
+    copy of the subscriptions cannot bring it back."""
+    queue, project = a['queue'], a['project']
+    try:
+        sub = dst.subscription_controller.get(queue, a['subscription_id'],
+                                              project=project)
+    except errors.SubscriptionDoesNotExist:
+        sub = None
+    dst.subscription_controller.delete(**a)
+    if sub is not None:
+        old = src.subscription_controller.get_with_subscriber(
+            queue, sub.subscriber, project=project)
+        if old is not None:
+            src.subscription_controller.delete(queue, old.id,
+                                               project=project)
+
+
 def _pending(src, dst, a):
     return (src.delivery_controller.pending(**a)
             + dst.delivery_controller.pending(**a))
@@ -174,6 +193,7 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ('claim_controller', 'get'): _claim_get,
     ('claim_controller', 'update'): _claim_update,
     ('claim_controller', 'delete'): _claim_delete,
+    ('subscription_controller', 'delete'): _unsubscribe,
     ('delivery_controller', 'pending'): _pending,
 }
 
