@@ -5,7 +5,8 @@ named by ``[drivers:message_store:sqlalchemy] uri`` (the SQLite file in the
 user data directory when unset) to REVISION, the newest by default;
 ``zaqar-manage db version`` prints the revision it is at ("None" when the
 database holds no zaqar schema yet). ``zaqar-manage pool load FILE`` and
-``pool list`` manage pools and flavors (see ``manage_pools``);
+``pool list`` manage pools and flavors, ``pool move-queue`` moves a queue
+to another pool online (see ``manage_pools``);
 ``zaqar-manage migrate-reference --from-config OLD.conf`` copies a reference
 deployment's data (see ``migrate_reference``).
 """

@@ -1,4 +1,8 @@
-"""``zaqar-manage pool load FILE`` and ``pool list``: pools from a file.
+"""``zaqar-manage pool load FILE``, ``pool list`` and ``pool move-queue``.
+
+``pool move-queue --project P --queue Q --to POOL`` moves a queue to
+another pool while it is in use (``zaqar.storage.pooling.mover``); run it
+again to resume an interrupted move.
 
 The file (YAML or JSON) bootstraps a pooled deployment before the API
 serves, in the management store of ``[drivers] management_store``::
@@ -57,6 +61,20 @@ def add_commands(subparsers) -> None:
     load.set_defaults(pool_fn=load_file)
     listing = actions.add_parser('list', help='Print the registered pools.')
     listing.set_defaults(pool_fn=list_pools)
+    move = actions.add_parser(
+        'move-queue', help='Move a queue to another pool, online.')
+    move.add_argument('--project', required=True,
+                      help='The project owning the queue.')
+    move.add_argument('--queue', required=True, help='The queue to move.')
+    move.add_argument('--to', required=True, dest='target',
+                      help='The pool to move it to.')
+    move.add_argument('--batch', type=int, default=100,
+                      help='Messages per copy step (default 100).')
+    move.add_argument('--settle', type=float, default=None,
+                      help='Seconds for every API process to see a routing '
+                           'change (default: [pooling:catalog] cache_ttl '
+                           'plus one).')
+    move.set_defaults(pool_fn=move_queue)
 
 
 def read(path: str) -> dict[str, Any]:
@@ -119,6 +137,29 @@ def list_pools(store: control.ControlDriver, args) -> int:
     return OK
 
 
+def move_queue(store: control.ControlDriver, args, *,
+               cache_ttl: float = 5.0) -> int:
+    """Run the online move of one queue; progress on stdout."""
+    from zaqar.storage.pooling import mover as mover_mod
+    from zaqar.storage.pooling import router as router_mod
+    # The mover reads the catalogue fresh every time: no cache of its own.
+    router = router_mod.DataDriver(store.uri, {'cache_ttl': 0},
+                                   store=store)
+    settle = args.settle if args.settle is not None else cache_ttl + 1.0
+    mover = mover_mod.Mover(router, settle=settle, batch=max(1, args.batch),
+                            say=lambda line: print(line, flush=True))
+    try:
+        report = mover.move(args.project, args.queue, args.target)
+    except mover_mod.MoveRefused as exc:
+        print(f'zaqar-manage: {exc}', file=sys.stderr)
+        return FAILED
+    finally:
+        router.catalog.close()
+    if report.already_there:
+        print(f'Queue {args.queue} is on pool {args.target} already.')
+    return OK
+
+
 def run(conf) -> int:
     """Run the parsed ``pool`` command on the configured store."""
     from zaqar import bootstrap
@@ -129,6 +170,9 @@ def run(conf) -> int:
         print(f'zaqar-manage: {exc}', file=sys.stderr)
         return FAILED
     try:
+        if conf.command.pool_fn is move_queue:
+            return move_queue(store, conf.command,
+                              cache_ttl=conf['pooling:catalog'].cache_ttl)
         return conf.command.pool_fn(store, conf.command)
     except errors.StorageError as exc:
         print(f'zaqar-manage: the management store failed: {exc}',

@@ -23,7 +23,7 @@ import dataclasses
 import threading
 from typing import Any, Iterable, Sequence
 
-from zaqar.storage import models
+from zaqar.storage import models, transfer
 
 # Capabilities a driver may advertise (used by flavors).
 CAPABILITIES = ('FIFO', 'CLAIMS', 'DURABILITY', 'AOD', 'HIGH_THROUGHPUT')
@@ -440,6 +440,11 @@ class DataDriver(abc.ABC):
     @abc.abstractmethod
     def delivery_controller(self) -> DeliveryController:
         """The notification outbox."""
+
+    @property
+    @abc.abstractmethod
+    def transfer_controller(self) -> transfer.TransferController:
+        """Whole-record export and import (moving a queue between pools)."""
 
     @abc.abstractmethod
     def is_alive(self) -> bool:

@@ -122,7 +122,7 @@ class ClaimController(base.ClaimController):
 
     def _live_claim(self, queue: str, claim_id: str, project: str,
                     now: float) -> dict:
-        oid = codec.to_oid(claim_id)
+        oid = codec.to_id(claim_id)
         record = None
         if oid is not None:
             record = self._col.find_one(
@@ -152,7 +152,7 @@ class ClaimController(base.ClaimController):
     @retried
     def update(self, queue, claim_id, *, project, ttl, grace):
         now = time.time()
-        oid = codec.to_oid(claim_id)
+        oid = codec.to_id(claim_id)
         claim_expires = codec.to_date(now + ttl)
         if oid is None or not self._col.update_one(
                 {'_id': oid, 'project': project, 'queue': queue,
@@ -172,7 +172,7 @@ class ClaimController(base.ClaimController):
 
     @retried
     def delete(self, queue, claim_id, *, project):
-        oid = codec.to_oid(claim_id)
+        oid = codec.to_id(claim_id)
         if oid is None:
             return
         # The record goes first: a delete "with this claim" racing with the

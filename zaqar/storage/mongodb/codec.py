@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any
 
 from bson import ObjectId
@@ -41,6 +42,31 @@ def to_oids(values: Any) -> list[ObjectId]:
     """The well-formed ids among ``values`` (malformed ones are dropped)."""
     oids = (to_oid(value) for value in values or ())
     return [oid for oid in oids if oid is not None]
+
+
+# A message or claim id imported from an engine that makes UUIDs (a queue
+# moved here from SQL or Redis keeps its ids; zaqar.storage.transfer).
+_UUID = re.compile(
+    r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+
+
+def to_id(value: Any) -> ObjectId | str | None:
+    """A message or claim ``_id``: an ObjectId from 24 hex digits, the
+    string itself for a canonical UUID, None for anything else."""
+    if isinstance(value, str) and _UUID.match(value):
+        return value
+    return to_oid(value)
+
+
+def to_ids(values: Any) -> list[ObjectId | str]:
+    """The well-formed message ids among ``values``."""
+    ids = (to_id(value) for value in values or ())
+    return [i for i in ids if i is not None]
+
+
+def from_date(value: datetime.datetime) -> float:
+    """A stored deadline as epoch seconds (inverse of to_date)."""
+    return (value - EPOCH) / datetime.timedelta(seconds=1)
 
 
 def dump_json(value: Any) -> str:

@@ -22,6 +22,7 @@ from zaqar.storage.mongodb import (
     queues,
     resilience,
     subscriptions,
+    transfer,
 )
 
 # How long pymongo waits for a reachable server before an operation fails
@@ -87,6 +88,7 @@ class DataDriver(base.DataDriver):
         self._claims = claims.ClaimController(self)
         self._subscriptions = subscriptions.SubscriptionController(self)
         self._deliveries = delivery.DeliveryController(self)
+        self._transfer = transfer.TransferController(self)
 
     @staticmethod
     def _client_kwargs(conf: dict[str, Any]) -> dict[str, Any]:
@@ -142,6 +144,10 @@ class DataDriver(base.DataDriver):
     @property
     def delivery_controller(self) -> delivery.DeliveryController:
         return self._deliveries
+
+    @property
+    def transfer_controller(self) -> transfer.TransferController:
+        return self._transfer
 
     def is_alive(self) -> bool:
         """``ping`` the server (works on mongod and the test emulator)."""

@@ -133,7 +133,7 @@ class MessageController(base.MessageController):
     @retried
     def get(self, queue, message_id, *, project):
         now = time.time()
-        oid = codec.to_oid(message_id)
+        oid = codec.to_id(message_id)
         record = None
         if oid is not None:
             record = self._col.find_one(
@@ -145,7 +145,7 @@ class MessageController(base.MessageController):
     @retried
     def bulk_get(self, queue, message_ids, *, project):
         now = time.time()
-        oids = codec.to_oids(message_ids)
+        oids = codec.to_ids(message_ids)
         if not oids:
             return []
         records = {record['_id']: record for record in self._col.find(
@@ -158,7 +158,7 @@ class MessageController(base.MessageController):
 
     def _claim_is_live(self, queue: str, claim_id: str, project: str,
                        now: float) -> bool:
-        oid = codec.to_oid(claim_id)
+        oid = codec.to_id(claim_id)
         return oid is not None and self._claims.find_one(
             {'_id': oid, 'project': project, 'queue': queue,
              'expires': {'$gt': codec.to_date(now)}},
@@ -166,7 +166,7 @@ class MessageController(base.MessageController):
 
     @retried
     def delete(self, queue, message_id, *, project, claim_id=None):
-        oid = codec.to_oid(message_id)
+        oid = codec.to_id(message_id)
         if oid is None:
             return
         # Re-check when the message changes state under us (a claim is
@@ -206,7 +206,7 @@ class MessageController(base.MessageController):
 
     @retried
     def bulk_delete(self, queue, message_ids, *, project, claim_ids=None):
-        oids = codec.to_oids(message_ids)
+        oids = codec.to_ids(message_ids)
         if not oids:
             return
         query: dict[str, Any] = {'_id': {'$in': oids}, 'project': project,

@@ -9,6 +9,12 @@ process is seen within ``ttl``:
 * the pool list, from which pool drivers are built (once per pool, and
   again only when its URI or options change).
 
+A queue being moved to another pool (``mover``) has two catalogue
+entries: its placement names the destination (where posts go) and a
+second entry, under a project key no API project can have
+(``move_key``), names the source still being drained. Both are read and
+cached together (``route``).
+
 Changes made through this process (placing, forgetting, pool and flavor
 changes through the admin API) update or drop the caches at once.
 
@@ -16,11 +22,13 @@ Given an oslo.cache ``region`` (``[cache] enabled``), both caches live
 there instead (zaqar.common.shared_cache): every API process reads the
 same entries, so a change made through any of them is seen at once by
 all. Invalidation then drops the shared pool list; placements stay, as
-no pool or flavor change moves a placed queue.
+no pool or flavor change moves a placed queue (a move rewrites its
+queue's entry).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -34,6 +42,21 @@ from zaqar.storage import base, control, errors, loader
 LOG = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+
+# Starts the catalogue's project key of a queue's move. The control
+# character cannot come in an HTTP header, so no API project has it.
+MOVE_PREFIX = '\x1fmoving\x1f'
+# Longest project key the SQL catalogue stores.
+_PROJECT_KEY_LIMIT = 256
+
+
+def move_key(project: str) -> str:
+    """The catalogue project under which a move of ``project``'s queue
+    records the source pool."""
+    key = MOVE_PREFIX + project
+    if len(key) <= _PROJECT_KEY_LIMIT:
+        return key
+    return MOVE_PREFIX + '#' + hashlib.sha256(project.encode()).hexdigest()
 
 
 class _Built:
@@ -70,7 +93,9 @@ class Catalog:
         self._clock = clock
         self._on_build = on_build
         self._lock = threading.Lock()
-        self._placements: dict[tuple[str, str], tuple[str, float]] = {}
+        # (project, queue) -> (pool, source being drained or None, expiry)
+        self._placements: dict[tuple[str, str],
+                               tuple[str, str | None, float]] = {}
         self._pools: dict[str, control.Pool] | None = None
         self._pools_expire = 0.0
         self._generation = 0
@@ -158,24 +183,69 @@ class Catalog:
     # -- placements -------------------------------------------------------
 
     def lookup(self, project: str, queue: str) -> str | None:
-        """The pool holding the queue, or None when it is on no pool."""
-        if self._shared_placements is not None:
-            pool = self._shared_placements.get(project, queue)
-            if pool is shared_cache.MISSING:
-                pool = self.store.catalogue_controller.get(project, queue)
-                if pool is not None:
-                    self._shared_placements.set(pool, project, queue)
-            return pool
+        """The pool holding the queue, or None when it is on no pool.
+
+        During a move this is the destination (see ``route``).
+        """
+        return self.route(project, queue)[0]
+
+    def route(self, project: str, queue: str
+              ) -> tuple[str | None, str | None]:
+        """(pool holding the queue, source pool of a move in progress)."""
         key = (project, queue)
+        if self._shared_placements is not None:
+            hit = self._shared_placements.get(project, queue)
+            if hit is not shared_cache.MISSING:
+                return hit[0], hit[1]
+            return self._read(key)
         hit = self._placements.get(key)
-        if hit is not None and hit[1] > self._clock():
-            return hit[0]
-        pool = self.store.catalogue_controller.get(project, queue)
+        if hit is not None and hit[2] > self._clock():
+            return hit[0], hit[1]
+        return self._read(key)
+
+    def _read(self, key: tuple[str, str]) -> tuple[str | None, str | None]:
+        catalogue = self.store.catalogue_controller
+        pool = catalogue.get(*key)
         if pool is None:
             self._placements.pop(key, None)
-        else:
-            self._remember(key, pool)
-        return pool
+            return None, None
+        source = catalogue.get(move_key(key[0]), key[1])
+        if source == pool:
+            source = None  # a move that has not re-placed the queue yet
+        self._remember(key, pool, source)
+        return pool, source
+
+    def fresh_route(self, project: str, queue: str
+                    ) -> tuple[str | None, str | None]:
+        """``route`` read from the store, never from the cache."""
+        return self._read((project, queue))
+
+    def begin_move(self, project: str, queue: str, source: str,
+                   target: str) -> None:
+        """Record the move of a queue from ``source`` (where it is) to
+        ``target``, then place it on ``target``: posts go there from now
+        on (in other processes once their cache expires).
+
+        :raises PlacementRefused: another move of the queue is recorded.
+        """
+        catalogue = self.store.catalogue_controller
+        holder = catalogue.insert(move_key(project), queue, source)
+        if holder != source:
+            raise control.PlacementRefused(
+                f'Queue {queue} is already being moved from pool {holder}.')
+        catalogue.move(project, queue, target)
+        self._remember((project, queue), target, source)
+
+    def end_move(self, project: str, queue: str) -> None:
+        """Forget the source of a finished move."""
+        self.store.catalogue_controller.delete(move_key(project), queue)
+        key = (project, queue)
+        if self._shared_placements is not None:
+            self._shared_placements.delete(project, queue)
+            return
+        hit = self._placements.get(key)
+        if hit is not None:
+            self._remember(key, hit[0], None)
 
     def place(self, project: str, queue: str, *, flavor: str | None = None,
               near: str | None = None) -> str:
@@ -190,23 +260,25 @@ class Catalog:
         chosen = self.select(flavor, near=near)
         holder = self.store.catalogue_controller.insert(project, queue,
                                                         chosen)
-        self._remember((project, queue), holder)
+        self._remember((project, queue), holder, None)
         return holder
 
     def place_on(self, project: str, queue: str, pool: str) -> str:
         """Place the queue on ``pool`` unless it is placed already;
         return the pool holding it."""
         holder = self.store.catalogue_controller.insert(project, queue, pool)
-        self._remember((project, queue), holder)
+        self._remember((project, queue), holder, None)
         return holder
 
     def move(self, project: str, queue: str, pool: str) -> None:
         """Re-place a queue (its data is not copied)."""
         self.store.catalogue_controller.move(project, queue, pool)
-        self._remember((project, queue), pool)
+        self._remember((project, queue), pool, None)
 
     def forget(self, project: str, queue: str) -> None:
+        """Forget the placement (and a move in progress)."""
         self.store.catalogue_controller.delete(project, queue)
+        self.store.catalogue_controller.delete(move_key(project), queue)
         if self._shared_placements is not None:
             self._shared_placements.delete(project, queue)
         self._placements.pop((project, queue), None)
@@ -223,15 +295,16 @@ class Catalog:
             self._pools = None
             self._placements.clear()
 
-    def _remember(self, key: tuple[str, str], pool: str) -> None:
+    def _remember(self, key: tuple[str, str], pool: str,
+                  source: str | None) -> None:
         if self.ttl <= 0:
             return
         if self._shared_placements is not None:
-            self._shared_placements.set(pool, *key)
+            self._shared_placements.set((pool, source), *key)
             return
         with self._lock:
             self._placements.pop(key, None)
-            self._placements[key] = (pool, self._clock() + self.ttl)
+            self._placements[key] = (pool, source, self._clock() + self.ttl)
             while len(self._placements) > self.size:
                 del self._placements[next(iter(self._placements))]
 

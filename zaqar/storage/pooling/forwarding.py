@@ -12,6 +12,10 @@ what to do with a queue that is on no pool, declared in ``RULES``:
   call's arguments: the very result (or exception) the contract gives for
   a missing queue.
 
+A queue being moved between pools is served by the handlers of
+``moving`` for the calls that must see both pools; the rest go to the
+destination, which the catalog names as the queue's pool.
+
 Methods that span pools (listing, counting, leasing deliveries) or do more
 than forward (queue create/delete) are written out in ``router``; a
 contract method that is in neither place makes the router class abstract,
@@ -24,7 +28,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from zaqar.storage import base, errors, models
+from zaqar.storage import base, errors, models, transfer
+from zaqar.storage.pooling import moving
 
 # Marker: the call places an unplaced queue.
 PLACE = object()
@@ -54,6 +59,12 @@ _NOTHING = _returns(lambda: None)
 _EMPTY_LIST = _returns(list)
 _EMPTY_PAGE = _returns(lambda: ([], None))
 _ZERO = _returns(lambda: 0)
+
+
+def _returns_ids(args: dict) -> list[str]:
+    """Nothing was removed: every record's id."""
+    return [record.id for record in args['records']]
+
 
 # controller attribute -> {method: PLACE or the missing-queue answer}
 RULES: dict[str, dict[str, Any]] = {
@@ -86,6 +97,15 @@ RULES: dict[str, dict[str, Any]] = {
         'confirm': _NO_SUBSCRIPTION,
         'delete': _NOTHING,
     },
+    'transfer_controller': {
+        'export_tail': _EMPTY_LIST,
+        'fetch': _EMPTY_LIST,
+        'import_messages': PLACE,
+        'release': _NOTHING,
+        'remove_unchanged': _returns_ids,
+        'export_claims': _EMPTY_LIST,
+        'import_claims': PLACE,
+    },
     'delivery_controller': {
         'enqueue': PLACE,
         'fan_out': _ZERO,
@@ -103,6 +123,7 @@ CONTRACTS: dict[str, type] = {
     'claim_controller': base.ClaimController,
     'subscription_controller': base.SubscriptionController,
     'delivery_controller': base.DeliveryController,
+    'transfer_controller': transfer.TransferController,
 }
 
 
@@ -110,19 +131,34 @@ def _forwarder(attr: str, name: str, rule: Any,
                signature: inspect.Signature) -> Callable:
     queue_param = list(signature.parameters)[1]
 
+    handler = moving.HANDLERS.get((attr, name))
+    # Calls whose arguments may name a move's positions (list markers).
+    steady = (attr, name) in moving.STEADY
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         project = kwargs['project']
         queue = args[0] if args else kwargs[queue_param]
         catalog = self._router.catalog
-        pool = catalog.lookup(project, queue)
+        pool, source = catalog.route(project, queue)
         if pool is None:
             if rule is not PLACE:
                 bound = signature.bind(self, *args, **kwargs)
                 bound.apply_defaults()
                 return rule(bound.arguments)
             pool = catalog.place(project, queue)
+        if source is None and not steady:
+            controller = getattr(catalog.driver(pool), attr)
+            return getattr(controller, name)(*args, **kwargs)
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        del arguments['self']
+        if source is not None and handler is not None:
+            return handler(catalog.driver(source), catalog.driver(pool),
+                           arguments)
+        arguments = moving.steady_arguments(attr, name, arguments)
         controller = getattr(catalog.driver(pool), attr)
-        return getattr(controller, name)(*args, **kwargs)
+        return getattr(controller, name)(**arguments)
 
     forward.__name__ = forward.__qualname__ = name
     forward.__doc__ = (f'``{attr}.{name}`` of the pool holding the queue '

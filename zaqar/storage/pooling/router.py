@@ -11,7 +11,8 @@ the few that do more than forward:
 * queue delete also forgets the placement;
 * listing and counting queues merge the pools holding the project's queues;
 * the notification outbox leases from every pool and settles each
-  delivery on the pool of its queue.
+  delivery on the pool of its queue (on both pools of a queue being
+  moved, see ``moving`` and ``mover``).
 
 A pool that cannot be reached fails the calls on its own queues (the
 driver raises StorageUnavailable, answered 503); other queues keep working.
@@ -25,7 +26,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from zaqar.storage import base, control, errors, loader, models
+from zaqar.storage import base, control, errors, loader, models, transfer
 from zaqar.storage.pooling import catalog as catalog_mod
 from zaqar.storage.pooling import forwarding
 
@@ -70,13 +71,21 @@ class _Queues(_Part):
 
     def set_metadata(self, name: str, metadata: dict, *,
                      project: str) -> None:
-        pool = self._router.catalog.lookup(project, name)
+        pool, source = self._router.catalog.route(project, name)
         if pool is None:
             raise errors.QueueDoesNotExist(name, project)
         self._keep_dead_letters(project, name, pool,
                                 _dead_letter_queue(name, metadata))
         self._router.catalog.driver(pool).queue_controller.set_metadata(
             name, metadata, project=project)
+        if source is not None:
+            # The source still serves claims (claim limits, dead letters).
+            try:
+                self._router.catalog.driver(
+                    source).queue_controller.set_metadata(
+                    name, metadata, project=project)
+            except errors.QueueDoesNotExist:
+                pass
 
     def _keep_dead_letters(self, project: str, name: str, pool: str,
                            dlq: str | None) -> None:
@@ -92,9 +101,12 @@ class _Queues(_Part):
 
     def delete(self, name: str, *, project: str) -> None:
         catalog = self._router.catalog
-        pool = catalog.lookup(project, name)
+        pool, source = catalog.route(project, name)
         if pool is None:
             return
+        if source is not None:
+            catalog.driver(source).queue_controller.delete(name,
+                                                           project=project)
         catalog.driver(pool).queue_controller.delete(name, project=project)
         catalog.forget(project, name)
 
@@ -150,11 +162,13 @@ class _Deliveries(_Part):
             raise errors.StorageUnavailable('No pool answers')
         return leased
 
-    def _outbox(self, delivery: base.Delivery):
-        pool = self._router.catalog.lookup(delivery.project, delivery.queue)
-        if pool is None:
-            return None
-        return self._router.catalog.driver(pool).delivery_controller
+    def _outboxes(self, delivery: base.Delivery) -> list:
+        """The outbox of the queue's pool; during a move the source's
+        too (deliveries leased there before the move settle there)."""
+        catalog = self._router.catalog
+        return [catalog.driver(pool).delivery_controller
+                for pool in catalog.route(delivery.project, delivery.queue)
+                if pool is not None]
 
     def complete(self, deliveries: Iterable[base.Delivery]) -> None:
         groups: dict[tuple[str, str], list[base.Delivery]] = {}
@@ -162,17 +176,16 @@ class _Deliveries(_Part):
             groups.setdefault((delivery.project, delivery.queue),
                               []).append(delivery)
         for group in groups.values():
-            outbox = self._outbox(group[0])
-            if outbox is not None:
+            for outbox in self._outboxes(group[0]):
                 outbox.complete(group)
 
     def retry(self, delivery: base.Delivery, at: float, error: str) -> bool:
-        outbox = self._outbox(delivery)
-        return outbox is not None and outbox.retry(delivery, at, error)
+        return any([outbox.retry(delivery, at, error)
+                    for outbox in self._outboxes(delivery)])
 
     def fail(self, delivery: base.Delivery, error: str) -> bool:
-        outbox = self._outbox(delivery)
-        return outbox is not None and outbox.fail(delivery, error)
+        return any([outbox.fail(delivery, error)
+                    for outbox in self._outboxes(delivery)])
 
 
 _Queues = forwarding.controller_class('queue_controller', _Queues)
@@ -181,6 +194,7 @@ _Claims = forwarding.controller_class('claim_controller', _Part)
 _Subscriptions = forwarding.controller_class('subscription_controller',
                                              _Part)
 _Deliveries = forwarding.controller_class('delivery_controller', _Deliveries)
+_Transfer = forwarding.controller_class('transfer_controller', _Part)
 
 
 class DataDriver(base.DataDriver):
@@ -214,6 +228,7 @@ class DataDriver(base.DataDriver):
         self._claims = _Claims(self)
         self._subscriptions = _Subscriptions(self)
         self._deliveries = _Deliveries(self)
+        self._transfer = _Transfer(self)
         self.catalog = catalog_mod.Catalog(
             store, ttl=float(self.options.get('cache_ttl', 5.0)),
             size=int(self.options.get('cache_size', 100000)),
@@ -244,6 +259,10 @@ class DataDriver(base.DataDriver):
     @property
     def delivery_controller(self) -> base.DeliveryController:
         return self._deliveries
+
+    @property
+    def transfer_controller(self) -> transfer.TransferController:
+        return self._transfer
 
     def project_drivers(self, project: str) -> list[base.DataDriver]:
         """The drivers of the pools holding the project's queues."""

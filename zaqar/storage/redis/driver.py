@@ -22,6 +22,7 @@ from zaqar.storage.redis import (
     resilience,
     scripts,
     subscriptions,
+    transfer,
     wire,
 )
 
@@ -96,6 +97,7 @@ class DataDriver(base.DataDriver):
         self._claims = claims.ClaimController(self)
         self._subscriptions = subscriptions.SubscriptionController(self)
         self._delivery = delivery.DeliveryController(self)
+        self._transfer = transfer.TransferController(self)
 
     @property
     def queue_controller(self) -> queues.QueueController:
@@ -117,6 +119,10 @@ class DataDriver(base.DataDriver):
     @property
     def delivery_controller(self) -> delivery.DeliveryController:
         return self._delivery
+
+    @property
+    def transfer_controller(self) -> transfer.TransferController:
+        return self._transfer
 
     def is_alive(self) -> bool:
         """One PING (of each master on a cluster), no retries."""

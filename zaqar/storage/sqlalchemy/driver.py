@@ -20,6 +20,7 @@ from zaqar.storage.sqlalchemy import (
     sql,
     subscriptions,
     tables,
+    transfer,
 )
 
 LOG = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ class DataDriver(base.DataDriver):
     def delivery_controller(self) -> delivery.DeliveryController:
         return delivery.DeliveryController(self.db)
 
+    @functools.cached_property
+    def transfer_controller(self) -> transfer.TransferController:
+        return transfer.TransferController(self.db)
+
     def is_alive(self) -> bool:
         return self.db.ping()
 
@@ -106,4 +111,3 @@ class DataDriver(base.DataDriver):
 
     def close(self) -> None:
         self.db.dispose()
-

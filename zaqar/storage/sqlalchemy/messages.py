@@ -22,9 +22,12 @@ M = tables.messages
 C = tables.claims
 
 # Every id this driver hands out (messages, claims, subscriptions) is a
-# canonical lowercase UUID; anything else cannot name a row.
+# canonical lowercase UUID; a queue moved here from MongoDB keeps its
+# 24-hex ObjectId strings (zaqar.storage.transfer). Nothing else can name
+# a row.
 _ID_RE = re.compile(
-    r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+    r'^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+    r'|[0-9a-f]{24})$')
 
 _INSERT = M.insert()
 

@@ -154,6 +154,39 @@ class CacheTest(base.StoreTestCase):
         self.theirs.move('p', 'q', 'b')
         self.assertEqual('b', catalog.lookup('p', 'q'))
 
+    def test_a_move_is_routed_from_both_entries_and_cached_alike(self):
+        self.theirs.place_on('p', 'q', 'a')
+        self.assertEqual(('a', None), self.mine.route('p', 'q'))
+        self.theirs.begin_move('p', 'q', 'a', 'b')
+        self.assertEqual(('b', 'a'), self.theirs.route('p', 'q'))
+        self.assertEqual(('a', None), self.mine.route('p', 'q'))
+        self.clock.advance(self.TTL + 0.1)
+        self.assertEqual(('b', 'a'), self.mine.route('p', 'q'))
+        self.assertEqual('b', self.mine.lookup('p', 'q'))
+        # The source stays "in use" while it is being drained.
+        self.assertEqual(1, self.store.catalogue_controller.count('a'))
+        self.theirs.end_move('p', 'q')
+        self.assertEqual(('b', None), self.theirs.route('p', 'q'))
+        self.assertEqual(('b', None), self.mine.fresh_route('p', 'q'))
+        self.assertEqual(0, self.store.catalogue_controller.count('a'))
+
+    def test_a_second_move_of_a_queue_is_refused(self):
+        self.mine.place_on('p', 'q', 'a')
+        self.mine.begin_move('p', 'q', 'a', 'b')
+        self.assertRaises(control.PlacementRefused, self.mine.begin_move,
+                          'p', 'q', 'b', 'a')
+        self.mine.forget('p', 'q')
+        self.assertEqual((None, None), self.mine.fresh_route('p', 'q'))
+        self.assertIsNone(self.store.catalogue_controller.get(
+            catalog_mod.move_key('p'), 'q'))
+
+    def test_move_keys_fit_the_catalogue_and_differ_per_project(self):
+        long_project = 'x' * 256
+        self.assertLessEqual(len(catalog_mod.move_key(long_project)), 256)
+        self.assertNotEqual(catalog_mod.move_key(long_project),
+                            catalog_mod.move_key(long_project + 'y'))
+        self.assertNotEqual('p', catalog_mod.move_key('p'))
+
     def test_the_placement_cache_is_bounded(self):
         catalog = catalog_mod.Catalog(self.store, ttl=self.TTL, size=3,
                                       clock=self.clock)

@@ -1,0 +1,123 @@
+"""Pooled backend only: a queue moved between pools of different engines
+(``zaqar.storage.pooling.mover``), and how the router serves it while the
+move is half done."""
+
+from __future__ import annotations
+
+from tests.contract import base
+from zaqar.storage import errors
+from zaqar.storage.pooling import catalog as catalog_mod
+from zaqar.storage.pooling import mover as mover_mod
+
+
+class PoolMoveContract:
+
+    def setUp(self):
+        super().setUp()
+        self.catalog = self.driver.catalog
+        self.mover = mover_mod.Mover(self.driver, settle=0, batch=3,
+                                     outbox_wait=0)
+
+    def placed(self, name: str) -> tuple[str, str]:
+        """(pool holding ``name``, a pool of another engine)."""
+        pool = self.catalog.lookup(self.project, name)
+        engine = self.catalog.driver(pool).name
+        other = next(p for p, d in sorted(self.driver.pool_drivers().items())
+                     if d.name != engine)
+        return pool, other
+
+    def test_move_keeps_order_ids_claims_metadata_and_subscriptions(self):
+        name = self.make_queue(metadata={'note': 'kept'})
+        sub_id = self.subscriptions.create(
+            name, 'mailto:ops@example.com', 600, {'from': 'x'},
+            project=self.project)
+        self.subscriptions.confirm(name, sub_id, True, project=self.project)
+        ids = self.post(name, 10)
+        claim_id, claimed = self.claim(name, limit=4, ttl=300)
+        source, target = self.placed(name)
+        report = self.mover.move(self.project, name, target)
+        self.assertEqual((source, target, 10), (report.source, report.target,
+                                                report.moved))
+        self.assertEqual((target, None),
+                         self.catalog.fresh_route(self.project, name))
+        src = self.catalog.driver(source)
+        self.assertFalse(src.queue_controller.exists(name,
+                                                     project=self.project))
+        self.assertEqual(ids, self.listed_ids(name, include_claimed=True))
+        self.assertEqual('kept', self.queues.get_metadata(
+            name, project=self.project)['note'])
+        [sub] = self.subscriptions.list(name, project=self.project)[0]
+        self.assertEqual(('mailto:ops@example.com', {'from': 'x'}, True),
+                         (sub.subscriber, sub.options, sub.confirmed))
+        claim = self.claims.get(name, claim_id, project=self.project)
+        self.assertEqual([m.id for m in claimed],
+                         [m.id for m in claim.messages])
+        self.messages.delete(name, ids[0], project=self.project,
+                             claim_id=claim_id)
+        self.assertRaises(errors.MessageIsClaimed, self.messages.delete,
+                          name, ids[1], project=self.project)
+        # Moving again to where it is changes nothing.
+        self.assertTrue(self.mover.move(self.project, name,
+                                        target).already_there)
+
+    def test_a_half_done_move_is_served_from_both_pools_and_resumes(self):
+        name = self.make_queue()
+        old = self.post(name, 4)
+        source, target = self.placed(name)
+        self.catalog.begin_move(self.project, name, source, target)
+        self.assertEqual((target, source),
+                         self.catalog.fresh_route(self.project, name))
+        new = self.post(name, 2)
+        dst = self.catalog.driver(target)
+        self.assertEqual(new, [m.id for m in dst.message_controller.list(
+            name, project=self.project, echo=True)[0]])
+        # Reads: the source first, then the destination, across pages.
+        self.assertEqual(old + new, self.listed_ids(name, limit=3))
+        self.assertEqual(6, self.queues.stats(name,
+                                              project=self.project).total)
+        # Claims come from the source while it has claimable messages.
+        claim_id, claimed = self.claim(name, limit=3)
+        self.assertEqual(old[:3], [m.id for m in claimed])
+        self.messages.delete(name, old[3], project=self.project)
+        _, rest = self.claim(name, limit=5)
+        self.assertEqual(new, [m.id for m in rest])
+        self.claims.update(name, claim_id, project=self.project, ttl=200,
+                           grace=60)
+        # The mover resumes the recorded move.
+        report = self.mover.move(self.project, name, target)
+        self.assertEqual(3, report.moved)
+        self.assertEqual(old[:3] + new, self.listed_ids(
+            name, include_claimed=True))
+        self.assertEqual(200, self.claims.get(name, claim_id,
+                                              project=self.project).ttl)
+        self.assertIsNone(self.driver.store.catalogue_controller.get(
+            catalog_mod.move_key(self.project), name))
+
+    def test_an_unsubscribe_during_a_move_is_not_undone(self):
+        name = self.make_queue()
+        self.subscriptions.create(name, 'mailto:a@example.com', 600, {},
+                                  project=self.project)
+        source, target = self.placed(name)
+        self.mover._copy_queue(self.project, name, source, target)
+        self.catalog.begin_move(self.project, name, source, target)
+        [sub] = self.subscriptions.list(name, project=self.project)[0]
+        self.subscriptions.delete(name, sub.id, project=self.project)
+        self.mover.move(self.project, name, target)
+        self.assertEqual([], self.subscriptions.list(
+            name, project=self.project)[0])
+
+    def test_refusals_change_nothing(self):
+        name = self.make_queue(metadata={'_dead_letter_queue': 'dlq',
+                                         '_max_claim_count': 2})
+        source, target = self.placed(name)
+        self.assertRaises(mover_mod.MoveRefused, self.mover.move,
+                          self.project, name, target)
+        self.assertRaises(mover_mod.MoveRefused, self.mover.move,
+                          self.project, name, 'no-such-pool')
+        self.assertRaises(mover_mod.MoveRefused, self.mover.move,
+                          self.project, self.qname(), target)
+        self.assertEqual((source, None),
+                         self.catalog.fresh_route(self.project, name))
+
+
+base.for_each_backend(globals(), PoolMoveContract, names=('pooled',))

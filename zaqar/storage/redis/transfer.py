@@ -1,0 +1,158 @@
+"""Whole-record export and import of a queue (see zaqar.storage.transfer).
+
+Reads are plain commands (a record that vanishes between the index read
+and the hash read is simply not returned); writes are the scripts
+``transfer_import``, ``transfer_remove`` and ``transfer_claims_import``,
+each atomic. Message ids are hash fields, so any engine's ids are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from zaqar.storage import transfer
+from zaqar.storage.redis import records
+
+if TYPE_CHECKING:
+    from zaqar.storage.redis.driver import DataDriver
+
+# Records per script call: keeps each call (and its blocking) short.
+CHUNK = 200
+
+
+def _number(value: float | None) -> str:
+    return '' if value is None else repr(float(value))
+
+
+def _record(message_id, raw, body, at: float) -> transfer.MessageRecord:
+    info = records.decode_record(raw)
+    claimed = bool(info[records.CLAIM]) and info[records.CLAIM_EXP] > at
+    return transfer.MessageRecord(
+        id=records.text(message_id),
+        body=records.decode_json(body) if body is not None else None,
+        created=float(info[records.CREATED]),
+        expires=float(info[records.CREATED] + info[records.TTL]),
+        delay_until=float(info[records.DELAY] or 0),
+        client_uuid=info[records.CLIENT] or None,
+        checksum=info[records.CHECKSUM] or None,
+        claim_id=info[records.CLAIM] if claimed else None,
+        claim_expires=float(info[records.CLAIM_EXP]) if claimed else None,
+        claim_count=int(info[records.CLAIM_COUNT]))
+
+
+class TransferController(transfer.TransferController):
+    """Record-level access to the Redis layout of scripts/lib.lua."""
+
+    def __init__(self, driver: DataDriver):
+        self._keys = driver.keys
+        self._run = driver.executor.call
+
+    def _read(self, queue: str, project: str,
+              ids: list) -> list[transfer.MessageRecord]:
+        if not ids:
+            return []
+        qkeys = self._keys.queue_keys(project, queue)
+        commands = (('HMGET', qkeys[1], *ids), ('HMGET', qkeys[2], *ids))
+        infos, bodies = self._run(lambda w, r: w.batch(commands))
+        at = records.now()
+        return [_record(i, raw, body, at)
+                for i, raw, body in zip(ids, infos, bodies, strict=True)
+                if raw is not None and records.is_live(raw, at)]
+
+    def export_tail(self, queue: str, *, project: str,
+                    limit: int) -> list[transfer.MessageRecord]:
+        qkeys = self._keys.queue_keys(project, queue)
+        ids = self._run(lambda w, r: w.call('ZRANGE', qkeys[3],
+                                            -int(limit), -1))
+        return self._read(queue, project, list(ids))
+
+    def fetch(self, queue: str, message_ids: Iterable[str], *,
+              project: str) -> list[transfer.MessageRecord]:
+        ids = list(dict.fromkeys(str(i) for i in message_ids))
+        if not ids:
+            return []
+        qkeys = self._keys.queue_keys(project, queue)
+        commands = [('ZSCORE', qkeys[3], i) for i in ids]
+        scores = self._run(lambda w, r: w.batch(commands))
+        ordered = sorted((float(s), i) for i, s in zip(ids, scores,
+                                                       strict=True)
+                         if s is not None)
+        return self._read(queue, project, [i for _, i in ordered])
+
+    def import_messages(self, queue: str,
+                        records_: Sequence[transfer.MessageRecord], *,
+                        project: str) -> None:
+        qkeys = self._keys.queue_keys(project, queue)
+        # Later chunks go first: each chunk is placed before the queue's
+        # head, so the given order holds across chunks too.
+        chunks = [records_[i:i + CHUNK]
+                  for i in range(0, len(records_), CHUNK)]
+        for chunk in reversed(chunks):
+            args: list = [records.now(), queue, project, len(chunk)]
+            for r in chunk:
+                args += (r.id, records.encode_body(r.body),
+                         _number(r.created), _number(r.expires),
+                         _number(r.delay_until), r.client_uuid or '',
+                         r.checksum or '', r.claim_id or '',
+                         _number(r.claim_expires or 0), int(r.claim_count))
+            self._run(lambda w, r, a=args: w.script('transfer_import',
+                                                    qkeys, a))
+
+    def release(self, queue: str,
+                records_: Sequence[transfer.MessageRecord], *,
+                project: str) -> None:
+        qkeys = self._keys.queue_keys(project, queue)
+        for i in range(0, len(records_), CHUNK):
+            args: list = [records.now()]
+            for r in records_[i:i + CHUNK]:
+                args += (r.id, _number(r.delay_until))
+            self._run(lambda w, r, a=args: w.script('transfer_release',
+                                                    qkeys, a))
+
+    def remove_unchanged(self, queue: str,
+                         records_: Sequence[transfer.MessageRecord], *,
+                         project: str) -> list[str]:
+        qkeys = self._keys.queue_keys(project, queue)
+        kept: list[str] = []
+        for i in range(0, len(records_), CHUNK):
+            chunk = records_[i:i + CHUNK]
+            args: list = [records.now(), len(chunk)]
+            for r in chunk:
+                args += (r.id, _number(r.expires), r.claim_id or '',
+                         _number(r.claim_expires), int(r.claim_count))
+            reply = self._run(lambda w, r, a=args: w.script(
+                'transfer_remove', qkeys, a))
+            kept += [records.text(x) for x in reply]
+        return kept
+
+    def export_claims(self, queue: str, *,
+                      project: str) -> list[transfer.ClaimRecord]:
+        qkeys = self._keys.queue_keys(project, queue)
+        reply = self._run(lambda w, r: w.call('HGETALL', qkeys[8]))
+        # A dict from a RESP3 connection, a flat list from RESP2.
+        pairs = (reply.items() if isinstance(reply, dict)
+                 else zip(reply[::2], reply[1::2]))
+        at = records.now()
+        found = []
+        for claim_id, raw in pairs:
+            ttl, renewed, expires, grace, _ = records.decode_json(raw)
+            if expires > at:
+                found.append(transfer.ClaimRecord(
+                    id=records.text(claim_id), ttl=int(ttl),
+                    renewed=float(renewed), expires=float(expires),
+                    grace=int(grace)))
+        return sorted(found, key=lambda c: c.id)
+
+    def import_claims(self, queue: str,
+                      claims: Sequence[transfer.ClaimRecord], *,
+                      project: str) -> None:
+        if not claims:
+            return
+        qkeys = self._keys.queue_keys(project, queue)
+        args: list = [queue, project, len(claims)]
+        for c in claims:
+            args += (c.id, int(c.ttl), _number(c.renewed),
+                     _number(c.expires), int(c.grace))
+        self._run(lambda w, r: w.script('transfer_claims_import', qkeys,
+                                        args))
