@@ -83,11 +83,21 @@ class PoolMoveContract:
         self.assertEqual(new, [m.id for m in rest])
         self.claims.update(name, claim_id, project=self.project, ttl=200,
                            grace=60)
+        # A page that ends in the destination hands out a marker that
+        # stays good after the move.
+        last = self.post(name, 1)
+        page, marker = self.messages.list(
+            name, project=self.project, limit=5, echo=True,
+            include_claimed=True)
+        self.assertEqual(old[:3] + new, [m.id for m in page])
+        self.assertTrue(marker.startswith('to:'), marker)
         # The mover resumes the recorded move.
         report = self.mover.move(self.project, name, target)
         self.assertEqual(3, report.moved)
-        self.assertEqual(old[:3] + new, self.listed_ids(
+        self.assertEqual(old[:3] + new + last, self.listed_ids(
             name, include_claimed=True))
+        self.assertEqual(last, [m.id for m in self.messages.list(
+            name, project=self.project, marker=marker, echo=True)[0]])
         self.assertEqual(200, self.claims.get(name, claim_id,
                                               project=self.project).ttl)
         self.assertIsNone(self.driver.store.catalogue_controller.get(

@@ -146,19 +146,18 @@ def _forwarder(attr: str, name: str, rule: Any,
                 bound.apply_defaults()
                 return rule(bound.arguments)
             pool = catalog.place(project, queue)
-        if source is None and not steady:
+        if source is None or handler is None:
+            if steady:
+                # Keyword-only parameters (the marker) are in kwargs.
+                kwargs = moving.steady_arguments(attr, name, kwargs)
             controller = getattr(catalog.driver(pool), attr)
             return getattr(controller, name)(*args, **kwargs)
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()
         arguments = dict(bound.arguments)
         del arguments['self']
-        if source is not None and handler is not None:
-            return handler(catalog.driver(source), catalog.driver(pool),
-                           arguments)
-        arguments = moving.steady_arguments(attr, name, arguments)
-        controller = getattr(catalog.driver(pool), attr)
-        return getattr(controller, name)(**arguments)
+        return handler(catalog.driver(source), catalog.driver(pool),
+                       arguments)
 
     forward.__name__ = forward.__qualname__ = name
     forward.__doc__ = (f'``{attr}.{name}`` of the pool holding the queue '

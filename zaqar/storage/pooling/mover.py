@@ -44,7 +44,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from zaqar.storage import base, control, errors, transfer
+from zaqar.storage import base, errors, transfer
 from zaqar.storage.pooling import catalog as catalog_mod
 from zaqar.storage.pooling import router as router_mod
 
@@ -127,8 +127,8 @@ class Mover:
         src = self.catalog.driver(source)
         dst = self.catalog.driver(target)
         self._wait('every API process routes posts to the destination')
-        report.subscriptions = self._copy_queue(project, queue, source,
-                                                target)
+        report.subscriptions += self._copy_queue(project, queue, source,
+                                                 target)
         report.moved += self._drain(src, dst, project, queue)
         self._wait('no API process still sees the queue unmoved')
         report.moved += self._drain(src, dst, project, queue)
@@ -263,8 +263,3 @@ class Mover:
                          f'the source are dropped with it.')
                 return
             self.sleep(0.5)
-
-
-def refused(exc: Exception) -> bool:
-    """Whether ``exc`` is an operator error rather than a failure."""
-    return isinstance(exc, (MoveRefused, control.PlacementRefused))
