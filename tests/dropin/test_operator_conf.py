@@ -55,6 +55,21 @@ def uncommented_policy(target: str) -> None:
             out.write(line)
 
 
+# The variants' users, projects and tokens, made once per process: the
+# variants differ in stores only, and each Keystone call is slow on a
+# loaded machine (each token issue is a password check).
+_WORLD: dict = {}
+
+
+def _shared_world(keystone) -> tuple:
+    if _WORLD.get('url') != keystone.url:
+        _WORLD.update(url=keystone.url, tokens={},
+                      world=ks_fixture.World.build(
+                          keystone, {'a': ('member', 'reader'),
+                                     'b': ('member',)}))
+    return _WORLD['world'], _WORLD['tokens']
+
+
 class _OperatorConf:
     """Subclasses give the variant's file and its store placeholders."""
 
@@ -80,11 +95,7 @@ class _OperatorConf:
             if backends.required():
                 raise AssertionError(stores)
             raise unittest.SkipTest(stores)
-        cls.world = ks_fixture.World.build(
-            keystone, {'a': ('member', 'reader'), 'b': ('member',)})
-        # One token per user for the class: each issue costs Keystone a
-        # password check, and the server validates a token only once.
-        cls.tokens = {}
+        cls.world, cls.tokens = _shared_world(keystone)
         cls.keystone = keystone
         policy = os.path.join(cls.tmp, 'policy.yaml')
         uncommented_policy(policy)

@@ -3,7 +3,8 @@
 ``Keystone.get()`` gives this process the run's Keystone, starting it on
 first use: the pinned requirements (tests/keystone/requirements.txt) are
 installed once into ``.ci/work/keystone-venv`` (reused while the file is
-unchanged), Keystone is bootstrapped on SQLite with fernet tokens and served
+unchanged), Keystone is bootstrapped on SQLite (the schema made once per
+venv and copied) with fernet tokens and served
 by gunicorn on a free loopback port. Every test process of the run attaches
 to the same instance (a state file under a lock) and leaves its pid in a
 lease file; tests/keystone/serve.py stops Keystone once none of them lives.
@@ -162,6 +163,19 @@ def _key_repository(path: str) -> None:
             f.write(fernet.Fernet.generate_key())
 
 
+def _schema(manage: list[str], db: str) -> None:
+    """An empty Keystone schema at ``db``: ``keystone-manage db_sync`` once
+    per venv (the copy kept in it goes when the venv is rebuilt), a file
+    copy afterwards. Called under the run lock."""
+    template = os.path.join(VENV, 'keystone-schema.db')
+    if not os.path.exists(template):
+        _run(manage + ['db_sync'], 300)
+        shutil.copyfile(db, template + '.tmp')
+        os.replace(template + '.tmp', template)
+        return
+    shutil.copyfile(template, db)
+
+
 def _bootstrap(run_dir: str, port: int, password: str) -> str:
     """Write keystone.conf and initialise the database and keys."""
     conf = os.path.join(run_dir, 'keystone.conf')
@@ -170,14 +184,13 @@ def _bootstrap(run_dir: str, port: int, password: str) -> str:
     _key_repository(os.path.join(run_dir, 'fernet-keys'))
     _key_repository(os.path.join(run_dir, 'credential-keys'))
     manage = [venv_bin('keystone-manage'), '--config-file', conf]
+    _schema(manage, os.path.join(run_dir, 'keystone.db'))
     url = f'http://127.0.0.1:{port}/v3'
-    for args in (['db_sync'],
-                 ['bootstrap', '--bootstrap-password', password,
-                  '--bootstrap-admin-url', url,
-                  '--bootstrap-internal-url', url,
-                  '--bootstrap-public-url', url,
-                  '--bootstrap-region-id', 'RegionOne']):
-        _run(manage + args, 300)
+    _run(manage + ['bootstrap', '--bootstrap-password', password,
+                   '--bootstrap-admin-url', url,
+                   '--bootstrap-internal-url', url,
+                   '--bootstrap-public-url', url,
+                   '--bootstrap-region-id', 'RegionOne'], 300)
     return conf
 
 

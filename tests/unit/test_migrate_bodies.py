@@ -66,6 +66,12 @@ class ReferenceOpenerTest(unittest.TestCase):
         with self.assertRaises(reference_crypto.SealedBodyError):
             opener.open(reference_seal(os.getcwd, key='k'))
 
+    def test_a_pickle_of_a_non_json_value_is_refused(self):
+        opener = reference_crypto.ReferenceOpener('k')
+        for value in ({1, 2}, b'raw'):
+            with self.assertRaises(reference_crypto.SealedBodyError):
+                opener.open(reference_seal(value, key='k'))
+
     def test_not_base64_is_refused(self):
         opener = reference_crypto.ReferenceOpener('k')
         with self.assertRaises(reference_crypto.SealedBodyError):

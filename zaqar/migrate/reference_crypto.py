@@ -31,6 +31,7 @@ import base64
 import binascii
 import hashlib
 import io
+import json
 
 # Only through _PlainUnpickler, which resolves no global (see above).
 import pickle  # nosec B403
@@ -62,7 +63,9 @@ class _PlainUnpickler(pickle.Unpickler):  # nosec B301
 def _plain(data: bytes) -> Any:
     if data[:1] == _PICKLE_MARK:
         try:
-            return _PlainUnpickler(io.BytesIO(data)).load()
+            value = _PlainUnpickler(io.BytesIO(data)).load()
+            # Sets and bytes need no global either; JSON has neither.
+            return json.loads(json.dumps(value))
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError,
                 IndexError, KeyError, AttributeError) as exc:
             raise SealedBodyError(f'not a JSON pickle: {exc}') from None
