@@ -152,8 +152,10 @@ class MongoDBBackend(Backend):
             unavailable(self.testcase, self.name,
                         'ZAQAR_TEST_MONGODB_URL is not set')
         import pymongo
+        # The emulator is a Python process: on a busy machine its first
+        # answer can take several seconds.
         self._client = pymongo.MongoClient(base,
-                                           serverSelectionTimeoutMS=3000)
+                                           serverSelectionTimeoutMS=15000)
         try:
             self._client.admin.command('ping')
         except Exception as exc:  # set but broken: always a failure
