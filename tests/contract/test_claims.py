@@ -202,19 +202,38 @@ class ClaimContract:
         self.assertGreaterEqual(after.ttl, 600 - 1)
         self.assertEqual(raised.ttl, after.ttl)
 
+    def _claim_state(self, name: str, claim_id: str,
+                     message_ids: list[str]) -> tuple:
+        """A live claim and who holds each message (ages left out)."""
+        claim = self.claims.get(name, claim_id, project=self.project)
+        return (claim.id, claim.ttl, [m.id for m in claim.messages],
+                [self.messages.get(name, m, project=self.project).claim_id
+                 for m in message_ids])
+
     def test_delete_is_idempotent(self):
         name = self.qname()
-        message_id = self.post(name, 1)[0]
-        claim_id, _ = self.claim(name)
+        released, held = self.post(name, 2)
+        claim_id, claimed = self.claim(name, limit=1)
+        self.assertEqual([released], [m.id for m in claimed])
+        other_id, claimed = self.claim(name, limit=1)
+        self.assertEqual([held], [m.id for m in claimed])
         self.claims.delete(name, claim_id, project=self.project)
+        # The first delete did the work ...
+        self.assertRaises(errors.ClaimDoesNotExist, self.claims.get,
+                          name, claim_id, project=self.project)
+        before = self._claim_state(name, other_id, [released, held])
+        self.assertEqual((other_id, [held], [None, other_id]),
+                         (before[0], before[2], before[3]))
+        # ... and deleting it again, or claims that never were, touches
+        # nothing else.
         self.claims.delete(name, claim_id, project=self.project)
         for unknown in unknown_claim_ids():
             self.claims.delete(name, unknown, project=self.project)
         self.claims.delete(self.qname(), claim_id, project=self.project)
         self.assertRaises(errors.ClaimDoesNotExist, self.claims.get,
                           name, claim_id, project=self.project)
-        self.assertIsNone(self.messages.get(
-            name, message_id, project=self.project).claim_id)
+        self.assertEqual(before,
+                         self._claim_state(name, other_id, [released, held]))
 
     def test_other_projects_claim_is_invisible(self):
         name = self.qname()

@@ -170,10 +170,22 @@ class PoolsContract:
 
     def test_delete_is_idempotent(self):
         pool = self.pool('a')
+        kept = self.pool('b', weight=7, options={'o': 1})
         self.pools.delete(pool.name)
+        # The first delete did the work ...
+        self.assertRaises(control.PoolDoesNotExist, self.pools.get,
+                          pool.name)
+        self.assertEqual([kept.name],
+                         self.mine(self.pools.list(marker=self.tag,
+                                                   limit=10)))
+        # ... and the second touches nothing else.
         self.pools.delete(pool.name)
         self.assertRaises(control.PoolDoesNotExist, self.pools.get,
                           pool.name)
+        self.assertEqual(kept, self.pools.get(kept.name))
+        self.assertEqual([kept.name],
+                         self.mine(self.pools.list(marker=self.tag,
+                                                   limit=10)))
 
     def test_delete_of_a_pool_holding_queues_is_refused(self):
         pool = self.pool('a')
@@ -247,12 +259,23 @@ class FlavorsContract:
                           self.name('nope'), pool_list=[])
 
     def test_delete_clears_its_pools_and_is_idempotent(self):
-        a = self.pool('a')
+        a, b = self.pool('a'), self.pool('b')
         name = self.flavor('f', [a.name])
+        kept = self.flavor('g', [b.name], {'c': 1})
         self.flavors.delete(name)
+        # The first delete did the work ...
+        self.assertRaises(control.FlavorDoesNotExist, self.flavors.get, name)
+        self.assertIsNone(self.pools.get(a.name).flavor)
+        before = (self.flavors.get(kept), self.pools.get(b.name))
+        self.assertEqual(((b.name,), {'c': 1}, kept),
+                         (before[0].pool_list, before[0].capabilities,
+                          before[1].flavor))
+        # ... and the second touches nothing else.
         self.flavors.delete(name)
         self.assertRaises(control.FlavorDoesNotExist, self.flavors.get, name)
         self.assertIsNone(self.pools.get(a.name).flavor)
+        self.assertEqual(before,
+                         (self.flavors.get(kept), self.pools.get(b.name)))
 
     def test_a_pool_registered_with_the_flavor_joins_it(self):
         name = self.flavor('f', [])
@@ -315,9 +338,17 @@ class CatalogueContract:
 
     def test_delete_forgets_and_is_idempotent(self):
         self.catalogue.insert(self.project, 'q1', 'a')
+        self.catalogue.insert(self.project, 'q2', 'b')
         self.catalogue.delete(self.project, 'q1')
+        # The first delete did the work ...
+        self.assertIsNone(self.catalogue.get(self.project, 'q1'))
+        self.assertEqual({'b'}, self.catalogue.pools_of(self.project))
+        # ... and the second touches nothing else.
         self.catalogue.delete(self.project, 'q1')
         self.assertIsNone(self.catalogue.get(self.project, 'q1'))
+        self.assertEqual('b', self.catalogue.get(self.project, 'q2'))
+        self.assertEqual({'b'}, self.catalogue.pools_of(self.project))
+        self.catalogue.delete(self.project, 'q2')
         self.assertEqual(set(), self.catalogue.pools_of(self.project))
 
     def test_projects_are_separate(self):

@@ -284,13 +284,29 @@ class MessageDeleteContract:
         self.assertEqual(ids, [m.id for m in self.messages.bulk_get(
             name, ids, project=self.project)])
 
+    def _message_state(self, name: str) -> list[tuple]:
+        """What deleting another message must leave alone."""
+        return [(m.id, m.body, m.ttl, m.claim_id, m.claim_count)
+                for m in self.all_messages(name, include_claimed=True)]
+
     def test_delete_twice_is_a_noop(self):
         name = self.qname()
+        held = self.post(name, 1)[0]
+        claim_id, claimed = self.claim(name, limit=1)
+        self.assertEqual([held], [m.id for m in claimed])
         message_id, kept = self.post(name, 2)
         self.messages.delete(name, message_id, project=self.project)
+        # The first delete did the work ...
+        self.assertRaises(errors.MessageDoesNotExist, self.messages.get,
+                          name, message_id, project=self.project)
+        before = self._message_state(name)
+        self.assertEqual([(held, claim_id), (kept, None)],
+                         [(m[0], m[3]) for m in before])
+        # ... and the second touches nothing else.
         self.messages.delete(name, message_id, project=self.project)
         self.assertRaises(errors.MessageDoesNotExist, self.messages.get,
                           name, message_id, project=self.project)
+        self.assertEqual(before, self._message_state(name))
         self.assertEqual([kept], self.listed_ids(name))
 
     def test_delete_with_unknown_claim_raises_claim_does_not_exist(self):

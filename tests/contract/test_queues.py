@@ -76,16 +76,32 @@ class QueueContract:
 
     # -- delete ------------------------------------------------------------
 
+    def _queue_state(self, name: str) -> tuple:
+        """What deleting another queue must leave alone."""
+        return (self.queues.get_metadata(name, project=self.project),
+                self.listed_ids(name))
+
     def test_delete_is_idempotent(self):
         name = self.qname()
         self.queues.delete(name, project=self.project)
+        self.assertEqual([], self.all_queues(self.project))
+        neighbour = self.make_queue(metadata={'keep': 1})
+        self.post(neighbour, 2)
         self.make_queue(name)
         self.queues.delete(name, project=self.project)
-        self.queues.delete(name, project=self.project)
+        # The first delete did the work ...
         self.assertFalse(self.queues.exists(name, project=self.project))
         self.assertRaises(errors.QueueDoesNotExist, self.queues.get_metadata,
                           name, project=self.project)
-        self.assertEqual([], self.all_queues(self.project))
+        before = self._queue_state(neighbour)
+        self.assertEqual({'keep': 1}, before[0])
+        self.assertEqual(2, len(before[1]))
+        # ... and the second touches nothing else.
+        self.queues.delete(name, project=self.project)
+        self.assertFalse(self.queues.exists(name, project=self.project))
+        self.assertEqual([neighbour],
+                         [q.name for q in self.all_queues(self.project)])
+        self.assertEqual(before, self._queue_state(neighbour))
 
     def test_delete_cascades_messages_and_claims(self):
         name = self.make_queue()

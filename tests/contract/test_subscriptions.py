@@ -183,17 +183,32 @@ class SubscriptionContract:
                               self.subscriptions.confirm, queue, sub_id,
                               True, project=self.project)
 
+    def _subscription_state(self, queue: str) -> list[tuple]:
+        """What deleting another subscription must leave alone."""
+        page, _ = self.subscriptions.list(queue, project=self.project)
+        return [(s.id, s.subscriber, s.ttl, s.options, s.confirmed)
+                for s in page]
+
     def test_delete_is_idempotent(self):
         queue, sub_id = self.subscribe()
+        _, kept = self.subscribe(queue, HOOK + '/kept', options={'k': 1})
         self.subscriptions.delete(queue, sub_id, project=self.project)
+        # The first delete did the work ...
+        self.assertRaises(errors.SubscriptionDoesNotExist,
+                          self.subscriptions.get, queue, sub_id,
+                          project=self.project)
+        before = self._subscription_state(queue)
+        self.assertEqual([(kept, HOOK + '/kept', {'k': 1})],
+                         [(s[0], s[1], s[3]) for s in before])
+        # ... and deleting it again, or ids that never were, touches
+        # nothing else.
         self.subscriptions.delete(queue, sub_id, project=self.project)
         for unknown in unknown_subscription_ids():
             self.subscriptions.delete(queue, unknown, project=self.project)
         self.assertRaises(errors.SubscriptionDoesNotExist,
                           self.subscriptions.get, queue, sub_id,
                           project=self.project)
-        self.assertEqual(([], None), self.subscriptions.list(
-            queue, project=self.project))
+        self.assertEqual(before, self._subscription_state(queue))
         self.subscribe(queue, HOOK)
 
     def test_other_projects_subscription_is_invisible(self):
