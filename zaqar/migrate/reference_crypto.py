@@ -18,7 +18,9 @@ each body as bytes: base64 of a 16-byte IV followed by AES-256-CBC
 of the body (every other JSON type). The AES key is the SHA-256 of
 ``[transport] message_encryption_key``, whose built-in default in the
 reference is ``AES256``. Nothing but a migration uses that default: at run
-time this service has no built-in key (DECISIONS.md).
+time this service has no built-in key (``[transport]
+message_encryption_key`` defaults to empty: see
+doc/source/admin/migrate-reference.rst).
 
 The reference's bodies are pickles, so they are read by an unpickler that
 resolves no class or function at all: only the opcodes of plain

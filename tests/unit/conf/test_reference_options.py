@@ -28,7 +28,7 @@ OWN = 'zaqar'
 DELIBERATE_DEFAULTS = {
     # Unset means a SQLite file in the data directory, not a memory db.
     ('drivers:management_store:sqlalchemy', 'uri'): None,
-    # No built-in encryption key (DECISIONS): an operator must set one.
+    # No built-in encryption key: an operator must set one.
     ('transport', 'message_encryption_key'): '',
 }
 
