@@ -46,10 +46,14 @@ def build(redis_url: str, work_dir: str):
         return make_app(service)
 
     wsgi_app.make_app = capture
+    # The service's log handlers bind to sys.stdout as it is now: keep the
+    # report alone on stdout.
+    stdout, sys.stdout = sys.stdout, sys.stderr
     try:
         app = common.build_wsgi_app([conf])
     finally:
         wsgi_app.make_app = make_app
+        sys.stdout = stdout
     return app, captured['service']
 
 

@@ -211,16 +211,14 @@ class Patches:
         self.done.clear()
 
 
-def _median(samples: list[float]) -> float:
-    return sorted(samples)[len(samples) // 2]
-
-
-def calibrate(rounds: int = 20000) -> None:
+def calibrate(batches: int = 40, rounds: int = 500) -> None:
     """Measure and set ``LEDGER.overhead`` and ``LEDGER.cpu_read``.
 
     overhead: what one nested seam's timer adds to its parent, comparing
     a seam that calls a timed no-op with one that calls the bare no-op.
     cpu_read: the CPU time two back-to-back CPU clock readings span.
+    Each is the least of many short batches: preemption and other noise
+    only ever add time.
     """
     ledger = LEDGER
 
@@ -231,25 +229,26 @@ def calibrate(rounds: int = 20000) -> None:
     outer = timed('calibrate-outer', lambda: inner())
     bare = timed('calibrate-bare', lambda: leaf())
     was, ledger.active, ledger.overhead = ledger.active, True, 0.0
-    samples = []
-    batch = rounds // 7
+    nested, plain = [], []
     try:
-        for _ in range(7):
+        for _ in range(batches):
             ledger.begin(Bucket())
-            for _ in range(batch):
+            for _ in range(rounds):
                 outer()
+            nested.append(ledger.layers['calibrate-outer'] / rounds)
+            ledger.begin(Bucket())
+            for _ in range(rounds):
                 bare()
-            samples.append((ledger.layers['calibrate-outer']
-                            - ledger.layers['calibrate-bare']) / batch)
+            plain.append(ledger.layers['calibrate-bare'] / rounds)
     finally:
         ledger.active = was
         ledger.begin(Bucket())
-    ledger.overhead = max(0.0, _median(samples))
+    ledger.overhead = max(0.0, min(nested) - min(plain))
     reads = []
-    for _ in range(7):
+    for _ in range(batches):
         total = 0.0
-        for _ in range(batch // 10):
+        for _ in range(rounds // 5):
             first = CPU()
             total += CPU() - first
-        reads.append(total / (batch // 10))
-    ledger.cpu_read = max(0.0, _median(reads))
+        reads.append(total / (rounds // 5))
+    ledger.cpu_read = max(0.0, min(reads))
