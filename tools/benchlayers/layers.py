@@ -56,6 +56,7 @@ SEAMS = (
     ('zaqar.api.messages', '_prepare', 'body-checks'),
     ('zaqar.api.validation', 'claim_fields', 'body-checks'),
     ('uuid', 'uuid4', 'ids'),
+    ('zaqar.common.ids', 'uuid4', 'ids'),
     ('zaqar.transport.wsgi.render', 'response', 'render'),
     ('zaqar.transport.wsgi.render', 'message', 'render'),
     ('zaqar.transport.wsgi.render', 'next_link', 'render'),

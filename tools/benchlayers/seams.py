@@ -46,9 +46,8 @@ class Bucket:
         self.round_trips = 0
         self.requests = 0
         self.dropped = 0
-        # CPU of whole requests run with no timer installed.
-        self.bare_cpu = 0.0
-        self.bare_requests = 0
+        # CPU seconds of each request run with no timer installed.
+        self.bare: list[float] = []
 
 
 class Ledger:
