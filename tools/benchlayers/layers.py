@@ -44,6 +44,7 @@ NAMES = tuple(name for name, _ in LAYERS)
 SEAMS = (
     ('pecan.core', 'PecanBase.__call__', 'framework'),
     ('pecan.core', 'PecanBase.route', 'routing'),
+    ('zaqar.transport.wsgi.direct_routes', 'direct', 'routing'),
     ('zaqar.transport.wsgi.hooks', 'ContextHook.on_route', 'context'),
     ('zaqar.transport.wsgi.hooks', 'ErrorHook.on_error', 'render'),
     ('zaqar.transport.wsgi.controllers.base', 'Resource.index',
@@ -69,7 +70,10 @@ STORAGE_CONTROLLERS = ('queue_controller', 'message_controller',
 
 
 def _resolve(module: str, path: str):
-    owner = importlib.import_module(module)
+    try:
+        owner = importlib.import_module(module)
+    except ImportError:  # not in the code being measured
+        return None, path
     *parents, name = path.split('.')
     for parent in parents:
         owner = getattr(owner, parent, None)
