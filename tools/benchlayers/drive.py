@@ -57,6 +57,19 @@ def build(redis_url: str, work_dir: str):
     return app, captured['service']
 
 
+def build_ceiling(redis_url: str):
+    """The framework ceiling of compare-upstream (tools/upstream/ceiling.py:
+    a Pecan hello-world with one Redis round trip per request), on
+    ``redis_url`` (flushed first)."""
+    import importlib
+    import redis
+    redis.Redis.from_url(redis_url).flushdb()
+    os.environ['ZAQAR_CEILING_REDIS'] = redis_url
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), 'upstream'))
+    return importlib.import_module('ceiling').application
+
+
 def _environ(method: str, target: str, body: bytes | None) -> dict:
     parts = urlsplit(target)
     environ = {

@@ -56,6 +56,13 @@ def summarise(buckets: dict[str, list[seams.Bucket]], names: tuple,
     }
 
 
+def add_ceiling(summary: dict, runs: dict[str, list[float]]) -> None:
+    """The ceiling's median request per kind (µs), beside ours."""
+    for kind, data in summary['kinds'].items():
+        if runs.get(kind):
+            data['ceiling'] = _median(runs[kind]) * MICRO
+
+
 def _rows(summary: dict, show_calls: bool) -> tuple[list[str], list[list]]:
     kinds = list(summary['kinds'])
     header = ['layer (µs CPU per request)', *kinds]
@@ -73,6 +80,10 @@ def _rows(summary: dict, show_calls: bool) -> tuple[list[str], list[list]]:
                  *(f'{summary["kinds"][k]["sum"]:.1f}' for k in kinds)])
     rows.append(['median request, no timers',
                  *(f'{summary["kinds"][k]["measured"]:.1f}' for k in kinds)])
+    if any('ceiling' in summary['kinds'][k] for k in kinds):
+        rows.append(['ceiling (Pecan hello-world), median',
+                     *(f'{summary["kinds"][k].get("ceiling", 0.0):.1f}'
+                       for k in kinds)])
     rows.append(['Redis round trips per request',
                  *(f'{summary["kinds"][k]["round_trips"]:g}' for k in kinds)])
     rows.append(['Redis wait, wall µs (not in the sum)',
