@@ -411,6 +411,12 @@ class WireTest(RedisDriverTestCase):
         self.assertEqual(first, wire.call('CLIENT', 'ID'))
         self.assertEqual([first], wire.batch([('CLIENT', 'ID')]))
 
+    def test_dropping_idle_connections_drops_the_kept_ones(self):
+        wire = self.driver.wire
+        before = wire.call('CLIENT', 'ID')
+        wire.drop_idle()
+        self.assertNotEqual(before, wire.call('CLIENT', 'ID'))
+
     def test_a_kept_connection_the_server_closed_is_replaced(self):
         wire = self.driver.wire
         killed = wire.call('CLIENT', 'ID')

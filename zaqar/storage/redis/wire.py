@@ -102,6 +102,14 @@ class Wire:
         if kept is None:
             kept = self._kept.setdefault(pool, [])
         kept.append(conn)
+        if self._kept.get(pool) is not kept:
+            # drop_idle ran meanwhile: hand it back like the others (the
+            # pool ignores a second release).
+            try:
+                kept.remove(conn)
+            except ValueError:
+                return
+            pool.release(conn)
 
     def _discard(self, pool: Any, conn: Any) -> None:
         """Unknown state (half-read reply, timeout): never reuse it."""
