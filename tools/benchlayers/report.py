@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import statistics
 
@@ -54,6 +55,25 @@ def summarise(buckets: dict[str, list[seams.Bucket]], names: tuple,
         'repeats': args.repeats,
         'python': platform.python_version(),
     }
+
+
+def merge(summaries: list[dict]) -> dict:
+    """One summary of several (alternated) runs: the median of each figure.
+    """
+    merged = json.loads(json.dumps(summaries[0]))
+    for kind, data in merged['kinds'].items():
+        runs = [s['kinds'][kind] for s in summaries if kind in s['kinds']]
+        for name in data['layers']:
+            data['layers'][name] = _median([r['layers'][name] for r in runs])
+        for key in ('sum', 'measured', 'round_trips', 'redis_wait',
+                    'ceiling'):
+            values = [r[key] for r in runs if r.get(key) is not None]
+            if values:
+                data[key] = _median(values)
+        data['requests'] = sum(r['requests'] for r in runs)
+        data['dropped'] = sum(r['dropped'] for r in runs)
+    merged['repeats'] = f'{len(summaries)}x{merged["repeats"]}'
+    return merged
 
 
 def add_ceiling(summary: dict, runs: dict[str, list[float]]) -> None:
