@@ -25,13 +25,28 @@ PROJECT = 'bench-layers'
 CLIENT_ID = str(uuid.UUID(int=0x5eed))
 
 
-def build(redis_url: str, work_dir: str):
-    """(app, service) on ``redis_url``, which is flushed first."""
+# The dbs this process found empty and uses: the only ones it may empty.
+CLAIMED: set[str] = set()
+
+
+def claim_db(redis_url: str) -> None:
+    """Refuse a Redis db that holds anything: the tool empties the db it
+    uses when it is done, and it must never be someone else's (tests and
+    other tools share the server)."""
     import redis
+    keys = redis.Redis.from_url(redis_url).dbsize()
+    if keys:
+        raise SystemExit(f'bench-layers: {redis_url} holds {keys} keys; '
+                         f'name an empty db with --redis-url')
+    CLAIMED.add(redis_url)
+
+
+def build(redis_url: str, work_dir: str):
+    """(app, service) on ``redis_url``, which must be empty."""
+    claim_db(redis_url)
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), 'upstream'))
     import services
-    redis.Redis.from_url(redis_url).flushdb()
     conf = os.path.join(work_dir, 'zaqar.conf')
     services.write_config(conf, redis_url,
                           os.path.join(work_dir, 'management.db'))
@@ -60,10 +75,9 @@ def build(redis_url: str, work_dir: str):
 def build_ceiling(redis_url: str):
     """The framework ceiling of compare-upstream (tools/upstream/ceiling.py:
     a Pecan hello-world with one Redis round trip per request), on
-    ``redis_url`` (flushed first)."""
+    ``redis_url`` (which must be empty)."""
     import importlib
-    import redis
-    redis.Redis.from_url(redis_url).flushdb()
+    claim_db(redis_url)
     os.environ['ZAQAR_CEILING_REDIS'] = redis_url
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), 'upstream'))
