@@ -86,11 +86,13 @@ def check_strings(document: Any) -> None:
 
 
 def _may_have_surrogates(raw: str | bytes) -> bool:
-    """Cheap pre-check: an escaped surrogate starts with \\ud8-\\udf."""
+    """Cheap pre-check: an escaped surrogate starts with \\ud8-\\udf
+    (JSON spells the escape with a lowercase ``u``; its hex digits may be
+    either case)."""
     if isinstance(raw, bytes):
-        return b'\\ud' in raw.lower()
+        return b'\\ud' in raw or b'\\uD' in raw
     # Text frames arrive as valid UTF-8: only escapes can make surrogates.
-    return '\\ud' in raw.lower()
+    return '\\ud' in raw or '\\uD' in raw
 
 
 def _may_be_too_deep(raw: str | bytes, max_depth: int) -> bool:
@@ -98,6 +100,18 @@ def _may_be_too_deep(raw: str | bytes, max_depth: int) -> bool:
     if isinstance(raw, str):
         return raw.count('{') + raw.count('[') > max_depth
     return raw.count(b'{') + raw.count(b'[') > max_depth
+
+
+# Built once: json.loads with hooks builds a new decoder on every call.
+_DECODER = json.JSONDecoder(parse_int=_integer, parse_float=_finite,
+                            parse_constant=_constant)
+
+
+def _text(raw: str | bytes) -> str:
+    """What json.loads decodes bytes to (UTF-8, -16 or -32 by sniffing)."""
+    if isinstance(raw, str):
+        return raw
+    return raw.decode(json.detect_encoding(raw), 'surrogatepass')
 
 
 def loads(raw: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
@@ -108,8 +122,7 @@ def loads(raw: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
     """
     deep = _may_be_too_deep(raw, max_depth)
     try:
-        document = json.loads(raw, parse_int=_integer, parse_float=_finite,
-                              parse_constant=_constant)
+        document = _DECODER.decode(_text(raw))
     except RecursionError:
         raise Refused(f'JSON nests deeper than {max_depth} levels.') from None
     if deep:

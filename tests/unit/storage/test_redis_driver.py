@@ -405,6 +405,46 @@ class WireTest(RedisDriverTestCase):
         time.sleep(1.0)
         self.assertEqual(b'PONG', impatient.wire.call('PING'))
 
+    def test_connections_are_kept_between_calls(self):
+        wire = self.driver.wire
+        first = wire.call('CLIENT', 'ID')
+        self.assertEqual(first, wire.call('CLIENT', 'ID'))
+        self.assertEqual([first], wire.batch([('CLIENT', 'ID')]))
+
+    def test_dropping_idle_connections_drops_the_kept_ones(self):
+        wire = self.driver.wire
+        before = wire.call('CLIENT', 'ID')
+        wire.drop_idle()
+        self.assertNotEqual(before, wire.call('CLIENT', 'ID'))
+
+    def test_a_kept_connection_the_server_closed_is_replaced(self):
+        wire = self.driver.wire
+        killed = wire.call('CLIENT', 'ID')
+        self.raw.execute_command('CLIENT', 'KILL', 'ID', killed)
+        # The retry policy sees the lost connection and tries again.
+        ids = self.post('q', 2)
+        self.assertEqual(2, len(ids))
+        self.assertNotEqual(killed, wire.call('CLIENT', 'ID'))
+
+    def test_a_forked_child_opens_its_own_connection(self):
+        wire = self.driver.wire
+        parent = wire.call('CLIENT', 'ID')
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            os.close(read)
+            try:
+                os.write(write, str(wire.call('CLIENT', 'ID')).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        child = os.read(read, 64).decode()
+        os.close(read)
+        os.waitpid(pid, 0)
+        self.assertTrue(child.isdigit(), child)
+        self.assertNotEqual(str(parent), child)
+        self.assertEqual(parent, wire.call('CLIENT', 'ID'))
+
 
 class _Pool:
     """Stands in for a connection pool: the retry policy only resets it."""
@@ -419,6 +459,9 @@ class _Pool:
 class _Wire:
     def __init__(self) -> None:
         self.pool = _Pool()
+
+    def drop_idle(self) -> None:
+        self.pool.disconnect(inuse_connections=False)
 
 
 class RetryPolicyTest(testtools.TestCase):

@@ -6,9 +6,9 @@ create finds the claim it already made instead of claiming more messages.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
+from zaqar.common import ids
 from zaqar.storage import base, errors, models
 from zaqar.storage.redis import keys, records
 
@@ -26,7 +26,7 @@ class ClaimController(base.ClaimController):
 
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
                limit: int = 10) -> models.Claimed:
-        claim_id = str(uuid.uuid4())
+        claim_id = ids.uuid4()
         qkeys = self._keys.queue_keys(project, queue)
         at = records.now()
         args = (at, claim_id, int(ttl), int(grace), int(limit), queue,

@@ -1,18 +1,18 @@
 """Messages: one post, claim-aware delete, pop and listing per script call.
 
-Ids are UUID4 strings made here, so a retried post carries the same ids and
-its token (the first id) tells the script whether it already ran. A post is
-a single round trip: one EVALSHA of ``message_post``, which also creates a
-missing queue and enqueues the notifications of queues with live
-subscriptions.
+Ids are UUID4 strings made here (zaqar.common.ids), so a retried post
+carries the same ids and its token (the first id) tells the script whether
+it already ran. A post is a single round trip: one EVALSHA of
+``message_post``, which also creates a missing queue and enqueues the
+notifications of queues with live subscriptions.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from zaqar.common import ids as id_maker
 from zaqar.storage import base, errors, models
 from zaqar.storage.redis import keys, records
 
@@ -54,7 +54,7 @@ class MessageController(base.MessageController):
              client_uuid: str, traceparent: str | None = None) -> list[str]:
         if not messages:
             return []
-        ids = [str(uuid.uuid4()) for _ in messages]
+        ids = [id_maker.uuid4() for _ in messages]
         qkeys = (*self._keys.queue_keys(project, queue),
                  keys.token_key(project, queue, ids[0]),
                  *self._keys.outbox_keys(project, queue))
@@ -149,7 +149,7 @@ class MessageController(base.MessageController):
 
     def pop(self, queue: str, limit: int, *,
             project: str) -> list[models.Message]:
-        token = str(uuid.uuid4())
+        token = id_maker.uuid4()
         qkeys = (*self._keys.queue_keys(project, queue),
                  keys.token_key(project, queue, token))
         at = records.now()

@@ -33,6 +33,9 @@ CLAIM, CLAIM_EXP, CLAIM_COUNT = 6, 7, 8
 
 _dumps = json.JSONEncoder(separators=(',', ':')).encode
 _loads = json.loads
+# Bodies are stored as the UTF-8 JSON text _dumps wrote: decoded without
+# json.loads' per-call encoding sniffing.
+_decode_text = json.JSONDecoder().decode
 
 
 def now() -> float:
@@ -63,7 +66,7 @@ def message(message_id: bytes | str, record: bytes | str,
         claim_id = info[CLAIM]
     return models.Message(
         id=text(message_id),
-        body=_loads(body) if body is not None else None,
+        body=_decode_text(text(body)) if body is not None else None,
         ttl=round(info[TTL]),
         age=int(at - created),
         created=created,

@@ -123,7 +123,7 @@ class Executor:
 
     def _drop_idle_connections(self) -> None:
         try:
-            self.wire.pool.disconnect(inuse_connections=False)
+            self.wire.drop_idle()
         except Exception:  # best effort cleanup
             LOG.debug('Could not reset the Redis pool', exc_info=True)
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-import uuid
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
+from zaqar.common import ids as id_maker
 from zaqar.storage import base, errors, models
 from zaqar.storage.sqlalchemy import delivery, engine, sql, tables
 
@@ -88,7 +88,7 @@ def valid_id(value: object) -> bool:
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    return id_maker.uuid4()
 
 
 def _parse_marker(marker: str | None) -> int | None:

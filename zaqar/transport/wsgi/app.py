@@ -10,6 +10,7 @@ from zaqar.conf import opts as conf_opts
 from zaqar.serving import limits as serving_limits
 from zaqar.transport.wsgi import (
     body_limit,
+    direct_routes,
     filters,
     healthcheck,
     hooks,
@@ -47,8 +48,9 @@ def make_app(service):
     conf = service.conf
     auth_enabled = conf.auth_strategy == 'keystone'
     pecan_speedups.install()
+    tree = root.Root(conf.admin_mode)
     app = pecan.make_app(
-        root.Root(conf.admin_mode),
+        tree,
         hooks=[hooks.ErrorHook(),
                hooks.ContextHook(service.limits, auth_enabled)],
         force_canonical=False,
@@ -57,6 +59,8 @@ def make_app(service):
         # Plain WebOb requests: Pecan's subclass wraps every attribute
         # access in a try block; ErrorHook maps undecodable input to 400.
         request_cls=pecan_speedups.Request,
+        # Message and claim paths skip Pecan's segment-by-segment walk.
+        wrap_app=lambda pecan_app: direct_routes.install(pecan_app, tree),
     )
     app = _ServiceInjector(app, service)
     if auth_enabled:

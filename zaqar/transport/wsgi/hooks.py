@@ -67,10 +67,12 @@ class ContextHook(hooks.PecanHook):
         if not (req.path_info.startswith('/v2')
                 or v1_1_routes.serves(req.path_info)):
             return
-        headers = req.headers
-        client_id = validation.client_id(headers.get('Client-ID'),
+        # The headers straight from the environ (as WebOb's EnvironHeaders
+        # would look them up, without its per-call key translation).
+        environ = req.environ
+        client_id = validation.client_id(environ.get('HTTP_CLIENT_ID'),
                                          self.limits)
-        project = headers.get('X-Project-ID')
+        project = environ.get('HTTP_X_PROJECT_ID')
         if project is None:
             raise errors.BadRequest('The header X-PROJECT-ID was missing',
                                     title='Project-Id Missing')
@@ -79,8 +81,8 @@ class ContextHook(hooks.PecanHook):
                 'X-PROJECT-ID cannot be an empty string. Specify the right '
                 'header X-PROJECT-ID and retry.',
                 title='Empty project header not allowed')
-        roles = headers.get('X-Roles')
-        grant = req.environ.get(signed.ENV_KEY)
+        roles = environ.get('HTTP_X_ROLES')
+        grant = environ.get(signed.ENV_KEY)
         if grant is not None:
             # A verified signed URL acts with only what its methods need.
             role_list = grant.roles
@@ -92,13 +94,13 @@ class ContextHook(hooks.PecanHook):
             role_list = list(DEV_DEFAULT_ROLES)
         # from_environ reads the request ids (and keystonemiddleware's
         # identity headers); what the checks above decided overrides them.
-        req.environ['zaqar.context'] = zcontext.RequestContext.from_environ(
-            req.environ,
+        environ['zaqar.context'] = zcontext.RequestContext.from_environ(
+            environ,
             client_id=client_id,
             project_id=project,
-            user_id=headers.get('X-User-ID'),
+            user_id=environ.get('HTTP_X_USER_ID'),
             roles=role_list,
-            auth_token=headers.get('X-Auth-Token'),
+            auth_token=environ.get('HTTP_X_AUTH_TOKEN'),
             is_admin='admin' in role_list,
         )
 

@@ -25,13 +25,27 @@ class Response(webob.Response):
 def response(status: int = 200, body: Any = None,
              headers: dict[str, str] | None = None,
              content_type: str = JSON) -> webob.Response:
-    resp = Response(status=status, headerlist=[])
-    if body is not None:
-        resp.content_type = content_type
-        resp.charset = None
-        resp.body = json.dumps(body).encode()
+    """A response whose ``body`` (if not None) is sent as JSON.
+
+    The header list is built directly (Content-Type as given, with no
+    charset; Content-Length; then ``headers``) rather than through WebOb's
+    header setters, which parse and rewrite it at each step.
+    """
+    if body is None:
+        resp = Response(status=status, headerlist=[])
+    else:
+        resp = Response(body=json.dumps(body).encode(), status=status,
+                        headerlist=[('Content-Type', content_type)])
     if headers:
-        resp.headers.update(headers)
+        headerlist = resp.headerlist
+        present = {name.lower() for name, _ in headerlist}
+        for name, value in headers.items():
+            lowered = name.lower()
+            if lowered in present:  # replaces it, as headers.update does
+                resp.headers[name] = value
+            else:
+                headerlist.append((name, value))
+                present.add(lowered)
     return resp
 
 

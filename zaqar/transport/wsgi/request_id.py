@@ -10,15 +10,9 @@ relative Location headers into absolute ones; this one passes them through.
 
 from __future__ import annotations
 
-import os
-import random
 import re
-import uuid
 
-# Request ids are public correlation ids, not secrets.
-_random = random.Random()  # nosec B311
-# Forked workers must not replay the parent's sequence.
-os.register_at_fork(after_in_child=_random.seed)
+from zaqar.common import ids
 
 ENV_KEY = 'openstack.request_id'
 GLOBAL_ENV_KEY = 'openstack.global_request_id'
@@ -31,8 +25,8 @@ _GLOBAL_ID = re.compile(
 
 
 def _new_request_id() -> str:
-    """req-<uuid4>; a tracing id, so the fast PRNG is enough (no syscall)."""
-    return 'req-' + str(uuid.UUID(int=_random.getrandbits(128), version=4))
+    """req-<uuid4> (zaqar.common.ids: no system call per request)."""
+    return 'req-' + ids.uuid4()
 
 
 class RequestId:

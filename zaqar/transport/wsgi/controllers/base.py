@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pecan
+from webob import request as webob_request
 
 from zaqar.api import actions
 from zaqar.api.payload import Payload
@@ -38,6 +41,33 @@ class Resource:
     def payload() -> Payload:
         """The request body, sized by Content-Length (None when absent)."""
         req = pecan.request
-        if req.content_length is None and not req.is_body_readable:
-            return Payload(None)
-        return Payload(req.body, size=req.content_length)
+        length = req.content_length
+        if length is None:
+            if not req.is_body_readable:
+                return Payload(None)
+            return Payload(req.body, size=length)
+        return Payload(_declared_body(req.environ, length), size=length)
+
+
+def _declared_body(environ: dict, length: int) -> bytes:
+    """The ``length`` bytes of the body, read once.
+
+    WebOb's ``Request.body`` first copies the input into a seekable buffer
+    and then reads that; this reads the input itself and leaves the same
+    seekable buffer behind for any later reader. A short body fails as
+    WebOb's does.
+    """
+    if length <= 0:  # WebOb reads nothing either
+        return b''
+    if environ.get('webob.is_body_seekable'):
+        stream = environ['wsgi.input']
+        stream.seek(0)
+        return stream.read(length)
+    body = environ['wsgi.input'].read(length)
+    if len(body) < length:
+        raise webob_request.DisconnectionError(
+            f'Client disconnected ({length - len(body)} more bytes were '
+            f'expected)')
+    environ['wsgi.input'] = io.BytesIO(body)
+    environ['webob.is_body_seekable'] = True
+    return body
