@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """ASGI in front, WSGI behind: whole requests go to a bounded thread pool.
 
 The event loop reads the body (Content-Length or chunked) up to the body
@@ -140,8 +152,9 @@ class WSGIBridge:
         if declared is not None and declared > self.limits.max_body:
             return _json_error(413)
         try:
-            body = await asyncio.wait_for(self._read_body(receive),
-                                          self.limits.body_timeout)
+            # asyncio.timeout arms one timer; wait_for would start a task.
+            async with asyncio.timeout(self.limits.body_timeout):
+                body = await self._read_body(receive)
         except _TooLarge:
             return _json_error(413)
         except asyncio.TimeoutError:
