@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+import unittest
 import uuid
 from urllib.parse import urlsplit
 
@@ -50,6 +51,18 @@ def unavailable(testcase, name: str, why: str):
     if required():
         testcase.fail(message)
     testcase.skipTest(message)
+
+
+def class_url(name: str) -> str:
+    """The URL of backend ``name`` for a setUpClass: SkipTest when it
+    cannot be reached locally, a failure in CI."""
+    address = url(name)
+    if not reachable(address):
+        message = f'{name} unreachable at {address}'
+        if required():
+            raise AssertionError(message)
+        raise unittest.SkipTest(message)
+    return address
 
 
 def reachable(address: str) -> bool:
