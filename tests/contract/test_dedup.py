@@ -143,4 +143,22 @@ class DedupContract:
                                               project=self.project).total)
 
 
+    def test_moved_messages_keep_dedup_id_and_group(self):
+        # What a pool move does (tests.contract.test_transfer.copy).
+        source, target = self.make_queue(), self.make_queue()
+        ids = self.post_items(source, [item('a', 'k', group='g'),
+                                       item('b')])
+        xfer = self.driver.transfer_controller
+        records = xfer.export_tail(source, project=self.project, limit=10)
+        self.assertEqual([('k', 'g'), (None, None)],
+                         [(r.dedup_id, r.group) for r in records])
+        self.assertEqual([], xfer.remove_unchanged(source, records,
+                                                   project=self.project))
+        xfer.import_messages(target, records, project=self.project)
+        moved = self.all_messages(target)
+        self.assertEqual(ids, [m.id for m in moved])
+        self.assertEqual([('k', 'g'), (None, None)],
+                         [(m.dedup_id, m.group) for m in moved])
+
+
 base.for_each_backend(globals(), DedupContract)
