@@ -18,11 +18,31 @@ window in seconds (``dedup_window``; 0 or missing: not deduplicated).
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+import time
 
+from tests import backends
 from tests.contract import base
+from zaqar.storage import loader
 
 POSTERS = 8
+PROCESSES = 4
+
+
+def _post_in_process(driver_name, uri, options, queue, project, start, out):
+    """A separate API worker: its own driver, one post at ``start``."""
+    try:
+        driver = loader.load_data_driver(driver_name, uri, options)
+        try:
+            time.sleep(max(0.0, start - time.time()))
+            out.put(driver.message_controller.post(
+                queue, [item('p', 'same')], project=project,
+                client_uuid='0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9'))
+        finally:
+            driver.close()
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        out.put(repr(exc))
 
 
 def item(body, dedup_id=None, window=300, group=None, ttl=base.TTL):
@@ -142,6 +162,28 @@ class DedupContract:
         self.assertEqual(1, self.queues.stats(name,
                                               project=self.project).total)
 
+
+    def test_concurrent_posts_from_processes_store_one_message(self):
+        if self.backend_name == 'pooled':
+            self.skipTest('the pooled router is covered by the thread test')
+        name = self.make_queue()
+        state = self._class_state()
+        context = multiprocessing.get_context('spawn')
+        out = context.Queue()
+        # Spawned interpreters take a while to import; all post at once.
+        start = time.time() + 8
+        workers = [context.Process(target=_post_in_process, args=(
+            backends.ALL[self.backend_name].driver, state.uri,
+            state.options, name, self.project, start, out))
+            for _ in range(PROCESSES)]
+        for worker in workers:
+            worker.start()
+        answers = [out.get(timeout=120) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+        self.assertEqual(1, len({repr(a) for a in answers}), answers)
+        self.assertIsInstance(answers[0], list)
+        self.assertEqual(answers[0], self.listed_ids(name))
 
     def test_moved_messages_keep_dedup_id_and_group(self):
         # What a pool move does (tests.contract.test_transfer.copy).
