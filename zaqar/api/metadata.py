@@ -100,6 +100,17 @@ def _checks(limits: validation.Limits, encryption_ready: bool) -> dict:
             raise ValueError('Message encryption is not configured on this '
                              'server (no message_encryption_key).')
 
+    def dedup_window_check(value):
+        # A new key: no reference leniency to keep (booleans, floats).
+        if value is None:
+            return
+        if not validation.is_int(value) or isinstance(value, bool):
+            raise ValueError('_dedup_window must be integer.')
+        if not 0 <= value <= MAX_DEDUP_WINDOW:
+            raise ValueError(
+                f'_dedup_window can not exceed {MAX_DEDUP_WINDOW} seconds, '
+                'and must be at least 0 seconds long.')
+
     def max_claim_count(value):
         if value and not validation.is_int(value):
             raise ValueError('_max_claim_count must be integer.')
@@ -132,10 +143,7 @@ def _checks(limits: validation.Limits, encryption_ready: bool) -> dict:
             max_ttl,
             f'The TTL for a message may not exceed {max_ttl} seconds, and '
             f'must be at least {validation.MIN_MESSAGE_TTL} seconds long.'),
-        '_dedup_window': _int_key(
-            '_dedup_window', 0, MAX_DEDUP_WINDOW,
-            f'_dedup_window can not exceed {MAX_DEDUP_WINDOW} seconds, and '
-            'must be at least 0 seconds long.'),
+        '_dedup_window': dedup_window_check,
         '_dead_letter_queue': dead_letter_queue,
         '_max_claim_count': max_claim_count,
         '_enable_encrypt_messages': encrypt,
