@@ -94,7 +94,7 @@ CLAIMABLE = sql.in_queue_order(sa.select(
     sql.unclaimed(),
     M.c.delay_until <= sa.bindparam('now'),
     sql.group_head(),
-)).limit(sa.bindparam('limit')).with_for_update(of=M, skip_locked=True)
+)).limit(sa.bindparam('limit')).with_for_update(skip_locked=True)
 
 # Idempotent posts: forget an expired dedup record, then look one up.
 _DEDUP_EXPIRED = D.delete().where(

@@ -19,7 +19,8 @@
 -- ARGV[4] token lifetime (ms)
 --
 -- Touches: msgs, bodies, ids, exp, avail, delayed, claimed of the queue,
--- the token key; reads gl (lib.lua) for messages of a FIFO group. Returns a flat list of {id, record, body}.
+-- the token key; reads gl (lib.lua) for messages of a FIFO group.
+-- Returns a flat list of {id, record, body}.
 local K = queue_keys(KEYS)
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])

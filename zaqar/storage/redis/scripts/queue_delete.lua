@@ -18,8 +18,9 @@
 --              pdue, seq) for this queue and project
 -- ARGV[1] queue name
 --
--- Touches: every key of the queue, dd, ddx and gl included (UNLINK: big values are freed in the
--- background, so the server's main thread spends O(1) on them), the
+-- Touches: every key of the queue, dd, ddx and gl included (UNLINK: big
+-- values are freed in the background, so the server's main thread spends
+-- O(1) on them), the
 -- project's queue index, and the queue's deliveries in the outbox (dlv,
 -- body, due, pdue, pend, state). Idempotent; returns 1 if the record
 -- existed.
