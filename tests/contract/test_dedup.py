@@ -164,8 +164,6 @@ class DedupContract:
 
 
     def test_concurrent_posts_from_processes_store_one_message(self):
-        if self.backend_name == 'pooled':
-            self.skipTest('the pooled router is covered by the thread test')
         name = self.make_queue()
         state = self._class_state()
         context = multiprocessing.get_context('spawn')
