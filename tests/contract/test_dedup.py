@@ -285,24 +285,47 @@ class MongoDBDedupFaults(_Posting):
         self.assertEqual(answers[0], answers[1])
         self.assertEqual(answers[0], self.listed_ids(name))
 
-    def test_retry_settles_for_a_poster_that_died_after_its_insert(self):
-        # The message is stored but the poster died before marking its
-        # dedup record done: the retry answers that message, once.
-        name = self.make_queue()
-        driver = self.new_driver()
-        controller = driver.message_controller
-        settle = controller._settle
+    def stored_by_dead_poster(self, name, dedup_id):
+        """Post until the message is stored, then die before the dedup
+        record is marked done; the stored id."""
+        controller = self.new_driver().message_controller
 
         def die(remembered):
             raise _PosterDied()
 
         controller._settle = die
         self.assertRaises(_PosterDied, self.post_items, name,
-                          [item('stored', 'k')], driver=driver)
-        controller._settle = settle
+                          [item('stored', dedup_id)],
+                          driver=controller._driver)
         [stored] = self.listed_ids(name)
+        return stored
+
+    def test_retry_settles_for_a_poster_that_died_after_its_insert(self):
+        # The retry answers that message, once.
+        name = self.make_queue()
+        stored = self.stored_by_dead_poster(name, 'k')
         self.assertEqual([stored], self.post_items(name, [item('b', 'k')]))
         self.assertEqual([stored], self.listed_ids(name))
+
+    def test_consumed_message_of_a_dead_poster_still_deduplicates(self):
+        # Deleted (three ways) before its poster's lease ran out: the
+        # retry must still answer the consumed message, not store another.
+        consumers = {
+            'delete': lambda name, mid: self.messages.delete(
+                name, mid, project=self.project),
+            'bulk_delete': lambda name, mid: self.messages.bulk_delete(
+                name, [mid], project=self.project),
+            'pop': lambda name, mid: self.assertEqual(
+                [mid], [m.id for m in self.messages.pop(
+                    name, 10, project=self.project)]),
+        }
+        for how, consume in consumers.items():
+            name = self.make_queue()
+            stored = self.stored_by_dead_poster(name, 'k')
+            consume(name, stored)
+            self.assertEqual([stored],
+                             self.post_items(name, [item('b', 'k')]), how)
+            self.assertEqual([], self.listed_ids(name), how)
 
     def test_failed_post_frees_its_dedup_id(self):
         # A post that fails and lives takes its record back: the retry

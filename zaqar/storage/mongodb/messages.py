@@ -137,6 +137,25 @@ def _parse_marker(marker: str | None) -> int | None:
         return None
 
 
+def settle_before_delete(dedup, queue: str, project: str,
+                         records: list[dict]) -> None:
+    """Mark done the pending dedup records of messages about to be deleted.
+
+    A poster may die after storing its message but before settling its
+    dedup record; once the message is deleted, a retry could no longer
+    tell it was stored and would store another. So whoever deletes a
+    message that carries a dedup_id settles the record first.
+    """
+    keys = {indexes.dedup_key(project, queue, record['dedup_id'])
+            for record in records if record.get('dedup_id') is not None}
+    if keys:
+        dedup.update_many(
+            {'_id': {'$in': list(keys)},
+             'message': {'$in': [str(record['_id']) for record in records]},
+             'state': DEDUP_PENDING},
+            {'$set': {'state': DEDUP_DONE}})
+
+
 class MessageController(base.MessageController):
     """Messages in the ``messages`` collection, ordered by ``marker``."""
 
@@ -382,7 +401,8 @@ class MessageController(base.MessageController):
             now_date = codec.to_date(now)
             record = self._col.find_one(
                 dict(live(queue, project, now), _id=oid),
-                projection={'claim_id': True, 'claim_expires': True})
+                projection={'claim_id': True, 'claim_expires': True,
+                            'dedup_id': True})
             if record is None:
                 return
             claimed = record['claim_expires'] > now_date
@@ -403,6 +423,7 @@ class MessageController(base.MessageController):
                 if claimed:
                     raise errors.MessageIsClaimed(message_id)
                 guard = {'claim_expires': {'$lte': now_date}}
+            settle_before_delete(self._dedup, queue, project, [record])
             result = self._col.delete_one(dict(guard, _id=oid,
                                                project=project, queue=queue))
             if result.deleted_count:
@@ -421,6 +442,9 @@ class MessageController(base.MessageController):
             query['claim_id'] = {'$in': [c for c in claim_ids
                                          if isinstance(c, str)]}
             query['claim_expires'] = {'$gt': codec.to_date(time.time())}
+        settle_before_delete(self._dedup, queue, project, list(self._col.find(
+            dict(query, dedup_id={'$exists': True}),
+            projection={'dedup_id': True})))
         self._col.delete_many(query)
 
     @retried
@@ -451,6 +475,7 @@ class MessageController(base.MessageController):
                 break  # done, or nothing was lost to a concurrent consumer
         records = list(self._col.find(scope).sort('marker', ASCENDING))
         if records:
+            settle_before_delete(self._dedup, queue, project, records)
             self._col.delete_many(scope)
         popped = []
         for record in records:
