@@ -10,7 +10,35 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Messages: posting, FIFO listing, lookups, deletes and pop."""
+"""Messages: posting, FIFO listing, lookups, deletes and pop.
+
+Idempotent posts (``dedup_id``) without multi-document transactions. The
+rule: a post is never answered with the id of a message that is not, and
+will not be, stored; concurrent posts of one dedup_id store one message.
+
+A ``dedup`` record (indexes.py) is written *before* the message, in state
+``pending``, naming the new message's id and holding a short lease
+(``DEDUP_LEASE``); the message is inserted; the record is then set
+``done``. Only a ``done`` record answers another post. A post that finds
+a ``pending`` record re-reads it (up to ``DEDUP_WAIT``, then 503: the
+client retries) until it is done, gone (its poster failed and took it
+back) or its lease has run out. A poster whose lease ran out is presumed
+dead: if its message is stored, the retry sets the record done for it and
+answers that id; if not, the retry takes the record over and stores its
+own. Each of these steps is a compare-and-set on the state read
+(``find_one_and_update`` guarded by message, state and lease), so one
+caller wins it. A poster that lost its record (stalled past its lease)
+finds out when it sets its record done, fails its post and takes its
+message back. Whoever deletes a message carrying a dedup_id first sets its
+pending record done, so a dead poster's message consumed before the lease
+ran out is still answered and not posted again.
+
+What this leaves open: a poster stalled past its lease between reading
+its record and inserting its message can land a copy after a retry took
+the record over; that copy is removed when the stalled poster finds its
+record taken, so it is visible (claimable) only for that moment (and
+stays, a duplicate, if that poster then dies too).
+"""
 
 from __future__ import annotations
 
