@@ -15,7 +15,9 @@
 The event loop reads the body (Content-Length or chunked) up to the body
 limit and within the body deadline; only a complete request takes a thread.
 Our responses are small JSON documents, so the WSGI answer is collected
-whole in the thread and written back by the loop.
+whole in the thread and written back by the loop. A long poll that finds
+nothing hands its wait back to the loop and is run again when woken
+(:mod:`.parking`), so waiting requests hold no thread.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import logging
 import sys
 from typing import Any
 
-from zaqar.serving import errors
+from zaqar.serving import errors, parking
 from zaqar.serving.limits import ServingLimits
 
 LOG = logging.getLogger(__name__)
@@ -159,11 +161,12 @@ class WSGIBridge:
             return _json_error(413)
         except asyncio.TimeoutError:
             return _json_error(408)
-        environ = build_environ(scope, body,
-                                declared is not None or chunked)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, call_wsgi,
-                                          self.app, environ)
+        sent = declared is not None or chunked
+        # A long poll (?wait=) parks here instead of holding the thread,
+        # and each run gets a fresh environ (zaqar.serving.parking).
+        return await parking.run(
+            self.executor,
+            lambda: call_wsgi(self.app, build_environ(scope, body, sent)))
 
     async def _read_body(self, receive) -> bytes:
         parts, size = [], 0

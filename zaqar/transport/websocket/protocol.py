@@ -35,6 +35,7 @@ from websockets.exceptions import ConnectionClosed
 
 from zaqar.common import errors
 from zaqar.schemas import websocket as schemas
+from zaqar.serving import parking
 from zaqar.transport.websocket import (
     auth,
     codec,
@@ -172,8 +173,10 @@ class Connection:
                 status, result = await subscribe.ACTIONS[action](
                     self, ctx, body, binary)
             else:
-                status, result = await self.in_thread(
-                    handlers.HANDLERS[action], self.server.svc, ctx, body)
+                # A long poll (wait) awaits on the loop, not in a thread.
+                status, result = await parking.run(
+                    self.server.executor, handlers.HANDLERS[action],
+                    self.server.svc, ctx, body)
         except errors.APIError as exc:
             return request, exc.status, render.api_error(exc, body)
         except Exception:
