@@ -113,8 +113,9 @@ class PostgresSignals(base.Signals):
         while not self._closed.is_set():
             try:
                 raw = self.db.engine.raw_connection()
-                raw.detach()
                 conn = raw.driver_connection
+                # Its own connection for good, outside the pool.
+                raw.detach()
                 self._connection = conn
                 conn.autocommit = True
                 with conn.cursor() as cursor:
