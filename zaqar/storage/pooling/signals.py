@@ -36,7 +36,9 @@ class PooledSignals(base.Signals):
     def subscribe(self, queue: str, *, project: str,
                   waiter: base.Waiter | None = None) -> base.Waiter:
         catalog = self._router.catalog
-        names = self._pools(project, queue) or sorted(catalog.pools())
+        # A queue on no pool: every pool, fresh (one just added counts).
+        names = (self._pools(project, queue)
+                 or sorted(catalog.pools(fresh=True)))
         mine = waiter is None
         waiter = waiter or base.Waiter()
         try:
