@@ -30,8 +30,13 @@ ALWAYS = '*'
 
 def _param(name: str, where: str, schema: dict, description: str,
            required: bool = False) -> dict:
-    return {'name': name, 'in': where, 'required': required or
-            where == 'path', 'description': description, 'schema': schema}
+    param = {'name': name, 'in': where, 'required': required or
+             where == 'path', 'description': description, 'schema': schema}
+    if where == 'query':
+        # A blank query value counts as absent (``?limit=``), as in the
+        # reference.
+        param['allowEmptyValue'] = True
+    return param
 
 
 _BOOL = {'type': 'boolean'}
