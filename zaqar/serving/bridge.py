@@ -120,6 +120,13 @@ def call_wsgi(app, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
     return answer[0], answer[1], b''.join(written)
 
 
+async def _disconnect(receive) -> None:
+    """Return once the client has gone (the body is already read, so the
+    next ASGI message is the disconnect)."""
+    while (await receive())['type'] != 'http.disconnect':
+        pass
+
+
 class WSGIBridge:
     """An ASGI application that runs a WSGI one on fully read requests."""
 
@@ -135,7 +142,10 @@ class WSGIBridge:
             return
         if scope['type'] != 'http':
             return
-        status, headers, data = await self._answer(scope, receive)
+        answer = await self._answer(scope, receive)
+        if answer is parking.GONE:
+            return  # the client left while its long poll waited
+        status, headers, data = answer
         await send({'type': 'http.response.start',
                     'status': int(status[:3]),
                     'headers': _header_pairs(headers)})
@@ -166,7 +176,8 @@ class WSGIBridge:
         # and each run gets a fresh environ (zaqar.serving.parking).
         return await parking.run(
             self.executor,
-            lambda: call_wsgi(self.app, build_environ(scope, body, sent)))
+            lambda: call_wsgi(self.app, build_environ(scope, body, sent)),
+            gone=lambda: _disconnect(receive))
 
     async def _read_body(self, receive) -> bytes:
         parts, size = [], 0

@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 _local = threading.local()
 
@@ -76,18 +76,44 @@ def in_slot(slot: Slot, func: Callable, *args: Any) -> Any:
         _local.slot = previous
 
 
-async def run(executor, func: Callable, *args: Any) -> Any:
-    """``func(*args)`` in ``executor``, re-run after each parked wait."""
+#: What :func:`run` returns when the client left during a parked wait.
+GONE = object()
+
+
+async def run(executor, func: Callable, *args: Any,
+              gone: Callable[[], Awaitable] | None = None) -> Any:
+    """``func(*args)`` in ``executor``, re-run after each parked wait.
+
+    ``gone``: an awaitable factory that completes when the client has
+    left (e.g. ASGI ``receive`` returning ``http.disconnect``); a parked
+    wait it interrupts ends the request: ``GONE`` is returned, no re-run.
+    """
     loop = asyncio.get_running_loop()
     deadline = None
-    while True:
-        slot = Slot(deadline)
-        result = await loop.run_in_executor(executor, in_slot, slot, func,
-                                            *args)
-        if slot.parked is None:
-            return result
-        waiter, deadline = slot.parked
-        try:
-            await waiter.wait_async(deadline - time.monotonic())
-        finally:
-            waiter.close()
+    watcher: asyncio.Future | None = None
+    try:
+        while True:
+            slot = Slot(deadline)
+            result = await loop.run_in_executor(executor, in_slot, slot,
+                                                func, *args)
+            if slot.parked is None:
+                return result
+            waiter, deadline = slot.parked
+            try:
+                timeout = deadline - time.monotonic()
+                if gone is None:
+                    await waiter.wait_async(timeout)
+                    continue
+                if watcher is None:
+                    watcher = asyncio.ensure_future(gone())
+                waiting = asyncio.ensure_future(waiter.wait_async(timeout))
+                await asyncio.wait((waiting, watcher),
+                                   return_when=asyncio.FIRST_COMPLETED)
+                if watcher.done():
+                    waiting.cancel()
+                    return GONE
+            finally:
+                waiter.close()
+    finally:
+        if watcher is not None and not watcher.done():
+            watcher.cancel()

@@ -108,6 +108,23 @@ class ParkingTest(testtools.TestCase):
             self.assertTrue(waiter.fired)
 
 
+    def test_a_client_that_leaves_ends_the_parked_wait(self):
+        runs = []
+
+        def handler():
+            runs.append(1)
+            parking.current().park(base.Waiter(), time.monotonic() + 30)
+
+        async def leaves():
+            await asyncio.sleep(0.2)
+
+        started = time.monotonic()
+        self.assertIs(parking.GONE, asyncio.run(
+            parking.run(self.executor, handler, gone=leaves)))
+        self.assertLess(time.monotonic() - started, 5)
+        self.assertEqual([1], runs)
+
+
 class WaiterTest(testtools.TestCase):
 
     def test_a_fire_before_the_wait_is_kept(self):

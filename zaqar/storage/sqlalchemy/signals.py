@@ -84,9 +84,12 @@ class PostgresSignals(base.Signals):
         self.hub.fire(project, queue)
         payload = json.dumps([project, queue])
         try:
-            self.db.write(lambda conn: conn.execute(
-                _NOTIFY, {'channel': CHANNEL, 'payload': payload}))
-        except errors.StorageError as exc:
+            # One round trip: no transaction around it.
+            with self.db.engine.connect().execution_options(
+                    isolation_level='AUTOCOMMIT') as conn:
+                conn.execute(_NOTIFY, {'channel': CHANNEL,
+                                       'payload': payload})
+        except sa.exc.SQLAlchemyError as exc:
             LOG.warning('Signal for queue %s not sent: %s', queue, exc)
 
     def _listen(self) -> None:
