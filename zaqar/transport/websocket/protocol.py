@@ -173,10 +173,15 @@ class Connection:
                 status, result = await subscribe.ACTIONS[action](
                     self, ctx, body, binary)
             else:
-                # A long poll (wait) awaits on the loop, not in a thread.
-                status, result = await parking.run(
+                # A long poll (wait) awaits on the loop, not in a thread,
+                # and ends when the connection closes.
+                answer = await parking.run(
                     self.server.executor, handlers.HANDLERS[action],
-                    self.server.svc, ctx, body)
+                    self.server.svc, ctx, body, gone=self.ws.wait_closed)
+                if answer is parking.GONE:
+                    # Never sent: the connection is closed.
+                    return request, 503, {'error': 'Connection closed.'}
+                status, result = answer
         except errors.APIError as exc:
             return request, exc.status, render.api_error(exc, body)
         except Exception:
