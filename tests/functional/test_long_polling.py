@@ -41,14 +41,32 @@ WAKE_BOUND = 3.0
 MESSAGE = {'messages': [{'body': {'event': 'x'}, 'ttl': 300}]}
 
 
+class _Poster(threading.Thread):
+    """Posts one message after ``delay``; ``join`` checks it was 201."""
+
+    def __init__(self, client: fserver.Client, queue: str, delay: float):
+        super().__init__()
+        self.client, self.queue, self.delay = client, queue, delay
+        self.status: int | None = None
+        self.text = ''
+
+    def run(self) -> None:
+        time.sleep(self.delay)
+        resp = self.client.post(f'/v2/queues/{self.queue}/messages',
+                                json=MESSAGE)
+        self.status, self.text = resp.status_code, resp.text
+
+    def join(self, timeout=None) -> None:
+        super().join(timeout)
+        if self.status != 201:
+            raise AssertionError(f'post: {self.status} {self.text}')
+
+
 def _post_later(client: fserver.Client, queue: str,
-                delay: float = 0.5) -> threading.Thread:
-    def post():
-        time.sleep(delay)
-        client.post(f'/v2/queues/{queue}/messages', json=MESSAGE)
-    thread = threading.Thread(target=post)
-    thread.start()
-    return thread
+                delay: float = 0.5) -> _Poster:
+    poster = _Poster(client, queue, delay)
+    poster.start()
+    return poster
 
 
 class _TwoWorkers(unittest.TestCase):
@@ -231,7 +249,8 @@ class LongPollingPooled(unittest.TestCase):
                                  f'?wait=10&echo=true')
             poster.join()
             self.assertEqual(200, resp.status_code, resp.text)
-            self.assertEqual(1, len(resp.json()['messages']), queue)
+            self.assertEqual(1, len(resp.json()['messages']),
+                             (queue, time.monotonic() - started))
             self.assertLess(time.monotonic() - started, 0.5 + WAKE_BOUND)
 
 

@@ -108,7 +108,8 @@ class RedisSignals(base.Signals):
                 try:
                     pubsub.close()
                 except Exception:  # noqa: BLE001 - best effort
-                    pass
+                    LOG.debug('Closing the signal channel failed',
+                              exc_info=True)
             # Signals may have been missed: every waiter looks again.
             self.hub.fire_all()
             self._closed.wait(pause)

@@ -160,7 +160,8 @@ class PostgresSignals(base.Signals):
             try:
                 conn.close()
             except Exception:  # noqa: BLE001 - best effort
-                pass
+                LOG.debug('Closing the signal channel failed',
+                          exc_info=True)
 
     def close(self) -> None:
         self._closed.set()
