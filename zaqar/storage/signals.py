@@ -118,12 +118,22 @@ def runtime_directory(identity: str) -> str:
     return os.path.join(root, 'zaqar-signals', digest)
 
 
+def _private(directory: str) -> bool:
+    """Whether ``directory`` belongs to this user and no one else may
+    write in it."""
+    info = os.lstat(directory)
+    return (info.st_uid == os.getuid() and not info.st_mode & 0o022
+            and not os.path.islink(directory))
+
+
 class HostSignals(base.Signals):
     """Signals between the threads and processes of one host."""
 
     def __init__(self, identity: str, directory: str | None = None):
         self.hub = Hub()
-        self.directory = directory or runtime_directory(identity)
+        #: None when this host's processes cannot be reached (in-process).
+        self.directory: str | None = (directory
+                                      or runtime_directory(identity))
         self._lock = threading.Lock()
         self._sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._sender.setblocking(False)
@@ -139,6 +149,8 @@ class HostSignals(base.Signals):
 
     def notify(self, queue: str, *, project: str) -> None:
         self.hub.fire(project, queue)
+        if self.directory is None:
+            return
         try:
             names = os.listdir(self.directory)
         except OSError:
@@ -169,12 +181,24 @@ class HostSignals(base.Signals):
 
     def _listen(self) -> None:
         """Bind this process's socket and start its one reader thread."""
-        if self._receiver is not None and self._owner == os.getpid():
+        if self._owner == os.getpid():
             return
         with self._lock:
-            if self._receiver is not None and self._owner == os.getpid():
+            if self._owner == os.getpid():
+                return
+            if self.directory is None:
+                self._owner = os.getpid()
                 return
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            if not _private(self.directory):
+                # Another user's directory (made before us, in a shared
+                # /tmp): signal only within this process.
+                LOG.warning('%s is not a private directory of this user: '
+                            'long polling wakes only this process',
+                            self.directory)
+                self._owner, self._receiver = os.getpid(), None
+                self.directory = None
+                return
             path = os.path.join(
                 self.directory,
                 f'{os.getpid()}-{secrets.token_hex(4)}.sock')
