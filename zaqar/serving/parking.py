@@ -82,7 +82,8 @@ GONE = object()
 
 async def run(executor, func: Callable, *args: Any,
               gone: Callable[[], Awaitable] | None = None) -> Any:
-    """``func(*args)`` in ``executor``, re-run after each parked wait.
+    """``func(*args)`` in ``executor`` (None: on the loop), re-run after
+    each parked wait.
 
     ``gone``: an awaitable factory that completes when the client has
     left (e.g. ASGI ``receive`` returning ``http.disconnect``); a parked
@@ -94,8 +95,12 @@ async def run(executor, func: Callable, *args: Any,
     try:
         while True:
             slot = Slot(deadline)
-            result = await loop.run_in_executor(executor, in_slot, slot,
-                                                func, *args)
+            if executor is None:
+                # threads = 0: the application runs on the loop itself.
+                result = in_slot(slot, func, *args)
+            else:
+                result = await loop.run_in_executor(executor, in_slot, slot,
+                                                    func, *args)
             if slot.parked is None:
                 return result
             waiter, deadline = slot.parked

@@ -23,7 +23,6 @@ from pymongo import errors as mongo_errors
 from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
 
-from zaqar.conf import stores
 from zaqar.storage import base, errors
 from zaqar.storage import signals as shared_signals
 from zaqar.storage.mongodb import (
@@ -32,6 +31,7 @@ from zaqar.storage.mongodb import (
     delivery,
     indexes,
     messages,
+    options,
     queues,
     resilience,
     subscriptions,
@@ -45,8 +45,7 @@ _SERVER_SELECTION_TIMEOUT_MS = 5000
 
 def _defaults() -> dict[str, Any]:
     """The [drivers:message_store:mongodb] defaults, from the config group."""
-    opts = stores.list_opts()[stores.MONGODB_MESSAGE]
-    return {opt.dest: opt.default for opt in opts}
+    return {opt.dest: opt.default for opt in options.list_opts()}
 
 
 def _write_concern(value: Any) -> WriteConcern:
@@ -188,7 +187,7 @@ class DataDriver(base.DataDriver):
         now = codec.to_date(time.time())
         removed = 0
         for name in (indexes.MESSAGES, indexes.CLAIMS,
-                     indexes.SUBSCRIPTIONS):
+                     indexes.SUBSCRIPTIONS, indexes.DEDUP):
             result = self.collection(name).delete_many(
                 {'expires': {'$lte': now}})
             removed += result.deleted_count
