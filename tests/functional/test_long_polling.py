@@ -179,8 +179,9 @@ class LongPollingHTTP:
                                  set(resp.json()), value)
 
     def test_many_waiters_hold_no_threads(self):
-        # More waiters than the server has request threads (8 per worker):
-        # another queue still answers at once, and one post wakes them all.
+        # Far more waiters than the server has request threads
+        # ([drivers:transport:wsgi] threads): another queue still answers
+        # at once, and one post wakes them all.
         count = 40
         pool = concurrent.futures.ThreadPoolExecutor(count)
         self.addCleanup(pool.shutdown)

@@ -108,6 +108,27 @@ class ParkingTest(testtools.TestCase):
             self.assertTrue(waiter.fired)
 
 
+    def test_without_an_executor_the_request_parks_on_the_loop(self):
+        # [drivers:transport:wsgi] threads = 0: the application runs on the
+        # loop; a parked wait must not block it.
+        waiter = base.Waiter()
+
+        def handler():
+            slot = parking.current()
+            if slot.deadline is None:
+                slot.park(waiter, time.monotonic() + 10)
+                return 'empty'
+            return 'found'
+
+        async def scenario():
+            parked = asyncio.create_task(parking.run(None, handler))
+            await asyncio.sleep(0.1)
+            other = await parking.run(None, lambda: 'served')
+            waiter.fire()
+            return other, await asyncio.wait_for(parked, 5)
+
+        self.assertEqual(('served', 'found'), asyncio.run(scenario()))
+
     def test_a_client_that_leaves_ends_the_parked_wait(self):
         runs = []
 
