@@ -149,6 +149,27 @@ class LongPollingHTTP:
         self.assertEqual(201, resp.status_code, resp.text)
         self.assertLess(time.monotonic() - started, 0.5 + WAKE_BOUND)
 
+    def test_a_delete_frees_the_next_message_of_a_group_for_a_waiter(self):
+        self.poster.post(f'/v2/queues/{self.queue}/messages', json={
+            'messages': [{'body': n, 'ttl': 300, 'group': 'g'}
+                         for n in ('first', 'second')]})
+        first = self.claim()
+        self.assertEqual(201, first.status_code)
+        href = first.json()['messages'][0]['href']
+
+        def delete():
+            time.sleep(0.5)
+            self.poster.delete(href)
+        thread = threading.Thread(target=delete)
+        thread.start()
+        started = time.monotonic()
+        resp = self.claim('?wait=10')
+        thread.join()
+        self.assertEqual(201, resp.status_code, resp.text)
+        self.assertEqual(['second'], [m['body']
+                                      for m in resp.json()['messages']])
+        self.assertLess(time.monotonic() - started, 0.5 + WAKE_BOUND)
+
     def test_an_empty_wait_answers_as_without_wait(self):
         plain_list, plain_claim = self.messages(), self.claim()
         started = time.monotonic()

@@ -17,9 +17,11 @@ nothing, waits for the queue's signal (``DataDriver.signals``) up to
 ``wait`` seconds, then looks once more. The waiter subscribes *before*
 each look, so a post landing between the look and the wait wakes it.
 
-What wakes a waiter: a post to the queue (``message_post``) and the release
-of a claim on it (``claim_delete``), from any API process (see each
-driver's signals for how far a signal reaches). Messages that become
+What wakes a waiter: a post to the queue (``message_post``), the release
+of a claim on it (``claim_delete``) and a delete (``message_delete``,
+``message_delete_many``: the next message of a FIFO group becomes
+claimable), from any API process (see each driver's signals for how far a
+signal reaches). Messages that become
 visible without an action (a delay or a claim running out, a dead-letter
 move) do not signal: the waiter sees them when its wait ends.
 
@@ -38,8 +40,11 @@ from zaqar.serving import parking
 
 LOG = logging.getLogger(__name__)
 
-# Actions after which a queue's waiters are woken.
-SIGNALLED = frozenset({'message_post', 'claim_delete'})
+# Actions after which a queue's waiters are woken: a post, a released
+# claim, and a delete (which makes the next message of a FIFO group
+# claimable).
+SIGNALLED = frozenset({'message_post', 'claim_delete', 'message_delete',
+                       'message_delete_many'})
 
 
 def until_found(svc, ctx, queue_name: str, wait: int | None,
