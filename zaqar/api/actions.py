@@ -32,6 +32,7 @@ from zaqar.api import (
     topics,
     validation,
 )
+from zaqar.serving import parking
 
 LOG = logging.getLogger(__name__)
 
@@ -208,8 +209,10 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
     try:
-        # Quotas and rate limits (zaqar.limits): 429 before any work.
-        svc.quotas.check(svc, ctx, action, params)
+        # Quotas and rate limits (zaqar.limits): 429 before any work; a
+        # long poll's re-run after a wake-up is the same request.
+        if not parking.is_rerun():
+            svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
     except failures.MAPPED as exc:
         raise failures.translate(exc, action, spec.failure) from exc

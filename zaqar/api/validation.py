@@ -126,6 +126,22 @@ def page_limit(limit: int, maximum: int, queues: bool = False) -> None:
                                 f'{maximum}.')
 
 
+# Longest long poll (``wait``) in seconds.
+MAX_WAIT = 20
+
+
+def wait_seconds(wait: Any) -> int:
+    """The ``wait`` of a list or claim (absent: 0, no waiting)."""
+    if wait is None:
+        return 0
+    if isinstance(wait, bool) or not isinstance(wait, int) \
+            or not 0 <= wait <= MAX_WAIT:
+        raise errors.BadRequest(
+            f'The "wait" parameter must be an integer from 0 to '
+            f'{MAX_WAIT} (seconds).')
+    return wait
+
+
 def message_ttl(ttl: Any, limits: Limits) -> None:
     if not is_int(ttl):
         raise errors.InvalidBody('The value of the "ttl" field must be a int.')
