@@ -22,7 +22,8 @@
   queue, or several, is a 400 asking for an explicit ``destination``.
 * **What moves.** Unclaimed messages only, delayed ones included; a
   message under a live claim stays in the dead-letter queue (its consumer
-  may still delete it). Moved messages keep their id, body and expiry, and
+  may still delete it). Moved messages keep their body and expiry, get a
+  new id (derived from the old one, see ``redrive_tasks.copy_id``) and
   start over with a claim count of 0 (else the first claim would
   dead-letter them again). Messages are taken from the newest backwards
   and each batch is placed ahead of the destination's waiting messages, so

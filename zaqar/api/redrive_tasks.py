@@ -37,12 +37,13 @@ could not tell their own moves from each other's.
 
 The move (``move_batch``) is exactly once across crashes:
 
-1. the batch's ids (with their own delays) are written to the task as
-   ``inflight``;
-2. the records are imported into the destination by id, *held* (hidden
-   from list, claim and pop for ``HOLD`` seconds) and with their claim
-   count reset; importing an id the destination holds only updates it, so
-   a repeated import never duplicates (tests/contract/test_transfer.py);
+1. the batch's ids, each with the id of its copy and its own delay, are
+   written to the task as ``inflight``;
+2. the records are imported into the destination under their copy ids,
+   *held* (hidden from list, claim and pop for ``HOLD`` seconds) and with
+   their claim count reset; importing an id the destination holds only
+   updates it, so a repeated import never duplicates
+   (tests/contract/test_redrive.py);
 3. ``reconcile`` then settles each in-flight id: still in the source and
    unchanged -> removed there and released in the destination (moved);
    changed in the source (a consumer claimed it meanwhile) -> the held copy
@@ -53,6 +54,12 @@ The move (``move_batch``) is exactly once across crashes:
 A runner that resumes after a crash runs ``reconcile`` on the recorded
 ``inflight`` ids first, so no message is lost or duplicated, and each is
 counted once.
+
+A moved message gets a new id (``copy_id``): SQL and MongoDB stores keep a
+message id unique across all the queues of a store, so the copy cannot
+share the id of its source while both exist. The new id is a UUID derived
+from the task and the old id, so every attempt at one copy names the same
+message.
 """
 
 from __future__ import annotations
@@ -108,7 +115,7 @@ class Task:
     last_error: str | None = None
     # Remaining count frozen when the task ended.
     remaining: int | None = None
-    # id -> its own delay_until, for the batch being moved.
+    # id -> [its copy's id, its own delay_until], for the batch being moved.
     inflight: dict = dataclasses.field(default_factory=dict)
 
     def to_metadata(self) -> dict:
@@ -127,6 +134,11 @@ class Task:
         if self.max_messages is None:
             return None
         return max(0, self.max_messages - self.moved)
+
+
+def copy_id(task_id: str, message_id: str) -> str:
+    """The id a message gets in the destination (the same every time)."""
+    return str(uuid.uuid5(uuid.UUID(task_id), message_id))
 
 
 def marker(project: str, queue: str) -> str:
@@ -295,12 +307,13 @@ def pick(storage, task: Task, limit: int) -> list[transfer.MessageRecord]:
 def move_batch(store: TaskStore, storage, task: Task,
                records: list[transfer.MessageRecord]) -> int:
     """Move ``records`` (see the module docstring); return how many moved."""
-    task.inflight = {r.id: r.delay_until for r in records}
+    task.inflight = {r.id: [copy_id(task.id, r.id), r.delay_until]
+                     for r in records}
     store.save(task)
     until = time.time() + HOLD
     copies = [transfer.held(dataclasses.replace(
-        r, claim_id=None, claim_expires=None, claim_count=0), until)
-        for r in records]
+        r, id=task.inflight[r.id][0], claim_id=None, claim_expires=None,
+        claim_count=0), until) for r in records]
     storage.transfer_controller.import_messages(
         task.destination, copies, project=task.project)
     return reconcile(storage, task)
@@ -312,10 +325,12 @@ def reconcile(storage, task: Task) -> int:
         return 0
     xfer = storage.transfer_controller
     ids = list(task.inflight)
+    copy = {i: task.inflight[i][0] for i in ids}
     source = {r.id: r for r in xfer.fetch(task.queue, ids,
                                           project=task.project)}
-    target = {r.id: r for r in xfer.fetch(task.destination, ids,
-                                          project=task.project)}
+    copies = {r.id: r for r in xfer.fetch(
+        task.destination, list(copy.values()), project=task.project)}
+    target = {i: copies[copy[i]] for i in ids if copy[i] in copies}
     # Copies still held whose source is unclaimed: remove the source.
     movable = [source[i] for i in ids
                if i in source and i in target and source[i].claim_id is None]
@@ -329,7 +344,7 @@ def reconcile(storage, task: Task) -> int:
         xfer.remove_unchanged(task.destination, stale, project=task.project)
     if moved:
         xfer.release(task.destination, [
-            dataclasses.replace(target[i], delay_until=task.inflight[i])
+            dataclasses.replace(target[i], delay_until=task.inflight[i][1])
             for i in moved], project=task.project)
     task.moved += len(moved)
     task.inflight = {}
