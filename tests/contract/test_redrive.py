@@ -30,7 +30,8 @@ from zaqar.api import redrive_worker
 from zaqar.storage import transfer
 
 
-class RedriveContract:
+class _Tasks:
+    """Helpers: tasks made and cleaned up in the test's project."""
 
     def setUp(self):
         super().setUp()
@@ -60,6 +61,10 @@ class RedriveContract:
     def ids_in(self, queue: str) -> list[str]:
         return [r.id for r in self.transfer.export_tail(
             queue, project=self.project, limit=1000)]
+
+
+
+class RedriveContract(_Tasks):
 
     # -- insert if absent ------------------------------------------------
 
@@ -227,7 +232,7 @@ class RedriveContract:
 base.for_each_backend(globals(), RedriveContract)
 
 
-class PooledRedriveContract(RedriveContract):
+class PooledRedriveContract(_Tasks):
 
     def test_source_and_destination_on_different_pools(self):
         catalogue = self.driver.store.catalogue_controller
