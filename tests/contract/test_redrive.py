@@ -140,6 +140,15 @@ class RedriveContract(_Tasks):
         self.assertEqual({0}, {r.claim_count for r in moved})
         self.assertTrue(all(r.delay_until <= time.time() for r in moved))
 
+    def test_delayed_messages_stay(self):
+        dlq, dest = self.make_queue(), self.make_queue()
+        ids = self.post(dlq, 2)
+        delayed = self.post(dlq, 1, delay=100)
+        task = self.new_task(dlq, dest)
+        self.assertEqual(tasks.DONE, self.run_task(task))
+        self.assertEqual(delayed, self.ids_in(dlq))
+        self.assertEqual(self.copies(task, ids), self.ids_in(dest))
+
     def test_max_messages_caps_the_move(self):
         dlq, dest = self.make_queue(), self.make_queue()
         ids = self.post(dlq, 5)

@@ -14,6 +14,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 import unittest
 import uuid
@@ -204,6 +207,36 @@ class RedriveRestartTest(base.ServerTestCase):
         self.assertEqual(list(range(self.COUNT)), sorted(moved))
         self.assertEqual([], bodies(http, 'dead'))
         self.assertEqual(self.COUNT, done['moved'])
+
+
+class TwoWorkersRedriveTest(unittest.TestCase):
+    """Two server workers both run a runner; one of them moves each
+    message, once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.mkdtemp(prefix='zaqar-redrive-')
+        cls.server = fserver.Server(
+            'sqlite:///' + os.path.join(cls.tmp, 'z.db'), 'sqlalchemy',
+            workers=2).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        super().tearDownClass()
+
+    def test_each_message_moves_once(self):
+        http = fserver.Client(self.server.url)
+        post(http, 'dead', list(range(60)))
+        resp = http.post('/v2/queues/dead/redrive',
+                         json={'destination': 'live', 'rate': 40})
+        self.assertEqual(202, resp.status_code, resp.text)
+        done = wait_for(http, resp.headers['Location'])
+        self.assertEqual((60, 0), (done['moved'], done['failures']))
+        self.assertEqual(list(range(60)), sorted(bodies(http, 'live')))
+        self.assertEqual([], bodies(http, 'dead'))
 
 
 class PooledRedriveTest(unittest.TestCase):

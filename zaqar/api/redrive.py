@@ -20,9 +20,9 @@
   whose metadata names ``q`` as ``_dead_letter_queue`` (read when the task
   is created; the drivers' dead-lettering code is not touched). No such
   queue, or several, is a 400 asking for an explicit ``destination``.
-* **What moves.** Unclaimed messages only, delayed ones included; a
-  message under a live claim stays in the dead-letter queue (its consumer
-  may still delete it). Moved messages keep their body and expiry, get a
+* **What moves.** Messages a consumer could claim now: a message under a
+  live claim (its consumer may still delete it) or still delayed stays in
+  the dead-letter queue. Moved messages keep their body and expiry, get a
   new id (derived from the old one, see ``redrive_tasks.copy_id``) and
   start over with a claim count of 0 (else the first claim would
   dead-letter them again). Messages are taken from the newest backwards

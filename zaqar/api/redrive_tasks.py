@@ -291,14 +291,19 @@ def new_task(project: str, queue: str, destination: str,
 # -- The move -----------------------------------------------------------
 
 def pick(storage, task: Task, limit: int) -> list[transfer.MessageRecord]:
-    """Up to ``limit`` unclaimed messages from the tail of the source,
-    oldest first. Claimed messages are skipped (they stay)."""
+    """Up to ``limit`` claimable messages from the tail of the source,
+    oldest first. Claimed and delayed messages are skipped (they stay):
+    a held copy that another task is moving into this queue is delayed,
+    so two tasks moving messages between the same queues in opposite
+    directions never take each other's copies."""
     xfer = storage.transfer_controller
     window = limit
     while True:
+        now = time.time()
         records = xfer.export_tail(task.queue, project=task.project,
                                    limit=window)
-        free = [r for r in records if r.claim_id is None]
+        free = [r for r in records
+                if r.claim_id is None and r.delay_until <= now]
         if len(free) >= limit or len(records) < window or window >= 10000:
             return free[-limit:]
         window *= 4
