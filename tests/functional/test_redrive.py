@@ -302,3 +302,11 @@ class RedriveWebSocketTest(WebSocketTestCase):
             'queue_name': 'wdlq', 'rate': 0})[0])
         self.assertEqual(404, ws.call('redrive_get', {
             'queue_name': 'wdlq', 'redrive_id': 'nope'})[0])
+
+
+class RedriveRestartRedisTest(RedriveRestartTest):
+    backend = 'redis'
+
+
+class RedriveRestartPostgreSQLTest(RedriveRestartTest):
+    backend = 'postgresql'
