@@ -48,7 +48,7 @@ class _Tasks:
     def _forget(self, task: tasks.Task) -> None:
         self.store.remove(task.id)
         self.queues.delete(tasks.marker(task.project, task.queue),
-                           project=tasks.TASKS_PROJECT)
+                           project=tasks.ACTIVE_PROJECT)
 
     def run_task(self, task: tasks.Task) -> str | None:
         lease = self.store.lease(task.id)
@@ -109,6 +109,37 @@ class RedriveContract(_Tasks):
         self.assertIsNone(self.store.load(second.id))
         self.store.finish(first, tasks.DONE, 0)
         self.new_task(dlq, dest)
+
+    def test_unfinished_tasks_are_indexed_by_their_markers(self):
+        dlq, dest = self.make_queue(), self.make_queue()
+        task = self.new_task(dlq, dest)
+        self.assertIn(task.id, [t.id for t in self.store.unfinished()])
+        self.store.finish(task, tasks.DONE, 0)
+        self.assertNotIn(task.id, [t.id for t in self.store.unfinished()])
+        self.assertEqual(tasks.DONE, self.store.load(task.id).state)
+        # A marker whose task was never stored goes once it is stale.
+        key = tasks.marker(self.project, dlq)
+        self.queues.create(key, project=tasks.ACTIVE_PROJECT,
+                           metadata={'task': 'f' * 32, 'at': time.time()})
+        list(self.store.unfinished())
+        self.assertTrue(self.queues.exists(key, project=tasks.ACTIVE_PROJECT))
+        self.queues.set_metadata(key, {'task': 'f' * 32, 'at': 0},
+                                 project=tasks.ACTIVE_PROJECT)
+        list(self.store.unfinished())
+        self.assertFalse(self.queues.exists(key,
+                                            project=tasks.ACTIVE_PROJECT))
+
+    def test_the_sweep_removes_long_finished_tasks(self):
+        dlq, dest = self.make_queue(), self.make_queue()
+        old, recent = self.new_task(dlq, dest), None
+        self.store.finish(old, tasks.DONE, 0)
+        recent = self.new_task(dlq, dest)
+        self.store.finish(recent, tasks.CANCELLED, 0)
+        old.finished = time.time() - tasks.RETENTION - 1
+        self.store.save(old)
+        redrive_worker.Runner(self.driver).sweep()
+        self.assertIsNone(self.store.load(old.id))
+        self.assertIsNotNone(self.store.load(recent.id))
 
     def test_tasks_are_not_queues_of_any_client_project(self):
         dlq, dest = self.make_queue(), self.make_queue()

@@ -30,10 +30,13 @@ Cancelling posts a second message (``CANCEL_MARK``) to the task's queue
 rather than rewriting the metadata, so a cancel never races the runner's
 progress writes; the runner sees it before its next batch.
 
-One unfinished task per dead-letter queue: a *marker* queue (``marker``)
-is created atomically (``QueueController.create`` returns False when it
-exists) and removed when the task ends; two tasks draining one queue
-could not tell their own moves from each other's.
+One unfinished task per dead-letter queue: a *marker* queue (``marker``,
+in the internal project ``ACTIVE_PROJECT``) is created atomically
+(``QueueController.create`` returns False when it exists) and removed
+when the task ends; two tasks draining one queue could not tell their own
+moves from each other's. The markers are also the index of unfinished
+tasks the runners scan every second, so that scan costs what the
+unfinished tasks cost, however many finished ones are kept.
 
 The move (``move_batch``) is exactly once across crashes:
 
@@ -75,6 +78,11 @@ from zaqar.storage import transfer
 
 # The storage project holding every task (see the module docstring).
 TASKS_PROJECT = '\x1eredrive'
+# The storage project of the markers of unfinished tasks.
+ACTIVE_PROJECT = '\x1eredrive-active'
+# Seconds after which a marker naming no stored task is dropped (a
+# creation that failed half-way; a creation in progress is far quicker).
+STALE_MARKER = 60
 # Lifetime of a task's token message, raised by every lease renewal.
 TOKEN_TTL = 1209600
 # Body of the message that asks a task to stop.
@@ -161,14 +169,14 @@ class TaskStore:
         """Store a new task; False when the queue already has an
         unfinished one (nothing stored then)."""
         key = marker(task.project, task.queue)
-        if not self.queues.create(key, project=TASKS_PROJECT,
-                                  metadata={'task': task.id}):
+        mark = {'task': task.id, 'at': time.time()}
+        if not self.queues.create(key, project=ACTIVE_PROJECT,
+                                  metadata=mark):
             current = self._marked(key)
             if current is not None and current.state not in TERMINAL:
                 return False
             # A marker left by a runner that stopped before removing it.
-            self.queues.set_metadata(key, {'task': task.id},
-                                     project=TASKS_PROJECT)
+            self.queues.set_metadata(key, mark, project=ACTIVE_PROJECT)
         try:
             self.queues.create(task.id, project=TASKS_PROJECT,
                                metadata=task.to_metadata())
@@ -177,14 +185,14 @@ class TaskStore:
                                project=TASKS_PROJECT, client_uuid=CLIENT)
         except Exception:
             self.queues.delete(task.id, project=TASKS_PROJECT)
-            self.queues.delete(key, project=TASKS_PROJECT)
+            self.queues.delete(key, project=ACTIVE_PROJECT)
             raise
         return True
 
     def _marked(self, key: str) -> Task | None:
         try:
             task_id = self.queues.get_metadata(
-                key, project=TASKS_PROJECT).get('task')
+                key, project=ACTIVE_PROJECT).get('task')
         except storage_errors.QueueDoesNotExist:
             return None
         return self.load(task_id) if isinstance(task_id, str) else None
@@ -214,24 +222,30 @@ class TaskStore:
         key = marker(task.project, task.queue)
         current = self._marked(key)
         if current is None or current.id == task.id:
-            self.queues.delete(key, project=TASKS_PROJECT)
+            self.queues.delete(key, project=ACTIVE_PROJECT)
 
     def remove(self, task_id: str) -> None:
         self.queues.delete(task_id, project=TASKS_PROJECT)
 
     def all(self):
-        """Every task, page by page (the runner's scan)."""
-        marker_name = None
-        while True:
-            page, marker_name = self.queues.list(
-                project=TASKS_PROJECT, marker=marker_name, limit=100,
-                detailed=True)
-            for queue in page:
-                doc = queue.metadata or {}
-                if 'project' in doc:
-                    yield Task.from_metadata(queue.name, doc)
-            if len(page) < 100:
-                return
+        """Every stored task, page by page (the retention sweep)."""
+        for queue in _pages(self.queues, TASKS_PROJECT):
+            doc = queue.metadata or {}
+            if 'project' in doc:
+                yield Task.from_metadata(queue.name, doc)
+
+    def unfinished(self):
+        """The tasks the markers name (the runner's scan); markers of
+        finished or long-missing tasks are dropped on the way."""
+        now = time.time()
+        for queue in _pages(self.queues, ACTIVE_PROJECT):
+            mark = queue.metadata or {}
+            task_id = mark.get('task')
+            task = self.load(task_id) if isinstance(task_id, str) else None
+            if task is not None and task.state not in TERMINAL:
+                yield task
+            elif task is not None or now - mark.get('at', 0) > STALE_MARKER:
+                self.queues.delete(queue.name, project=ACTIVE_PROJECT)
 
     # -- Cancel and lease ------------------------------------------------
 
@@ -278,6 +292,17 @@ class TaskStore:
 
     def release(self, task_id: str, lease: str) -> None:
         self.claims.delete(task_id, lease, project=TASKS_PROJECT)
+
+
+def _pages(queues, project: str):
+    """Every queue of ``project`` with its metadata, page by page."""
+    marker_name = None
+    while True:
+        page, marker_name = queues.list(project=project, marker=marker_name,
+                                        limit=100, detailed=True)
+        yield from page
+        if len(page) < 100:
+            return
 
 
 def new_task(project: str, queue: str, destination: str,

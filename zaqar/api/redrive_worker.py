@@ -12,12 +12,14 @@
 
 """The redrive runner: a daemon thread in each API process.
 
-It scans the stored tasks every ``POLL`` seconds (and at once when a task
-is created here), leases each unfinished one it does not run yet (see
+It scans the unfinished tasks every ``POLL`` seconds (and at once when a
+task is created here), leases each one it does not run yet (see
 ``redrive_tasks``: a claim on the task's token, so one process at a time
 works on a task) and runs it in a thread of its own, at most ``PARALLEL``
 at a time. A run renews its lease before every batch and while it waits
-for the rate; when the lease is lost it stops without writing.
+for the rate; when the lease is lost it stops without writing. Every
+``SWEEP`` seconds it also removes tasks finished more than
+``redrive_tasks.RETENTION`` seconds ago.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ PARALLEL = 4
 BATCH = 50
 # Storage errors in a row after which a task is failed.
 MAX_ERRORS = 10
+# Seconds between sweeps of long-finished tasks.
+SWEEP = 3600
 
 
 class Runner:
@@ -69,22 +73,29 @@ class Runner:
         self._wake.set()
 
     def _scan_loop(self) -> None:
+        swept = 0.0
         while not self._stop.is_set():
             try:
+                if time.monotonic() - swept > SWEEP:
+                    self.sweep()
+                    swept = time.monotonic()
                 self.scan()
             except Exception:
                 LOG.exception('Redrive scan failed')
             self._wake.wait(POLL)
             self._wake.clear()
 
-    def scan(self) -> None:
-        """Start every runnable task; drop tasks finished long ago."""
+    def sweep(self) -> None:
+        """Remove the tasks finished more than RETENTION seconds ago."""
         now = time.time()
         for task in list(self.store.all()):
-            if task.state in tasks.TERMINAL:
-                if (task.finished or now) + tasks.RETENTION < now:
-                    self.store.remove(task.id)
-                continue
+            if (task.state in tasks.TERMINAL
+                    and (task.finished or now) + tasks.RETENTION < now):
+                self.store.remove(task.id)
+
+    def scan(self) -> None:
+        """Lease and start every unfinished task not running here."""
+        for task in list(self.store.unfinished()):
             with self._lock:
                 if task.id in self._running or len(
                         self._running) >= PARALLEL:
