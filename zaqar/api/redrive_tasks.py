@@ -399,5 +399,12 @@ def describe(task: Task, left: int) -> dict[str, Any]:
             'moved': task.moved, 'remaining': left,
             'failures': task.failures, 'max_messages': task.max_messages,
             'rate': task.rate, 'last_error': task.last_error,
-            'created': task.created, 'updated': task.updated,
-            'finished': task.finished}
+            'created': _iso(task.created), 'updated': _iso(task.updated),
+            'finished': _iso(task.finished)}
+
+
+def _iso(when: float | None) -> str | None:
+    """UTC ISO 8601 to the second, as the API shows times elsewhere."""
+    if when is None:
+        return None
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(when))

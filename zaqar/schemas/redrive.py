@@ -33,7 +33,8 @@ REQUEST = {
     'additionalProperties': False,
 }
 
-_TIME = {'type': ['number', 'null']}
+_TIME = {'type': ['string', 'null'],
+         'pattern': r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'}
 
 TASK = {
     'type': 'object',
