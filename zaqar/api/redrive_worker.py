@@ -74,12 +74,21 @@ class Runner:
 
     def _scan_loop(self) -> None:
         swept = 0.0
+        failing = False
         while not self._stop.is_set():
             try:
                 if time.monotonic() - swept > SWEEP:
                     self.sweep()
                     swept = time.monotonic()
                 self.scan()
+                if failing:
+                    LOG.info('Redrive tasks can be read again')
+                failing = False
+            except storage_errors.StorageError as exc:
+                # Said once per outage, not at every scan.
+                if not failing:
+                    LOG.warning('Redrive tasks cannot be read: %s', exc)
+                failing = True
             except Exception:
                 LOG.exception('Redrive scan failed')
             self._wake.wait(POLL)
