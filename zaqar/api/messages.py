@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 
+from zaqar.api import metadata as metadata_ops
 from zaqar.api import queues as queue_ops
 from zaqar.api import validation
 from zaqar.api.payload import Payload
@@ -76,6 +77,7 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
             raise errors.BadRequest('This queue encrypts messages but no '
                                     'message_encryption_key is configured.')
         seal = svc.cipher.seal
+    window = None
     prepared = []
     for message in messages:
         if not isinstance(message, dict):
@@ -94,6 +96,17 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
                 'delay': delay}
         if svc.enable_checksum:
             item['checksum'] = body_checksum(body)
+        dedup_id = message.get('dedup_id')
+        if dedup_id is not None:
+            validation.message_key('dedup_id', dedup_id)
+            if window is None:
+                window = metadata_ops.dedup_window(metadata)
+            item['dedup_id'] = dedup_id
+            item['dedup_window'] = window
+        group = message.get('group')
+        if group is not None:
+            validation.message_key('group', group)
+            item['group'] = group
         prepared.append(item)
     return prepared
 

@@ -135,6 +135,21 @@ def message_ttl(ttl: Any, limits: Limits) -> None:
             f'seconds, and must be at least {MIN_MESSAGE_TTL} seconds long.')
 
 
+# Longest ``dedup_id`` or ``group`` a message may carry.
+MESSAGE_KEY_MAX = 128
+
+
+def message_key(field: str, value: Any) -> None:
+    """A message's ``dedup_id`` or ``group``: 1 to 128 characters."""
+    if not isinstance(value, str):
+        raise errors.InvalidBody(
+            f'The value of the "{field}" field must be a string.')
+    if not 1 <= len(value) <= MESSAGE_KEY_MAX:
+        raise errors.BadRequest(
+            f'The "{field}" of a message must be 1 to {MESSAGE_KEY_MAX} '
+            'characters long.')
+
+
 def message_delay(delay: Any, limits: Limits) -> None:
     if not is_int(delay):
         raise errors.InvalidBody(
