@@ -171,6 +171,20 @@ class RedriveContract(_Tasks):
         self.assertEqual({0}, {r.claim_count for r in moved})
         self.assertTrue(all(r.delay_until <= time.time() for r in moved))
 
+    def test_groups_and_dedup_ids_move_with_the_messages(self):
+        dlq, dest = self.make_queue(), self.make_queue()
+        [first] = self.messages.post(dlq, [{
+            'body': 'g', 'ttl': base.TTL, 'delay': 0, 'group': 'g1',
+            'dedup_id': 'd1', 'dedup_window': 300}], project=self.project,
+            client_uuid=self.client_uuid)
+        task = self.new_task(dlq, dest)
+        self.assertEqual(tasks.DONE, self.run_task(task))
+        [copy] = self.transfer.fetch(dest, self.copies(task, [first]),
+                                     project=self.project)
+        self.assertEqual(('g1', 'd1'), (copy.group, copy.dedup_id))
+        claim_id, claimed = self.claim(dest)
+        self.assertEqual(self.copies(task, [first]), [m.id for m in claimed])
+
     def test_delayed_messages_stay(self):
         dlq, dest = self.make_queue(), self.make_queue()
         ids = self.post(dlq, 2)
