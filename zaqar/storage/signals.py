@@ -31,6 +31,7 @@ latency; Redis and PostgreSQL reach every host.
 
 from __future__ import annotations
 
+import abc
 import atexit
 import errno
 import hashlib
@@ -42,7 +43,7 @@ import tempfile
 import threading
 import weakref
 
-from zaqar.storage import base
+from zaqar.storage import base, errors
 
 LOG = logging.getLogger(__name__)
 
@@ -192,6 +193,72 @@ def _flush_all() -> None:
         publisher.flush()
 
 
+class ChannelSignals(base.Signals):
+    """Signals through a store's own channel: one listening thread per
+    process fires the local hub; posts are sent by a Publisher.
+
+    Subclasses give ``_publish(batch)`` (send each (project, queue) key)
+    and ``_run()`` (listen until ``_closed``, set ``_ready`` once
+    subscribed, clear it when the channel is lost).
+    """
+
+    #: Seconds a first waiter waits for the channel before giving up (503).
+    ready_timeout = 3.0
+
+    def __init__(self, name: str):
+        self.name = name
+        self.hub = Hub()
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self._closed = threading.Event()
+        self._owner = 0
+        self.publisher = Publisher(self._publish, f'zaqar-signals-{name}-out')
+
+    def subscribe(self, queue: str, *, project: str,
+                  waiter: base.Waiter | None = None) -> base.Waiter:
+        self._listen()
+        waiter = self.hub.add(project, queue, waiter)
+        if not self._ready.wait(self.ready_timeout):
+            waiter.close()
+            raise errors.StorageUnavailable(
+                f'The {self.name} signal channel is not available for '
+                'waiting')
+        return waiter
+
+    def notify(self, queue: str, *, project: str) -> None:
+        self.hub.fire(project, queue)
+        self.publisher.add(project, queue)
+
+    def _listen(self) -> None:
+        """Start listening, once per process (a forked worker starts its
+        own)."""
+        if self._owner == os.getpid():
+            return
+        with self._lock:
+            if self._owner == os.getpid():
+                return
+            self._owner = os.getpid()
+            self._start()
+
+    def _start(self) -> None:
+        self._ready.clear()
+        threading.Thread(target=self._run, name=f'zaqar-signals-{self.name}',
+                         daemon=True).start()
+
+    @abc.abstractmethod
+    def _publish(self, batch) -> None:
+        """Send each (project, queue) key of ``batch`` on the channel."""
+
+    @abc.abstractmethod
+    def _run(self) -> None:
+        """Listen until closed; ``_ready`` is set while subscribed."""
+
+    def close(self) -> None:
+        self._closed.set()
+        self.publisher.close()
+        self.hub.fire_all()
+
+
 def runtime_directory(identity: str) -> str:
     """The socket directory of the store named by ``identity``."""
     root = os.environ.get('XDG_RUNTIME_DIR') or os.path.join(
@@ -208,49 +275,49 @@ def _private(directory: str) -> bool:
             and not os.path.islink(directory))
 
 
-class HostSignals(base.Signals):
-    """Signals between the threads and processes of one host."""
+class HostSignals(ChannelSignals):
+    """Signals between the threads and processes of one host: a datagram
+    to each process's socket in ``directory``."""
 
     def __init__(self, identity: str, directory: str | None = None):
-        self.hub = Hub()
+        super().__init__('host')
         #: None when this host's processes cannot be reached (in-process).
         self.directory: str | None = (directory
                                       or runtime_directory(identity))
-        self._lock = threading.Lock()
         self._sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._sender.setblocking(False)
         self._receiver: socket.socket | None = None
         self._path: str | None = None
-        # The process that bound the socket (a forked worker binds its own).
-        self._owner = 0
-
-    def subscribe(self, queue: str, *, project: str,
-                  waiter: base.Waiter | None = None) -> base.Waiter:
-        self._listen()
-        return self.hub.add(project, queue, waiter)
+        # Local waiters need no subscription round trip.
+        self._ready.set()
 
     def notify(self, queue: str, *, project: str) -> None:
         self.hub.fire(project, queue)
-        if self.directory is None:
-            return
+        if self.directory is not None:
+            self.publisher.add(project, queue)
+
+    def _publish(self, batch) -> None:
         try:
-            names = os.listdir(self.directory)
+            names = os.listdir(self.directory or '')
         except OSError:
             return  # no process of this host has waited yet
-        data = encode(project, queue)
-        for name in names:
-            path = os.path.join(self.directory, name)
-            if path == self._path:
-                continue
-            try:
-                self._sender.sendto(data, path)
-            except (ConnectionRefusedError, FileNotFoundError):
-                self._remove_stale(path)
-            except OSError as exc:
-                # EAGAIN: that process is behind on its signals; its waiters
-                # still look again when their wait ends.
-                if exc.errno not in (errno.EAGAIN, errno.ENOBUFS):
-                    LOG.debug('Signal to %s not sent: %s', path, exc)
+        paths = [os.path.join(self.directory, name) for name in names]
+        for key in batch:
+            data = encode(*key)
+            for path in paths:
+                if path != self._path:
+                    self._send(data, path)
+
+    def _send(self, data: bytes, path: str) -> None:
+        try:
+            self._sender.sendto(data, path)
+        except (ConnectionRefusedError, FileNotFoundError):
+            self._remove_stale(path)
+        except OSError as exc:
+            # EAGAIN: that process is behind on its signals; its waiters
+            # still look again when their wait ends.
+            if exc.errno not in (errno.EAGAIN, errno.ENOBUFS):
+                LOG.debug('Signal to %s not sent: %s', path, exc)
 
     @staticmethod
     def _remove_stale(path: str) -> None:
@@ -261,39 +328,33 @@ class HostSignals(base.Signals):
         except OSError:
             pass
 
-    def _listen(self) -> None:
+    def _start(self) -> None:
         """Bind this process's socket and start its one reader thread."""
-        if self._owner == os.getpid():
+        if self.directory is None:
             return
-        with self._lock:
-            if self._owner == os.getpid():
-                return
-            if self.directory is None:
-                self._owner = os.getpid()
-                return
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            if not _private(self.directory):
-                # Another user's directory (made before us, in a shared
-                # /tmp): signal only within this process.
-                LOG.warning('%s is not a private directory of this user: '
-                            'long polling wakes only this process',
-                            self.directory)
-                self._owner, self._receiver = os.getpid(), None
-                self.directory = None
-                return
-            path = os.path.join(
-                self.directory,
-                f'{os.getpid()}-{secrets.token_hex(4)}.sock')
-            receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-            receiver.bind(path)
-            self._owner = os.getpid()
-            self._path, self._receiver = path, receiver
-            atexit.register(self._unlink, path)
-            threading.Thread(target=self._read, args=(receiver,),
-                             name='zaqar-signals', daemon=True).start()
+        os.makedirs(self.directory, mode=0o700, exist_ok=True)
+        if not _private(self.directory):
+            # Another user's directory (made before us, in a shared
+            # /tmp): signal only within this process.
+            LOG.warning('%s is not a private directory of this user: '
+                        'long polling wakes only this process',
+                        self.directory)
+            self._receiver = None
+            self.directory = None
+            return
+        path = os.path.join(
+            self.directory,
+            f'{os.getpid()}-{secrets.token_hex(4)}.sock')
+        receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        receiver.bind(path)
+        self._path, self._receiver = path, receiver
+        atexit.register(self._unlink, path)
+        threading.Thread(target=self._run, name='zaqar-signals-host',
+                         daemon=True).start()
 
-    def _read(self, receiver: socket.socket) -> None:
-        while True:
+    def _run(self) -> None:
+        receiver = self._receiver
+        while receiver is not None:
             try:
                 data = receiver.recv(_MAX_DATAGRAM)
             except OSError:
@@ -312,6 +373,7 @@ class HostSignals(base.Signals):
             pass
 
     def close(self) -> None:
+        self.publisher.close()
         with self._lock:
             receiver, path = self._receiver, self._path
             self._receiver = self._path = None

@@ -10,13 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Options of the MongoDB store.
-
-The same list serves ``[drivers:message_store:mongodb]`` and
-``[drivers:management_store:mongodb]``. Kept apart from the driver so that
-listing options (``oslo-config-generator``, service start) imports no
-client library.
-"""
+"""MongoDB store options; a module of its own so that listing them never
+imports pymongo."""
 
 from __future__ import annotations
 

@@ -10,13 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Options of the Redis store.
-
-The same list serves ``[drivers:message_store:redis]`` and
-``[drivers:management_store:redis]``. Kept apart from the driver so that
-listing options (``oslo-config-generator``, service start) imports no
-client library.
-"""
+"""Options of the Redis store, for message and management groups alike
+(found by zaqar.conf.stores beside the driver's entry point)."""
 
 from __future__ import annotations
 

@@ -26,12 +26,9 @@ waiter start without a round trip.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 
 from redis import exceptions as redis_errors
 
-from zaqar.storage import base, errors
 from zaqar.storage import signals as shared
 
 LOG = logging.getLogger(__name__)
@@ -42,33 +39,15 @@ READY_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
 
 
-class RedisSignals(base.Signals):
+class RedisSignals(shared.ChannelSignals):
     """Signals through one Redis pub/sub channel."""
 
+    ready_timeout = READY_TIMEOUT
+
     def __init__(self, client, db: int):
+        super().__init__('redis')
         self.client = client
         self.channel = f'zaqar:signals:{db}'
-        self.hub = shared.Hub()
-        self._lock = threading.Lock()
-        self._ready = threading.Event()
-        self._closed = threading.Event()
-        self._owner = 0
-        self.publisher = shared.Publisher(self._publish,
-                                          'zaqar-signals-redis-out')
-
-    def subscribe(self, queue: str, *, project: str,
-                  waiter: base.Waiter | None = None) -> base.Waiter:
-        self._listen()
-        waiter = self.hub.add(project, queue, waiter)
-        if not self._ready.wait(READY_TIMEOUT):
-            waiter.close()
-            raise errors.StorageUnavailable(
-                'Redis pub/sub is not available for waiting')
-        return waiter
-
-    def notify(self, queue: str, *, project: str) -> None:
-        self.hub.fire(project, queue)
-        self.publisher.add(project, queue)
 
     def _publish(self, batch) -> None:
         try:
@@ -78,17 +57,6 @@ class RedisSignals(base.Signals):
             pipe.execute()
         except redis_errors.RedisError as exc:
             LOG.warning('%d signals not published: %s', len(batch), exc)
-
-    def _listen(self) -> None:
-        if self._owner == os.getpid():
-            return
-        with self._lock:
-            if self._owner == os.getpid():
-                return
-            self._owner = os.getpid()
-            self._ready.clear()
-            threading.Thread(target=self._run, name='zaqar-signals-redis',
-                             daemon=True).start()
 
     def _run(self) -> None:
         pause = 0.1
@@ -123,7 +91,3 @@ class RedisSignals(base.Signals):
             self._closed.wait(pause)
             pause = min(pause * 2, 2.0)
 
-    def close(self) -> None:
-        self._closed.set()
-        self.publisher.close()
-        self.hub.fire_all()

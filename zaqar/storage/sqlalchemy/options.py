@@ -10,13 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Options of the SQLAlchemy (SQLite, PostgreSQL, MySQL/MariaDB) store.
-
-The same list serves ``[drivers:message_store:sqlalchemy]`` and
-``[drivers:management_store:sqlalchemy]``. Kept apart from the driver so that
-listing options (``oslo-config-generator``, service start) imports no
-client library.
-"""
+"""Options of the SQL store (SQLite, PostgreSQL, MySQL/MariaDB); listed by
+zaqar.conf.stores without importing SQLAlchemy."""
 
 from __future__ import annotations
 

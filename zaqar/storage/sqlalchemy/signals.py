@@ -29,11 +29,10 @@ import json
 import logging
 import os
 import select
-import threading
 
 import sqlalchemy as sa
 
-from zaqar.storage import base, errors
+from zaqar.storage import base
 from zaqar.storage import signals as shared
 from zaqar.storage.sqlalchemy import engine
 
@@ -57,33 +56,15 @@ def for_database(db: engine.Database) -> base.Signals:
     return shared.HostSignals(f'{db.kind}:{identity}')
 
 
-class PostgresSignals(base.Signals):
+class PostgresSignals(shared.ChannelSignals):
     """Signals through PostgreSQL LISTEN/NOTIFY."""
 
+    ready_timeout = READY_TIMEOUT
+
     def __init__(self, db: engine.Database):
+        super().__init__('postgresql')
         self.db = db
-        self.hub = shared.Hub()
-        self._lock = threading.Lock()
-        self._ready = threading.Event()
-        self._closed = threading.Event()
-        self._owner = 0
         self._connection = None
-        self.publisher = shared.Publisher(self._publish,
-                                          'zaqar-signals-pg-out')
-
-    def subscribe(self, queue: str, *, project: str,
-                  waiter: base.Waiter | None = None) -> base.Waiter:
-        self._listen()
-        waiter = self.hub.add(project, queue, waiter)
-        if not self._ready.wait(READY_TIMEOUT):
-            waiter.close()
-            raise errors.StorageUnavailable(
-                'PostgreSQL LISTEN is not available for waiting')
-        return waiter
-
-    def notify(self, queue: str, *, project: str) -> None:
-        self.hub.fire(project, queue)
-        self.publisher.add(project, queue)
 
     def _publish(self, batch) -> None:
         try:
@@ -99,17 +80,6 @@ class PostgresSignals(base.Signals):
                              {'channel': CHANNEL, **payloads})
         except sa.exc.SQLAlchemyError as exc:
             LOG.warning('%d signals not sent: %s', len(batch), exc)
-
-    def _listen(self) -> None:
-        if self._owner == os.getpid():
-            return
-        with self._lock:
-            if self._owner == os.getpid():
-                return
-            self._owner = os.getpid()
-            self._ready.clear()
-            threading.Thread(target=self._run, name='zaqar-signals-pg',
-                             daemon=True).start()
 
     def _deliver(self, payload: str) -> None:
         try:
@@ -171,7 +141,3 @@ class PostgresSignals(base.Signals):
                 LOG.debug('Closing the signal channel failed',
                           exc_info=True)
 
-    def close(self) -> None:
-        self._closed.set()
-        self.publisher.close()
-        self.hub.fire_all()
