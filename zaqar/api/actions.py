@@ -32,6 +32,7 @@ from zaqar.api import (
     topics,
     validation,
 )
+from zaqar.schemas import requests
 
 LOG = logging.getLogger(__name__)
 
@@ -47,6 +48,10 @@ class Action:
     # False for actions only a live connection can ask for (WebSocket push
     # subscriptions): no HTTP route serves them.
     over_http: bool = True
+    # What the action accepts, from the configured limits
+    # (zaqar.schemas.requests): dispatch checks the query parameters, the
+    # operation its body, and /v2/openapi.json documents both.
+    request: Callable[[Any], requests.Request] | None = None
 
 
 ACTIONS: dict[str, Action] = {
@@ -194,6 +199,11 @@ ACTIONS: dict[str, Action] = {
                             'Flavor could not be deleted'),
 }
 
+for _name, _action in list(ACTIONS.items()):
+    _build = getattr(requests, _name, None)
+    if _build is not None:
+        ACTIONS[_name] = dataclasses.replace(_action, request=_build)
+
 
 def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     """Validate the names, authorize, run the action, map storage errors."""
@@ -207,6 +217,8 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
                                         kind='topic')
     validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
+    if spec.request is not None:
+        validation.query(spec.request(svc.limits), params)
     try:
         # Quotas and rate limits (zaqar.limits): 429 before any work.
         svc.quotas.check(svc, ctx, action, params)

@@ -14,10 +14,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from zaqar.api import validation
 from zaqar.common import errors
+from zaqar.notification import retry
+from zaqar.schemas import queues as schema_queues
 
 PATCH_MEDIA_TYPE = 'application/openstack-messaging-v2.0-json-patch'
 PATCH_OPS = ('add', 'remove', 'replace')
@@ -53,90 +55,32 @@ def with_defaults(metadata: dict, limits: validation.Limits) -> dict:
     return shown
 
 
-def _int_key(key: str, low: int | None, high: int | None,
-             range_message: str) -> Callable:
-    def check(value: Any) -> None:
-        if value and not validation.is_int(value):
-            raise ValueError(f'{key} must be integer.')
-        if value is None or low is None:
-            return
-        if not validation.is_int(value) or not low <= value <= high:
-            raise ValueError(range_message)
-    return check
-
-
-def _checks(limits: validation.Limits, encryption_ready: bool) -> dict:
-    def dead_letter_queue(value):
-        if value is None:
-            return
-        if not isinstance(value, str):
-            raise ValueError('_dead_letter_queue must be a string.')
-        if value and (len(value) > validation.QUEUE_NAME_MAX
-                      or not validation.QUEUE_NAME.match(value)):
-            raise ValueError('_dead_letter_queue must be a valid queue name.')
-
-    def encrypt(value):
-        if value and not isinstance(value, bool):
-            raise ValueError('_enable_encrypt_messages must be boolean.')
-        if value and not encryption_ready:
-            raise ValueError('Message encryption is not configured on this '
-                             'server (no message_encryption_key).')
-
-    def max_claim_count(value):
-        if value and not validation.is_int(value):
-            raise ValueError('_max_claim_count must be integer.')
-
-    def retry_policy(value):
-        if value is not None and not isinstance(value, dict):
-            raise ValueError('_retry_policy must be a dict.')
-
-    def flavor(value):
-        if value is not None and not isinstance(value, str):
-            raise ValueError('_flavor must be a string.')
-
-    max_ttl = limits.max_message_ttl
-    return {
-        '_default_message_ttl': _int_key(
-            '_default_message_ttl', validation.MIN_MESSAGE_TTL, max_ttl,
-            f'_default_message_ttl can not exceed {max_ttl} seconds, and '
-            f'must be at least {validation.MIN_MESSAGE_TTL} seconds long.'),
-        '_max_messages_post_size': _int_key(
-            '_max_messages_post_size', 1, limits.max_messages_post_size,
-            f'_max_messages_post_size can not exceed '
-            f'{limits.max_messages_post_size},  and must be at least greater '
-            'than 0.'),
-        '_default_message_delay': _int_key(
-            '_default_message_delay', 0, limits.max_message_delay,
-            f'The TTL can not exceed {limits.max_message_delay} seconds, and '
-            'must be at least 0 seconds long.'),
-        '_dead_letter_queue_messages_ttl': _int_key(
-            '_dead_letter_queue_messages_ttl', validation.MIN_MESSAGE_TTL,
-            max_ttl,
-            f'The TTL for a message may not exceed {max_ttl} seconds, and '
-            f'must be at least {validation.MIN_MESSAGE_TTL} seconds long.'),
-        '_dead_letter_queue': dead_letter_queue,
-        '_max_claim_count': max_claim_count,
-        '_enable_encrypt_messages': encrypt,
-        '_retry_policy': retry_policy,
-        '_flavor': flavor,
-    }
+class EncryptionNotConfigured(errors.Worded, errors.BadRequest):
+    wording = ('Message encryption is not configured on this server (no '
+               'message_encryption_key).')
 
 
 def validate(metadata: Any, limits: validation.Limits, *,
              encryption_ready: bool,
              error: type[errors.APIError] = errors.BadRequest) -> dict:
-    """Check every reserved key; raise ``error`` with the message clients match."""
-    if not isinstance(metadata, dict):
-        raise errors.InvalidBody('Document type not supported.')
-    checks = _checks(limits, encryption_ready)
-    for key, value in metadata.items():
-        check = checks.get(key)
-        if check is None:
-            continue
+    """Check every reserved key against zaqar.schemas.queues.metadata;
+    a refusal is worded as clients match it and raised as ``error``
+    (PATCH answers "Invalid request body", PUT "Invalid API request")."""
+    refusal = validation.refusal(schema_queues.metadata(limits), metadata)
+    if refusal is None and metadata.get('_enable_encrypt_messages') \
+            and not encryption_ready:
+        refusal = EncryptionNotConfigured()
+    if refusal is None:
+        _retry_policy = metadata.get('_retry_policy')
         try:
-            check(value)
+            retry.validate(_retry_policy)
         except ValueError as exc:
-            raise error(str(exc))
+            refusal = errors.BadRequest(str(exc))
+    if refusal is not None:
+        if isinstance(refusal, errors.InvalidBody) or \
+                isinstance(refusal, error):
+            raise refusal
+        raise error(refusal.description)
     return metadata
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import jsonschema
 
-from zaqar.api import pool_uris, validation
+from zaqar.api import pool_uris
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.schemas import pools as schemas
@@ -116,7 +116,6 @@ def pool_get(svc, ctx, pool_name: str) -> control.Pool:
 def pool_list(svc, ctx, marker: str | None = None,
               limit: int = 10) -> list[control.Pool]:
     store = router(svc)
-    validation.page_limit(limit, svc.limits.max_pools_per_page)
     return store.store.pools_controller.list(marker=marker, limit=limit)
 
 

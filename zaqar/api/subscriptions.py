@@ -208,7 +208,6 @@ def subscription_create(svc, ctx, queue_name: str,
 def subscription_list(svc, ctx, queue_name: str, marker: str | None = None,
                       limit: int = 10
                       ) -> tuple[list[models.Subscription], str | None]:
-    validation.page_limit(limit, svc.limits.max_subscriptions_per_page)
     return svc.subscriptions.list(queue_name, project=ctx.project_id,
                                   marker=marker, limit=limit)
 

@@ -115,8 +115,6 @@ def topic_message_post(svc, ctx, topic_name: str,
 def topic_message_list(svc, ctx, topic_name: str, **query
                        ) -> tuple[list[models.Message], str | None]:
     """Always empty: posted messages are delivered, not kept."""
-    validation.page_limit(query.get('limit', 10),
-                          svc.limits.max_messages_per_page)
     return [], None
 
 

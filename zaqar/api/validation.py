@@ -19,15 +19,18 @@ import re
 import uuid
 from typing import Any
 
+import jsonschema
+
 from zaqar.common import errors
+from zaqar.schemas import claims as schema_claims
+from zaqar.schemas import common as schemas_common
+
+Request = schemas_common.Request
 
 QUEUE_NAME = re.compile(r'^[a-zA-Z0-9_\-.]+$')
 # Fixed limits (not configurable).
 QUEUE_NAME_MAX = 64
 PROJECT_ID_MAX = 256
-MIN_MESSAGE_TTL = 60
-MIN_CLAIM_TTL = 60
-MIN_CLAIM_GRACE = 60
 MIN_SUBSCRIPTION_TTL = 60
 # No project id may hold a control character: no HTTP header can carry one,
 # and storage keeps topics under a marker made of one (zaqar.storage.scope).
@@ -72,21 +75,16 @@ def project_identification(project: str | None) -> None:
     """Refuse project ids no HTTP client could send (other transports),
     and overlong ones on every action (not only those naming a queue)."""
     if project and len(project) > PROJECT_ID_MAX:
-        raise errors.BadRequest(
-            f'The project id may not be longer than {PROJECT_ID_MAX} '
-            f'characters.', title='Invalid project identification')
+        raise errors.ProjectIdTooLong(maximum=PROJECT_ID_MAX)
     if project and _CONTROL.search(project):
-        raise errors.BadRequest('The project id is not valid.',
-                                title='Invalid project identification')
+        raise errors.ProjectIdInvalid()
 
 
 def queue_identification(name: str, project: str | None,
                          kind: str = 'queue') -> None:
     if (len(name) > QUEUE_NAME_MAX or not QUEUE_NAME.match(name)
             or (project is not None and len(project) > PROJECT_ID_MAX)):
-        raise errors.BadRequest(
-            f'The format of the submitted {kind} name or project id is not '
-            'valid.', title=f'Invalid {kind} identification')
+        raise errors.InvalidName(kind=kind)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -103,81 +101,126 @@ def _is_uuid(value: str) -> bool:
 def client_id(value: str | None, limits: Limits) -> str:
     """Check the Client-ID header according to client_id_uuid_safe."""
     if value is None:
-        raise errors.MissingHeader('The "Client-Id" header is required.')
+        raise errors.ClientIdRequired()
     mode = limits.client_id_uuid_safe
     if mode == 'strict':
         if not _is_uuid(value):
-            raise errors.InvalidHeader('Malformed hexadecimal UUID.',
-                                       title='Wrong UUID value')
+            raise errors.ClientIdNotUUID()
     elif mode == 'off':
         if not (limits.min_length_client_id <= len(value)
                 <= limits.max_length_client_id):
-            raise errors.InvalidHeader(
-                title=f'Length of client id must be at least '
-                      f'{limits.min_length_client_id} and no greater than '
-                      f'{limits.max_length_client_id}.')
+            raise errors.ClientIdLength(
+                minimum=limits.min_length_client_id,
+                maximum=limits.max_length_client_id)
     return value
 
 
+def _integer(checker, value) -> bool:
+    """JSON integers only: not booleans, not 60.0."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        'integer', _integer))
+# Schemas are built once per limits object and kept (zaqar.schemas
+# common.per_limits), so their validators are too, by identity.
+_VALIDATORS: dict[int, tuple[dict, Any]] = {}
+
+
+def _validator(schema: dict):
+    found = _VALIDATORS.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = (schema, _Validator(schema))
+        _VALIDATORS[id(schema)] = found
+    return found[1]
+
+
+_JSON_TYPES = ((bool, 'boolean'), (int, 'integer'), (float, 'number'),
+               (str, 'string'), (list, 'array'), (dict, 'object'),
+               (type(None), 'null'))
+
+
+def _json_type(value: Any) -> str:
+    for python, name in _JSON_TYPES:
+        if isinstance(value, python):
+            return name
+    return 'object'
+
+
+def _error_name(root: dict, error) -> str | None:
+    """The errors class the deepest ``x-error`` on the failing rule's path
+    names for this keyword (``"<keyword>:<json type>"`` first)."""
+    nodes = [root]
+    node: Any = root
+    for step in list(error.relative_schema_path)[:-1]:
+        node = node[step]
+        if isinstance(node, dict):
+            nodes.append(node)
+    keys = (f'{error.validator}:{_json_type(error.instance)}',
+            error.validator)
+    for node in reversed(nodes):
+        spec = node.get('x-error')
+        if isinstance(spec, str):
+            return spec
+        if isinstance(spec, dict):
+            for key in keys:
+                if key in spec:
+                    return spec[key]
+    return None
+
+
+def refusal(schema: dict, instance: Any, field: str | None = None
+            ) -> errors.APIError | None:
+    """The API error for the first rule of ``schema`` that ``instance``
+    breaks (rules are checked in the order the schema lists them), or
+    None when it satisfies them all."""
+    for error in _validator(schema).iter_errors(instance):
+        name = _error_name(schema, error)
+        if name is None:
+            return errors.InvalidBody(error.message)
+        rule = error.schema if isinstance(error.schema, dict) else {}
+        path = [p for p in error.path if isinstance(p, str)]
+        return getattr(errors, name)(
+            field=path[-1] if path else field,
+            minimum=rule.get('minimum', rule.get('minItems')),
+            maximum=rule.get('maximum', rule.get('maxItems')),
+            value=error.instance)
+    return None
+
+
+def check(schema: dict, instance: Any, field: str | None = None) -> Any:
+    """Raise the API error for the first rule ``instance`` breaks."""
+    error = refusal(schema, instance, field)
+    if error is not None:
+        raise error
+    return instance
+
+
+def query(request: Request | None, params: dict) -> None:
+    """Check an action's query parameters (those given) against its
+    request schema."""
+    if request is None:
+        return
+    for name, schema in request.query.items():
+        value = params.get(name)
+        if value is not None:
+            check(schema, value, name)
+
+
 def page_limit(limit: int, maximum: int, queues: bool = False) -> None:
-    if not 1 <= limit <= maximum:
-        verb = 'no greater than' if queues else 'may not be greater than'
-        raise errors.BadRequest(f'Limit must be at least 1 and {verb} '
-                                f'{maximum}.')
-
-
-def message_ttl(ttl: Any, limits: Limits) -> None:
-    if not is_int(ttl):
-        raise errors.InvalidBody('The value of the "ttl" field must be a int.')
-    if not MIN_MESSAGE_TTL <= ttl <= limits.max_message_ttl:
-        raise errors.BadRequest(
-            f'The TTL for a message may not exceed {limits.max_message_ttl} '
-            f'seconds, and must be at least {MIN_MESSAGE_TTL} seconds long.')
-
-
-def message_delay(delay: Any, limits: Limits) -> None:
-    if not is_int(delay):
-        raise errors.InvalidBody(
-            'The value of the "delay" field must be a int.')
-    if not 0 <= delay <= limits.max_message_delay:
-        raise errors.BadRequest(
-            f'The Delay TTL for a message may not exceed '
-            f'{limits.max_message_delay} seconds,and must be at least 0 '
-            'seconds long.')
+    """``limit`` within 1..maximum (for callers outside dispatch)."""
+    check(schemas_common.page_limit(
+        maximum, 'QueuePageLimit' if queues else 'PageLimit'), limit,
+        'limit')
 
 
 def claim_fields(doc: Any, limits: Limits, *, check_grace: bool = True
                  ) -> tuple[int, int]:
     """(ttl, grace) of a claim create/update body, defaults applied."""
-    if doc is None:
-        doc = {}
-    if not isinstance(doc, dict):
-        raise errors.InvalidBody('Document type not supported.')
-    ttl = doc.get('ttl', limits.default_claim_ttl)
-    grace = doc.get('grace', limits.default_claim_grace)
-    for field, value in (('ttl', ttl), ('grace', grace)):
-        if not is_int(value):
-            raise errors.InvalidBody(
-                f'The value of the "{field}" field must be a int.')
-    if not MIN_CLAIM_TTL <= ttl <= limits.max_claim_ttl:
-        raise errors.BadRequest(
-            f'The TTL for a claim may not exceed {limits.max_claim_ttl} '
-            f'seconds, and must be at least {MIN_CLAIM_TTL} seconds long.')
-    if check_grace and not MIN_CLAIM_GRACE <= grace <= limits.max_claim_grace:
-        raise errors.BadRequest(
-            f'The grace for a claim may not exceed {limits.max_claim_grace} '
-            f'seconds, and must be at least {MIN_CLAIM_GRACE} seconds long.')
-    if not check_grace and grace < 0:
-        raise errors.BadRequest('The grace for a claim must not be negative.')
-    return ttl, grace
-
-
-def claim_limit(limit: int, limits: Limits) -> None:
-    page_limit(limit, limits.max_messages_per_claim_or_pop)
-
-
-def pop_value(pop: int, limits: Limits) -> None:
-    maximum = limits.max_messages_per_claim_or_pop
-    if not 1 <= pop <= maximum:
-        raise errors.BadRequest(f'Pop value must be at least 1 and may not be '
-                                f'greater than {maximum}.')
+    build = schema_claims.create if check_grace else schema_claims.update
+    check(build(limits), doc)
+    doc = doc or {}
+    return (doc.get('ttl', limits.default_claim_ttl),
+            doc.get('grace', limits.default_claim_grace))

@@ -10,7 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""API errors: each class carries its status and title; transports render them."""
+"""API errors: each class carries its status and title; transports render them.
+
+Fixed wordings live here, on ``Worded`` subclasses whose ``wording`` (and
+``title_wording``) name their fields: a raise site passes data only, and the
+request schemas (``zaqar.schemas``) name these classes in ``x-error``.
+"""
 
 from __future__ import annotations
 
@@ -174,3 +179,233 @@ class TooManyRequests(APIError):
         super().__init__(description,
                          headers={'Retry-After': str(retry_after)}, **kwargs)
         self.retry_after = retry_after
+
+
+class Worded:
+    """Mixin: the description (and title) are templates over named fields.
+
+    ``QueueNotFound(name='q', project='p')``; fields the template does not
+    use are ignored, so a schema rule can pass all it knows.
+    """
+
+    wording: str | None = None
+    title_wording: str | None = None
+
+    def __init__(self, *, title: str | None = None,
+                 headers: dict[str, str] | None = None, **fields):
+        self.fields = fields
+        description = None
+        if self.wording is not None:
+            description = self.wording.format_map(_Fields(fields))
+        if title is None and self.title_wording is not None:
+            title = self.title_wording.format_map(_Fields(fields))
+        super().__init__(description, title=title, headers=headers)
+
+
+class _Fields(dict):
+    """Fields for ``str.format_map``: a missing one is a bug, say which."""
+
+    def __missing__(self, key):
+        raise KeyError(f'wording field {key!r} not given')
+
+
+# Request rules (named by the request schemas' ``x-error``).
+
+class FieldNotInt(Worded, InvalidBody):
+    wording = 'The value of the "{field}" field must be a int.'
+
+
+class DocumentType(Worded, InvalidBody):
+    wording = 'Document type not supported.'
+
+
+class BodyUnparsable(Worded, InvalidBody):
+    wording = 'Request body could not be parsed.'
+
+
+class BodyEmpty(Worded, InvalidBody):
+    wording = 'Request body can not be empty'
+
+
+class PageLimit(Worded, BadRequest):
+    wording = ('Limit must be at least 1 and may not be greater than '
+               '{maximum}.')
+
+
+class QueuePageLimit(Worded, BadRequest):
+    wording = 'Limit must be at least 1 and no greater than {maximum}.'
+
+
+class PopValue(Worded, BadRequest):
+    wording = ('Pop value must be at least 1 and may not be greater than '
+               '{maximum}.')
+
+
+class IdsCount(Worded, BadRequest):
+    wording = ('ids parameter should have at least 1 and not greater than '
+               '{maximum} values.')
+
+
+class NotAnInteger(Worded, InvalidParameter):
+    wording = 'The "{field}" parameter is invalid. The value must be an integer.'
+
+
+class NotABoolean(Worded, InvalidParameter):
+    wording = ('The "{field}" parameter is invalid. The value of the '
+               'parameter must be "true" or "false".')
+
+
+class MessageTTL(Worded, BadRequest):
+    wording = ('The TTL for a message may not exceed {maximum} seconds, and '
+               'must be at least {minimum} seconds long.')
+
+
+class MessageDelay(Worded, BadRequest):
+    wording = ('The Delay TTL for a message may not exceed {maximum} '
+               'seconds,and must be at least {minimum} seconds long.')
+
+
+class NoMessagesFound(Worded, BadRequest):
+    wording = 'No messages were found in the request body.'
+
+
+class NoMessagesToEnqueue(Worded, BadRequest):
+    wording = 'No messages to enqueu.'
+
+
+class MissingMessageBody(Worded, InvalidBody):
+    wording = 'Missing "body" field.'
+
+
+class MessagesTooLarge(Worded, BadRequest):
+    wording = 'Message collection size is too large. Max size {maximum}'
+
+
+class QueueMessagesTooLarge(Worded, BadRequest):
+    wording = ('Message collection size is too large. The max size for '
+               'current queue is {per_queue}. It is calculated by max size '
+               '= min(max_messages_post_size_config: {configured}, '
+               'max_messages_post_size_queue: {per_queue}).')
+
+
+class EncryptionKeyMissing(Worded, BadRequest):
+    wording = ('This queue encrypts messages but no message_encryption_key '
+               'is configured.')
+
+
+class MessagesNotFound(Worded, NotFound):
+    wording = ('No messages with IDs: {ids!r} found in the queue {queue} '
+               'for project {project}.')
+
+
+class DeleteNeedsIdsOrPop(Worded, BadRequest):
+    wording = ('The request should have either "ids" or "pop" parameter in '
+               'the request, to be able to delete.')
+
+
+class DeleteIdsAndPop(Worded, BadRequest):
+    wording = ('pop and id params cannot be present together in the delete '
+               'request.')
+
+
+class DeleteNeedsClaimIds(Worded, BadRequest):
+    wording = ('The request should have both "ids" and "claim_ids" parameter '
+               'in the request when message_delete_with_claim_id is True.')
+
+
+class ClaimTTL(Worded, BadRequest):
+    wording = ('The TTL for a claim may not exceed {maximum} seconds, and '
+               'must be at least {minimum} seconds long.')
+
+
+class ClaimGrace(Worded, BadRequest):
+    wording = ('The grace for a claim may not exceed {maximum} seconds, and '
+               'must be at least {minimum} seconds long.')
+
+
+class ClaimGraceNegative(Worded, BadRequest):
+    wording = 'The grace for a claim must not be negative.'
+
+
+class QueueMetadataTooLarge(Worded, BadRequest):
+    wording = 'Queue metadata is too large. Max size: {maximum}'
+
+
+class MetadataNotInteger(Worded, BadRequest):
+    wording = '{field} must be integer.'
+
+
+class DefaultMessageTTL(Worded, BadRequest):
+    wording = ('_default_message_ttl can not exceed {maximum} seconds, and '
+               'must be at least {minimum} seconds long.')
+
+
+class MaxMessagesPostSize(Worded, BadRequest):
+    wording = ('_max_messages_post_size can not exceed {maximum},  and must '
+               'be at least greater than 0.')
+
+
+class DefaultMessageDelay(Worded, BadRequest):
+    wording = ('The TTL can not exceed {maximum} seconds, and must be at '
+               'least {minimum} seconds long.')
+
+
+class PurgeNeedsTypes(Worded, BadRequest):
+    wording = 'Post body must contain key "resource_types".'
+
+
+class PurgeTypes(Worded, BadRequest):
+    wording = ("Resource types must be a sub set of {{'messages', "
+               "'subscriptions'}}.")
+
+
+class ProjectIdTooLong(Worded, BadRequest):
+    title = 'Invalid project identification'
+    wording = 'The project id may not be longer than {maximum} characters.'
+
+
+class ProjectIdInvalid(Worded, BadRequest):
+    title = 'Invalid project identification'
+    wording = 'The project id is not valid.'
+
+
+class InvalidName(Worded, BadRequest):
+    """A queue or topic name (or its project id) of the wrong form."""
+    wording = ('The format of the submitted {kind} name or project id is '
+               'not valid.')
+    title_wording = 'Invalid {kind} identification'
+
+
+class ClientIdRequired(Worded, MissingHeader):
+    wording = 'The "Client-Id" header is required.'
+
+
+class ClientIdNotUUID(Worded, InvalidHeader):
+    title = 'Wrong UUID value'
+    wording = 'Malformed hexadecimal UUID.'
+
+
+class ClientIdLength(Worded, InvalidHeader):
+    title_wording = ('Length of client id must be at least {minimum} and no '
+                     'greater than {maximum}.')
+
+
+
+class MetadataNotString(Worded, BadRequest):
+    wording = '{field} must be a string.'
+
+
+class MetadataNotBoolean(Worded, BadRequest):
+    wording = '{field} must be boolean.'
+
+
+class MetadataNotDict(Worded, BadRequest):
+    wording = '{field} must be a dict.'
+
+
+class MetadataNegative(Worded, BadRequest):
+    wording = '{field} must be at least {minimum}.'
+
+
+class DeadLetterQueueName(Worded, BadRequest):
+    wording = '_dead_letter_queue must be a valid queue name.'
