@@ -224,7 +224,7 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
         svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
     except failures.MAPPED as exc:
-        raise failures.translate(exc, action, spec.failure) from exc
+        raise failures.translate(exc, action, spec.failure, params) from exc
     for hook in svc.after_action:
         # Lifecycle notifications, push wake-ups: a hook that fails is
         # logged and never turns a done action into an error.

@@ -48,13 +48,9 @@ def _driver_capabilities(uri: str) -> tuple[str, ...]:
 
 def _put(svc, flavor_name: str, doc: dict, verb: str) -> None:
     store = pool_ops.router(svc)
-    try:
-        store.store.flavors_controller.put(flavor_name, doc['pool_list'],
-                                           doc.get('capabilities'))
-    except control.PoolDoesNotExist as exc:
-        raise errors.BadRequest(
-            f'Flavor {flavor_name} could not be {verb}d, error:{exc}',
-            title=f'Unable to {verb}')
+    # A pool that is not registered: a 400 (zaqar.api.failures).
+    store.store.flavors_controller.put(flavor_name, doc['pool_list'],
+                                       doc.get('capabilities'))
     store.catalog.invalidate()
 
 

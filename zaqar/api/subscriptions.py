@@ -54,10 +54,6 @@ MAX_SUBSCRIBER_LENGTH = 2048
 MAX_OPTIONS_SIZE = 65536
 
 UPDATABLE = ('subscriber', 'ttl', 'options', 'rotate_secret')
-CONFLICT_ON_CREATE = ('Such subscription already exists.Subscriptions are '
-                      'unique by project + queue + subscriber URI.')
-CONFLICT_ON_UPDATE = ('Such subscription already exists. Subscriptions are '
-                      'unique by project + queue + subscriber URI.')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,7 +176,7 @@ def subscription_create(svc, ctx, queue_name: str,
             if existing is None:
                 continue  # it expired or went meanwhile: try again
             if existing.confirmed:
-                raise errors.Conflict(CONFLICT_ON_CREATE, headers={
+                raise errors.SubscriptionExists(headers={
                     'Location': f'/v2/queues/{queue_name}/subscriptions'})
             confirm.request(svc, ctx, existing)
             return Created(existing.id, None)
@@ -253,15 +249,12 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     if not isinstance(rotate, bool):
         raise errors.BadRequest('rotate_secret must be a boolean.')
     project = ctx.project_id
-    try:
-        if changes:
-            svc.subscriptions.update(queue_name, subscription_id,
-                                     project=project, **changes)
-        else:
-            svc.subscriptions.get(queue_name, subscription_id,
-                                  project=project)
-    except storage_errors.SubscriptionAlreadyExists:
-        raise errors.Conflict(CONFLICT_ON_UPDATE)
+    # A subscriber taken by another subscription: a 409 (zaqar.api.failures).
+    if changes:
+        svc.subscriptions.update(queue_name, subscription_id,
+                                 project=project, **changes)
+    else:
+        svc.subscriptions.get(queue_name, subscription_id, project=project)
     if not rotate:
         return None
     secret = new_secret()

@@ -409,3 +409,20 @@ class MetadataNegative(Worded, BadRequest):
 
 class DeadLetterQueueName(Worded, BadRequest):
     wording = '_dead_letter_queue must be a valid queue name.'
+
+
+class SubscriptionExists(Worded, Conflict):
+    """Create: the subscriber is already subscribed and confirmed."""
+    wording = ('Such subscription already exists.Subscriptions are unique '
+               'by project + queue + subscriber URI.')
+
+
+class SubscriptionExistsOnUpdate(Worded, Conflict):
+    wording = ('Such subscription already exists. Subscriptions are unique '
+               'by project + queue + subscriber URI.')
+
+
+class FlavorPoolMissing(Worded, BadRequest):
+    """A flavor naming a pool that is not registered."""
+    wording = 'Flavor {name} could not be {verb}d, error:{error}'
+    title_wording = 'Unable to {verb}'
