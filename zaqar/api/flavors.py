@@ -89,7 +89,7 @@ def flavor_update(svc, ctx, flavor_name: str, payload: Payload) -> dict:
     pool_ops.router(svc)
     doc = payload.parse()
     if not isinstance(doc, dict) or 'pool_list' not in doc:
-        raise errors.InvalidBody('`pool_list` needs to be specified')
+        raise errors.FlavorPoolListMissing()
     doc = pool_ops.document(payload, schemas.UPDATE)
     current = _stored(svc, flavor_name)
     if 'capabilities' not in doc:

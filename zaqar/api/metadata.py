@@ -87,52 +87,41 @@ def validate(metadata: Any, limits: validation.Limits, *,
 def _decode_pointer(path: Any, op: str) -> str:
     """The metadata key a JSON pointer ``/metadata/<key>`` designates."""
     if not isinstance(path, str):
-        raise errors.InvalidBody("Unable to find 'path' in JSON Schema change")
+        raise errors.PatchPathMissing()
     if not path.startswith('/'):
-        raise errors.InvalidBody(f'Pointer `{path}` does not start with "/".')
+        raise errors.PatchPointerStart(path=path)
     parts = path[1:].split('/')
     if len(parts) != 2:
-        raise errors.InvalidBody(
-            f"Invalid JSON pointer for this resource: '{path}, "
-            "e.g /metadata/key'")
+        raise errors.PatchPointer(path=path)
     decoded = []
     for part in parts:
         if '~' in part.replace('~0', '').replace('~1', ''):
-            raise errors.InvalidBody(f'Invalid `~` escape in pointer '
-                                     f'`{path}`.')
+            raise errors.PatchEscape(path=path)
         decoded.append(part.replace('~1', '/').replace('~0', '~'))
     root, key = decoded
     if op != 'remove' and root.lower() != 'metadata':
-        raise errors.InvalidBody(
-            'The root of path must be metadata, e.g /metadata/key.')
+        raise errors.PatchRoot()
     return key
 
 
 def parse_patch(document: Any) -> list[tuple[str, str, Any]]:
     """Validate a JSON-patch document into (op, key, value) triples."""
     if not isinstance(document, list):
-        raise errors.InvalidBody('Request body must be a JSON array of '
-                                 'operation objects.')
+        raise errors.PatchNotArray()
     operations = []
     for change in document:
         if not isinstance(change, dict):
-            raise errors.InvalidBody('Operations must be JSON objects.')
+            raise errors.PatchOperationNotObject()
         op = change.get('op')
         if op is None:
-            raise errors.InvalidBody(
-                'Unable to find `op` in JSON Schema change. It must be one of '
-                'the following: add, remove, replace.')
+            raise errors.PatchOpMissing()
         if op not in PATCH_OPS:
-            raise errors.InvalidBody(
-                f'Invalid operation: `{op}`. It must be one of the '
-                'following: add, remove, replace.')
+            raise errors.PatchOpInvalid(op=op)
         if 'path' not in change:
-            raise errors.InvalidBody(
-                "Unable to find 'path' in JSON Schema change")
+            raise errors.PatchPathMissing()
         key = _decode_pointer(change['path'], op)
         if op != 'remove' and 'value' not in change:
-            raise errors.InvalidBody(
-                f'Operation "{op}" requires a member named "value".')
+            raise errors.PatchValueMissing(op=op)
         operations.append((op, key, change.get('value')))
     return operations
 
@@ -147,14 +136,12 @@ def apply_patch(metadata: dict,
             result[key] = value
         elif op == 'replace':
             if key not in result and not reserved:
-                raise errors.Conflict(f"Can't replace non-existent object "
-                                      f"{key}.")
+                raise errors.PatchReplaceMissing(key=key)
             result[key] = value
         else:
             if key in result:
                 del result[key]
             elif not reserved:
-                raise errors.Conflict(f"Can't remove non-existent object "
-                                      f"{key}.")
+                raise errors.PatchRemoveMissing(key=key)
     return result
 

@@ -74,7 +74,7 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
             maximum=svc.limits.max_queue_metadata,
             title=errors.InvalidBody.title)
     if payload.empty:
-        raise errors.InvalidBody('PATCH body could not be empty for update.')
+        raise errors.PatchEmpty()
     operations = meta.parse_patch(payload.parse())
     project = ctx.project_id
     try:

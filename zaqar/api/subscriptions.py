@@ -77,15 +77,12 @@ def scheme(subscriber: str) -> str:
 def _subscriber(value: Any, svc) -> str:
     allowed = svc.limits.subscriber_types
     if not isinstance(value, str) or scheme(value) not in allowed:
-        raise errors.BadRequest(f'The subscriber type of subscription must '
-                                f'be supported in the list {allowed!r}.')
+        raise errors.SubscriberType(allowed=allowed)
     if len(value) > MAX_SUBSCRIBER_LENGTH:
-        raise errors.BadRequest(f'The subscriber may not be longer than '
-                                f'{MAX_SUBSCRIBER_LENGTH} characters.')
+        raise errors.SubscriberTooLong(maximum=MAX_SUBSCRIBER_LENGTH)
     kind = subscribers.lookup(value)
     if kind is None:
-        raise errors.BadRequest(f'No subscriber scheme {scheme(value)!r} is '
-                                f'installed.')
+        raise errors.SubscriberScheme(scheme=scheme(value))
     refusal = kind.validate(urlsplit(value))
     if refusal is not None:
         raise errors.BadRequest(refusal)
@@ -93,8 +90,7 @@ def _subscriber(value: Any, svc) -> str:
     try:
         destinations.check_subscriber(target, svc.destination_allowlist)
     except destinations.DestinationRefused as exc:
-        raise errors.BadRequest(f'The subscriber destination is not '
-                                f'allowed: {exc}')
+        raise errors.SubscriberDestination(why=exc)
     return value
 
 
@@ -103,15 +99,11 @@ def _ttl(value: Any, svc) -> int | None:
     if not value:
         return None
     if not validation.is_int(value):
-        raise errors.BadRequest('TTL must be an integer.')
+        raise errors.SubscriptionTTLNotInt()
     if value < validation.MIN_SUBSCRIPTION_TTL:
-        raise errors.BadRequest(
-            f'The TTL for a subscription must be at least '
-            f'{validation.MIN_SUBSCRIPTION_TTL} seconds long.')
+        raise errors.SubscriptionTTL(minimum=validation.MIN_SUBSCRIPTION_TTL)
     if time.time() + value >= _MAX_EXPIRY:
-        raise errors.BadRequest(
-            'The TTL seconds for a subscription plus current time must be '
-            'less than 9999-12-31 23:59:59.999999.')
+        raise errors.SubscriptionExpiry()
     # Longer than any store keeps (Heat's OS::Zaqar::Subscription asks for
     # 220367260800 s, "forever", by default): kept as the longest ttl we
     # store, about 68 years, which outlives any real deployment.
@@ -124,10 +116,9 @@ def _options(value: Any) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise errors.BadRequest('Options must be a dict.')
+        raise errors.OptionsNotDict()
     if len(json.dumps(value)) > MAX_OPTIONS_SIZE:
-        raise errors.BadRequest(f'Options may not be larger than '
-                                f'{MAX_OPTIONS_SIZE} bytes of JSON.')
+        raise errors.OptionsTooLarge(maximum=MAX_OPTIONS_SIZE)
     try:
         retry.validate(value.get('_retry_policy'))
     except ValueError as exc:
@@ -135,18 +126,17 @@ def _options(value: Any) -> dict:
     headers = value.get('post_headers')
     if headers is not None and (not isinstance(headers, dict) or not all(
             isinstance(v, str) for v in headers.values())):
-        raise errors.BadRequest('Options post_headers must be an object of '
-                                'strings.')
+        raise errors.OptionsPostHeaders()
     for key in ('from', 'subject'):
         if key in value and not isinstance(value[key], str):
-            raise errors.BadRequest(f'Options {key} must be a string.')
+            raise errors.OptionNotString(field=key)
     return value
 
 
 def _document(payload: Payload) -> dict:
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Subscriptions must be a dict.')
+        raise errors.SubscriptionNotDict()
     return document
 
 
@@ -157,7 +147,7 @@ def subscription_create(svc, ctx, queue_name: str,
     """Subscribe; an unconfirmed existing subscriber gets its id back."""
     document = _document(payload)
     if 'subscriber' not in document:
-        raise errors.BadRequest('Missing parameter subscriber in body.')
+        raise errors.SubscriberMissing()
     subscriber = _subscriber(document['subscriber'], svc)
     ttl = _ttl(document.get('ttl'), svc) or svc.limits.default_subscription_ttl
     options = _options(document.get('options', {}))
@@ -182,7 +172,7 @@ def subscription_create(svc, ctx, queue_name: str,
             return Created(existing.id, None)
         break
     else:
-        raise errors.ServiceUnavailable('Subscription could not be created')
+        raise errors.SubscriptionCreateRaced()
     secret = new_secret()
     try:
         if svc.outbox is not None:
@@ -226,13 +216,11 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     """Change fields; returns the new secret when one was asked for."""
     document = payload.parse_optional(default={})
     if not isinstance(document, dict):
-        raise errors.InvalidBody('Subscriptions must be a dict.')
+        raise errors.SubscriptionNotDict()
     if not document:
-        raise errors.BadRequest('No subscription to create.')
+        raise errors.SubscriptionUpdateEmpty()
     if any(key not in UPDATABLE for key in document):
-        raise errors.BadRequest(
-            f'Subscription {subscription_id} could not be updated.',
-            title='Unable to update subscription')
+        raise errors.SubscriptionUpdateKeys(id=subscription_id)
     # A null means "leave it": the reference's CLI sends every field, with
     # null for those not being changed (subscription update --ttl N).
     document = {key: value for key, value in document.items()
@@ -247,7 +235,7 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
         changes['options'] = _options(document['options'])
     rotate = document.get('rotate_secret', False)
     if not isinstance(rotate, bool):
-        raise errors.BadRequest('rotate_secret must be a boolean.')
+        raise errors.RotateSecretNotBool()
     project = ctx.project_id
     # A subscriber taken by another subscription: a 409 (zaqar.api.failures).
     if changes:
@@ -276,7 +264,7 @@ def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
     confirmed = document.get('confirmed') if isinstance(document,
                                                         dict) else None
     if not isinstance(confirmed, bool):
-        raise errors.BadRequest("The 'confirmed' should be boolean.")
+        raise errors.ConfirmedNotBool()
     project = ctx.project_id
     svc.subscriptions.confirm(queue_name, subscription_id, confirmed,
                               project=project)

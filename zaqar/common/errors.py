@@ -247,7 +247,8 @@ class IdsCount(Worded, BadRequest):
 
 
 class NotAnInteger(Worded, InvalidParameter):
-    wording = 'The "{field}" parameter is invalid. The value must be an integer.'
+    wording = ('The "{field}" parameter is invalid. The value must be an '
+               'integer.')
 
 
 class NotABoolean(Worded, InvalidParameter):
@@ -426,3 +427,231 @@ class FlavorPoolMissing(Worded, BadRequest):
     """A flavor naming a pool that is not registered."""
     wording = 'Flavor {name} could not be {verb}d, error:{error}'
     title_wording = 'Unable to {verb}'
+
+
+class PatchPathMissing(Worded, InvalidBody):
+    wording = "Unable to find 'path' in JSON Schema change"
+
+
+class PatchPointerStart(Worded, InvalidBody):
+    wording = 'Pointer `{path}` does not start with "/".'
+
+
+class PatchPointer(Worded, InvalidBody):
+    wording = ("Invalid JSON pointer for this resource: '{path}, e.g "
+               "/metadata/key'")
+
+
+class PatchEscape(Worded, InvalidBody):
+    wording = 'Invalid `~` escape in pointer `{path}`.'
+
+
+class PatchRoot(Worded, InvalidBody):
+    wording = 'The root of path must be metadata, e.g /metadata/key.'
+
+
+class PatchNotArray(Worded, InvalidBody):
+    wording = 'Request body must be a JSON array of operation objects.'
+
+
+class PatchOperationNotObject(Worded, InvalidBody):
+    wording = 'Operations must be JSON objects.'
+
+
+class PatchOpMissing(Worded, InvalidBody):
+    wording = ('Unable to find `op` in JSON Schema change. It must be one of '
+               'the following: add, remove, replace.')
+
+
+class PatchOpInvalid(Worded, InvalidBody):
+    wording = ('Invalid operation: `{op}`. It must be one of the following: '
+               'add, remove, replace.')
+
+
+class PatchValueMissing(Worded, InvalidBody):
+    wording = 'Operation "{op}" requires a member named "value".'
+
+
+class PatchReplaceMissing(Worded, Conflict):
+    wording = "Can't replace non-existent object {key}."
+
+
+class PatchRemoveMissing(Worded, Conflict):
+    wording = "Can't remove non-existent object {key}."
+
+
+class PatchEmpty(Worded, InvalidBody):
+    wording = 'PATCH body could not be empty for update.'
+
+
+class FormContent(Worded, BadRequest):
+    title = 'Invalid Content-Type'
+    wording = ('Endpoint does not accept `application/x-www-form-urlencoded` '
+               'content; currently supported media type is '
+               '`application/json`; specify proper client-side media type '
+               'with the "Content-Type" header.')
+
+
+class ProjectIdMissing(Worded, BadRequest):
+    title = 'Project-Id Missing'
+    wording = 'The header X-PROJECT-ID was missing'
+
+
+class ProjectIdEmpty(Worded, BadRequest):
+    title = 'Empty project header not allowed'
+    wording = ('X-PROJECT-ID cannot be an empty string. Specify the right '
+               'header X-PROJECT-ID and retry.')
+
+
+class PatchMediaType(Worded, UnsupportedMediaType):
+    wording = ("Accepted media type for PATCH: {{'Accept-Patch': "
+               "'{media_type}'}}.")
+
+
+class HealthAdminOnly(Worded, NotFound):
+    wording = 'Health is only served with admin_mode on.'
+
+
+class ConnectionSubscriptionsFull(Worded, BadRequest):
+    wording = 'A connection may hold at most {maximum} subscriptions.'
+
+
+class FlavorPoolListMissing(Worded, InvalidBody):
+    wording = '`pool_list` needs to be specified'
+
+
+class PoolURIRefused(Worded, InvalidBody):
+    wording = 'The pool URI is not allowed: {why}'
+
+
+class AdminName(Worded, BadRequest):
+    wording = ('The format of the submitted {kind} name is not valid: use up '
+               'to {maximum} letters, digits, "_" and "-".')
+
+
+class PoolUnreachable(Worded, InvalidBody):
+    wording = 'cannot connect to {uri}'
+
+
+class PoolUpdateEmpty(Worded, InvalidBody):
+    wording = ('One of `uri`, `weight`, `flavor`, or `options` needs to be '
+               'specified')
+
+
+class ShareUnknownKeys(Worded, BadRequest):
+    wording = 'Unknown keys: {keys}'
+
+
+class SharePathsNotList(Worded, BadRequest):
+    wording = '`paths` should be a list'
+
+
+class SharePaths(Worded, BadRequest):
+    wording = 'Invalid paths: {paths}'
+
+
+class ShareMethodsNotList(Worded, BadRequest):
+    wording = '`methods` should be a list'
+
+
+class ShareMethodNames(Worded, BadRequest):
+    wording = '`methods` should be a list of HTTP method names'
+
+
+class ShareMethods(Worded, BadRequest):
+    wording = 'Invalid methods: {methods}; a URL can be signed for {signable}.'
+
+
+class ShareExpired(Worded, BadRequest):
+    wording = '`expires` is lower than the current time'
+
+
+# The WebSocket ping's 503 ("<what failed>. Please try again...").
+STORAGE_UNREACHABLE = 'The storage cannot be reached'
+
+
+class SubscriberType(Worded, BadRequest):
+    wording = ('The subscriber type of subscription must be supported in the '
+               'list {allowed!r}.')
+
+
+class SubscriberTooLong(Worded, BadRequest):
+    wording = 'The subscriber may not be longer than {maximum} characters.'
+
+
+class SubscriberScheme(Worded, BadRequest):
+    wording = 'No subscriber scheme {scheme!r} is installed.'
+
+
+class SubscriberDestination(Worded, BadRequest):
+    wording = 'The subscriber destination is not allowed: {why}'
+
+
+class SubscriptionTTLNotInt(Worded, BadRequest):
+    wording = 'TTL must be an integer.'
+
+
+class SubscriptionTTL(Worded, BadRequest):
+    wording = ('The TTL for a subscription must be at least {minimum} seconds'
+               ' long.')
+
+
+class SubscriptionExpiry(Worded, BadRequest):
+    wording = ('The TTL seconds for a subscription plus current time must be '
+               'less than 9999-12-31 23:59:59.999999.')
+
+
+class OptionsNotDict(Worded, BadRequest):
+    wording = 'Options must be a dict.'
+
+
+class OptionsTooLarge(Worded, BadRequest):
+    wording = 'Options may not be larger than {maximum} bytes of JSON.'
+
+
+class OptionsPostHeaders(Worded, BadRequest):
+    wording = 'Options post_headers must be an object of strings.'
+
+
+class OptionNotString(Worded, BadRequest):
+    wording = 'Options {field} must be a string.'
+
+
+class SubscriptionNotDict(Worded, InvalidBody):
+    wording = 'Subscriptions must be a dict.'
+
+
+class SubscriberMissing(Worded, BadRequest):
+    wording = 'Missing parameter subscriber in body.'
+
+
+class SubscriptionUpdateEmpty(Worded, BadRequest):
+    wording = 'No subscription to create.'
+
+
+class SubscriptionUpdateKeys(Worded, BadRequest):
+    title = 'Unable to update subscription'
+    wording = 'Subscription {id} could not be updated.'
+
+
+class RotateSecretNotBool(Worded, BadRequest):
+    wording = 'rotate_secret must be a boolean.'
+
+
+class ConfirmedNotBool(Worded, BadRequest):
+    wording = "The 'confirmed' should be boolean."
+
+
+class SubscriptionCreateRaced(Worded, ServiceUnavailable):
+    """The subscriber kept appearing and expiring under a create."""
+    wording = 'Subscription could not be created'
+
+
+class TopicNotFound(Worded, NotFound):
+    wording = 'Topic {name} does not exist for project {project}'
+
+
+class TopicMessageNotFound(Worded, NotFound):
+    """Topics keep no messages."""
+    wording = ('Message {id} does not exist in topic {topic} for project '
+               '{project}')
