@@ -81,7 +81,7 @@ def translate(exc: Exception, action: str, failure: str,
     if isinstance(exc, control.NoPoolFound):
         # Pooling with no pool for the queue: say so (still a 503).
         LOG.warning('%s: %s', action, exc)
-        return errors.ServiceUnavailable(f'{failure}: {exc}')
+        return errors.NoPool(what=failure, why=exc)
     if isinstance(exc, storage_errors.StorageUnavailable):
         LOG.warning('%s: storage unavailable: %s', action, exc)
         return errors.ServiceUnavailable(failure)

@@ -655,3 +655,8 @@ class TopicMessageNotFound(Worded, NotFound):
     """Topics keep no messages."""
     wording = ('Message {id} does not exist in topic {topic} for project '
                '{project}')
+
+
+class NoPool(Worded, ServiceUnavailable):
+    """Pooling with no pool for the queue: said, still a 503."""
+    wording = '{what}: {why}'

@@ -128,6 +128,20 @@ MANY = {
     'additionalProperties': False,
 }
 
+@common.per_limits
+def pages(limits) -> dict:
+    """LIST and MANY: at most a configured page (or pop) of messages."""
+    largest = max(limits.max_messages_per_page,
+                  limits.max_messages_per_claim_or_pop)
+    found = {}
+    for name, schema in (('LIST', LIST), ('MANY', MANY)):
+        found[name] = {**schema, 'properties': {
+            **schema['properties'],
+            'messages': {**schema['properties']['messages'],
+                         'maxItems': largest}}}
+    return found
+
+
 SCHEMAS = {
     'POST': POST,
     'POST_RESPONSE': POST_RESPONSE,

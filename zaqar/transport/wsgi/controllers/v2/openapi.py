@@ -157,10 +157,8 @@ def _components(limits: Any) -> dict:
                 if request.body is not None:
                     schemas[op.body] = copy.deepcopy(request.body)
     # Pages of messages hold at most the configured page size.
-    for name in ('messages.LIST', 'messages.MANY'):
-        schemas[name]['properties']['messages']['maxItems'] = max(
-            limits.max_messages_per_page,
-            limits.max_messages_per_claim_or_pop)
+    for name, schema in messages.pages(limits).items():
+        schemas[f'messages.{name}'] = copy.deepcopy(schema)
     return {'schemas': schemas, 'parameters': copy.deepcopy(ops.PARAMETERS)}
 
 
