@@ -124,8 +124,10 @@ class WSGIBridge:
     def __init__(self, app, limits: ServingLimits):
         self.app = app
         self.limits = limits
-        self.executor = concurrent.futures.ThreadPoolExecutor(
+        # threads = 0: the application runs on the loop's own thread.
+        self.executor = (concurrent.futures.ThreadPoolExecutor(
             limits.threads, thread_name_prefix='zaqar-wsgi')
+            if limits.threads else None)
 
     async def __call__(self, scope, receive, send):
         if scope['type'] == 'lifespan':
@@ -161,6 +163,8 @@ class WSGIBridge:
             return _json_error(408)
         environ = build_environ(scope, body,
                                 declared is not None or chunked)
+        if self.executor is None:
+            return call_wsgi(self.app, environ)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, call_wsgi,
                                           self.app, environ)
@@ -185,6 +189,7 @@ class WSGIBridge:
             if message['type'] == 'lifespan.startup':
                 await send({'type': 'lifespan.startup.complete'})
             elif message['type'] == 'lifespan.shutdown':
-                self.executor.shutdown(wait=True)
+                if self.executor is not None:
+                    self.executor.shutdown(wait=True)
                 await send({'type': 'lifespan.shutdown.complete'})
                 return

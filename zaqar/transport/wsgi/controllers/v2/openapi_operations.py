@@ -129,10 +129,15 @@ _COMMON_ERRORS = {
     403: ok('Denied by policy.', 'common.ERROR'),
     503: ok('Storage unavailable; retry later.', 'common.ERROR'),
 }
+# Any route: a request carrying URL-Signature that its signature does not
+# grant (zaqar.transport.wsgi.signed) is refused with a bare 404.
+_SIGNED_REFUSED = ok('A signed request (URL-Signature) its signature does '
+                     'not grant.', 'common.ERROR')
 
 
 def _errors(*extra: int) -> dict:
     found = dict(_COMMON_ERRORS)
+    found[404] = _SIGNED_REFUSED
     # 404 also covers admin routes advertised while pooling is off.
     for status in extra:
         found[status] = ok({404: 'Not found.', 409: 'Conflict.',
@@ -151,11 +156,12 @@ OPERATIONS = (
     Operation(ALWAYS, 'get', '/v2/', 'home', 'The JSON-Home document.',
               'versions', {200: ok('Home document.', 'health.HOME',
                                     'application/json-home'),
-                           400: _COMMON_ERRORS[400]}),
+                           400: _COMMON_ERRORS[400],
+                           404: _SIGNED_REFUSED}),
     Operation(ALWAYS, 'get', OPENAPI_PATH, 'openapi',
               'This OpenAPI document.', 'versions',
               {200: ok('OpenAPI 3.1 document.', 'common.OBJECT'),
-               400: _COMMON_ERRORS[400]}),
+               400: _COMMON_ERRORS[400], 404: _SIGNED_REFUSED}),
     Operation('queues', 'get', '/v2/queues', 'queue_list', 'List queues.',
               'queues', {200: ok('A page of queues.', 'queues.LIST'),
                          **_errors()},
@@ -170,8 +176,8 @@ OPERATIONS = (
                **_errors(404)}, (_Q,)),
     Operation('queue', 'head', _QUEUE, 'queue_exists',
               'Whether the queue exists.', 'queues',
-              {204: ok('It exists.'), 404: ok('It does not.'),
-               **_errors()}, (_Q,)),
+              {204: ok('It exists.'), **_errors(),
+               404: ok('It does not.')}, (_Q,)),
     Operation('queue', 'patch', _QUEUE, 'queue_update',
               'Change metadata with JSON-patch operations.', 'queues',
               {200: ok('The new metadata.', 'queues.METADATA_RESPONSE'),
