@@ -35,6 +35,7 @@ from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.notification import confirm, destinations, retry, subscribers
 from zaqar.notification.tasks import trust
+from zaqar.schemas import subscriptions as schemas
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
@@ -49,11 +50,10 @@ MAX_TTL = 2 ** 31 - 1
 # Bytes of randomness in a webhook signing secret.
 _SECRET_BYTES = 32
 # Longest subscriber URI: a browser's practical URL limit.
-MAX_SUBSCRIBER_LENGTH = 2048
+MAX_SUBSCRIBER_LENGTH = schemas.MAX_SUBSCRIBER_LENGTH
 # Largest subscription ``options`` document, in bytes of JSON.
 MAX_OPTIONS_SIZE = 65536
 
-UPDATABLE = ('subscriber', 'ttl', 'options', 'rotate_secret')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,12 +74,9 @@ def scheme(subscriber: str) -> str:
 
 # -- validation ---------------------------------------------------------------
 
-def _subscriber(value: Any, svc) -> str:
-    allowed = svc.limits.subscriber_types
-    if not isinstance(value, str) or scheme(value) not in allowed:
-        raise errors.SubscriberType(allowed=allowed)
-    if len(value) > MAX_SUBSCRIBER_LENGTH:
-        raise errors.SubscriberTooLong(maximum=MAX_SUBSCRIBER_LENGTH)
+def _subscriber(value: str, svc) -> str:
+    """What the body schema cannot say of a subscriber (its scheme and
+    length are checked with the body: zaqar.schemas.subscriptions)."""
     kind = subscribers.lookup(value)
     if kind is None:
         raise errors.SubscriberScheme(scheme=scheme(value))
@@ -95,13 +92,10 @@ def _subscriber(value: Any, svc) -> str:
 
 
 def _ttl(value: Any, svc) -> int | None:
-    """A ttl to store; None (falsy input) means "the default"."""
+    """A ttl to store; None (0 or null) means "the default"."""
+    validation.check(schemas.TTL, value, 'ttl')
     if not value:
         return None
-    if not validation.is_int(value):
-        raise errors.SubscriptionTTLNotInt()
-    if value < validation.MIN_SUBSCRIPTION_TTL:
-        raise errors.SubscriptionTTL(minimum=validation.MIN_SUBSCRIPTION_TTL)
     if time.time() + value >= _MAX_EXPIRY:
         raise errors.SubscriptionExpiry()
     # Longer than any store keeps (Heat's OS::Zaqar::Subscription asks for
@@ -113,10 +107,9 @@ def _ttl(value: Any, svc) -> int | None:
 def _options(value: Any) -> dict:
     # null is "no options": Heat's OS::Zaqar::Subscription sends it when a
     # template leaves options out.
+    validation.check(schemas.OPTIONS, value, 'options')
     if value is None:
         return {}
-    if not isinstance(value, dict):
-        raise errors.OptionsNotDict()
     if len(json.dumps(value)) > MAX_OPTIONS_SIZE:
         raise errors.OptionsTooLarge(maximum=MAX_OPTIONS_SIZE)
     try:
@@ -133,11 +126,10 @@ def _options(value: Any) -> dict:
     return value
 
 
-def _document(payload: Payload) -> dict:
-    document = payload.parse_optional(default={})
-    if not isinstance(document, dict):
-        raise errors.SubscriptionNotDict()
-    return document
+def _document(payload: Payload, schema: dict, **data) -> dict:
+    """The body ({} when absent), checked against ``schema``."""
+    return validation.check(schema, payload.parse_optional(default={}),
+                            **data)
 
 
 # -- operations ---------------------------------------------------------------
@@ -145,9 +137,7 @@ def _document(payload: Payload) -> dict:
 def subscription_create(svc, ctx, queue_name: str,
                         payload: Payload) -> Created:
     """Subscribe; an unconfirmed existing subscriber gets its id back."""
-    document = _document(payload)
-    if 'subscriber' not in document:
-        raise errors.SubscriberMissing()
+    document = _document(payload, schemas.create(svc.limits))
     subscriber = _subscriber(document['subscriber'], svc)
     ttl = _ttl(document.get('ttl'), svc) or svc.limits.default_subscription_ttl
     options = _options(document.get('options', {}))
@@ -214,13 +204,8 @@ def subscription_get(svc, ctx, queue_name: str, subscription_id: str
 def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
                         payload: Payload) -> str | None:
     """Change fields; returns the new secret when one was asked for."""
-    document = payload.parse_optional(default={})
-    if not isinstance(document, dict):
-        raise errors.SubscriptionNotDict()
-    if not document:
-        raise errors.SubscriptionUpdateEmpty()
-    if any(key not in UPDATABLE for key in document):
-        raise errors.SubscriptionUpdateKeys(id=subscription_id)
+    document = _document(payload, schemas.update(svc.limits),
+                         id=subscription_id)
     # A null means "leave it": the reference's CLI sends every field, with
     # null for those not being changed (subscription update --ttl N).
     document = {key: value for key, value in document.items()
@@ -234,8 +219,6 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     if 'options' in document:
         changes['options'] = _options(document['options'])
     rotate = document.get('rotate_secret', False)
-    if not isinstance(rotate, bool):
-        raise errors.RotateSecretNotBool()
     project = ctx.project_id
     # A subscriber taken by another subscription: a 409 (zaqar.api.failures).
     if changes:
@@ -260,11 +243,7 @@ def subscription_delete(svc, ctx, queue_name: str,
 
 def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
                          payload: Payload) -> None:
-    document = payload.parse_optional(default={})
-    confirmed = document.get('confirmed') if isinstance(document,
-                                                        dict) else None
-    if not isinstance(confirmed, bool):
-        raise errors.ConfirmedNotBool()
+    confirmed = _document(payload, schemas.CONFIRM)['confirmed']
     project = ctx.project_id
     svc.subscriptions.confirm(queue_name, subscription_id, confirmed,
                               project=project)
@@ -277,8 +256,8 @@ def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
 # -- the checks other subscription kinds share ----------------------------------
 
 def checked_document(payload: Payload) -> dict:
-    """The request body of a subscription (an object, {} when absent)."""
-    return _document(payload)
+    """The request body of a push subscription ({} when absent)."""
+    return _document(payload, schemas.CONNECTION)
 
 
 def checked_ttl(value: Any, svc) -> int:

@@ -31,7 +31,6 @@ QUEUE_NAME = re.compile(r'^[a-zA-Z0-9_\-.]+$')
 # Fixed limits (not configurable).
 QUEUE_NAME_MAX = 64
 PROJECT_ID_MAX = 256
-MIN_SUBSCRIPTION_TTL = 60
 # No project id may hold a control character: no HTTP header can carry one,
 # and storage keeps topics under a marker made of one (zaqar.storage.scope).
 _CONTROL = re.compile('[\x00-\x1f\x7f]')
@@ -171,28 +170,36 @@ def _error_name(root: dict, error) -> str | None:
     return None
 
 
-def refusal(schema: dict, instance: Any, field: str | None = None
-            ) -> errors.APIError | None:
+def refusal(schema: dict, instance: Any, field: str | None = None,
+            **data: Any) -> errors.APIError | None:
     """The API error for the first rule of ``schema`` that ``instance``
     breaks (rules are checked in the order the schema lists them), or
-    None when it satisfies them all."""
+    None when it satisfies them all.
+
+    The wording gets the rule's bounds, the field's name, the rule's
+    ``x-fields`` and ``data`` (what only the caller knows, such as ids).
+    """
     for error in _validator(schema).iter_errors(instance):
         name = _error_name(schema, error)
         if name is None:
             return errors.InvalidBody(error.message)
         rule = error.schema if isinstance(error.schema, dict) else {}
         path = [p for p in error.path if isinstance(p, str)]
-        return getattr(errors, name)(
-            field=path[-1] if path else field,
-            minimum=rule.get('minimum', rule.get('minItems')),
-            maximum=rule.get('maximum', rule.get('maxItems')),
-            value=error.instance)
+        fields = {
+            'field': path[-1] if path else field,
+            'minimum': rule.get('minimum', rule.get('minItems')),
+            'maximum': rule.get('maximum', rule.get('maxItems')),
+            'value': error.instance}
+        fields.update(rule.get('x-fields', {}))
+        fields.update(data)
+        return getattr(errors, name)(**fields)
     return None
 
 
-def check(schema: dict, instance: Any, field: str | None = None) -> Any:
+def check(schema: dict, instance: Any, field: str | None = None,
+          **data: Any) -> Any:
     """Raise the API error for the first rule ``instance`` breaks."""
-    error = refusal(schema, instance, field)
+    error = refusal(schema, instance, field, **data)
     if error is not None:
         raise error
     return instance

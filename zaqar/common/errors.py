@@ -660,3 +660,27 @@ class TopicMessageNotFound(Worded, NotFound):
 class NoPool(Worded, ServiceUnavailable):
     """Pooling with no pool for the queue: said, still a 503."""
     wording = '{what}: {why}'
+
+
+class RetryPolicyNotDict(Worded, BadRequest):
+    wording = 'retry_policy must be a dict.'
+
+
+class RetryPolicyNotInt(Worded, BadRequest):
+    wording = 'Retry policy: {field} must be a integer.'
+
+
+class RetryPolicyNegative(Worded, BadRequest):
+    wording = 'Retry policy: {field} must not be negative.'
+
+
+class RetryBackoffNotString(Worded, BadRequest):
+    wording = 'retry_backoff_function must be a string.'
+
+
+class RetryBackoffUnknown(Worded, BadRequest):
+    wording = 'invalid retry_backoff_function.'
+
+
+class RetryOverrideNotBool(Worded, BadRequest):
+    wording = 'ignore_subscription_override must be a boolean.'

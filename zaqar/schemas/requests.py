@@ -22,7 +22,15 @@ check) are validated there against the same schema.
 
 from __future__ import annotations
 
-from zaqar.schemas import claims, common, flavors, messages, pools, queues
+from zaqar.schemas import (
+    claims,
+    common,
+    flavors,
+    messages,
+    pools,
+    queues,
+    subscriptions,
+)
 
 Request = common.Request
 
@@ -86,6 +94,21 @@ def claim_update(limits) -> Request:
 
 
 @common.per_limits
+def subscription_create(limits) -> Request:
+    return Request(body=subscriptions.create(limits))
+
+
+@common.per_limits
+def subscription_update(limits) -> Request:
+    return Request(body=subscriptions.update(limits))
+
+
+@common.per_limits
+def subscription_confirm(limits) -> Request:
+    return Request(body=subscriptions.CONFIRM)
+
+
+@common.per_limits
 def subscription_list(limits) -> Request:
     return Request(query={'limit': common.page_limit(
         limits.max_subscriptions_per_page)})
@@ -131,5 +154,8 @@ topic_purge = queue_purge
 topic_message_post = message_post
 topic_message_list = message_list
 topic_subscription_list = subscription_list
+topic_subscription_create = subscription_create
+topic_subscription_update = subscription_update
+topic_subscription_confirm = subscription_confirm
 
 SCHEMAS: dict = {}

@@ -36,6 +36,7 @@ from zaqar.transport.wsgi.controllers.v2 import openapi
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 # Valid values of required body fields, to test the other fields alone.
 REQUIRED_SAMPLES = {'uri': 'sqlite://', 'weight': 1, 'pool_list': [],
+                    'subscriber': 'http://example.com', 'confirmed': True,
                     'messages': [{'body': 1}], 'resource_types': []}
 # A line that checks a value against something.
 COMPARES = re.compile(r'<|>|page_limit\(|check\(|refusal\(|range\(')
@@ -139,8 +140,10 @@ class OneDefinitionTest(unittest.TestCase):
                             and issubclass(cls, errors.Worded)
                             and issubclass(cls, errors.APIError),
                             f'{name} {path}: {error_name}')
-                        self.assertLess(cls(field='f', minimum=1, maximum=2,
-                                            value=0).status, 500)
+                        fields = dict(field='f', minimum=1, maximum=2,
+                                      value=0, id='s')
+                        fields.update(node.get('x-fields', {}))
+                        self.assertLess(cls(**fields).status, 500)
 
     def check_rules(self, lim):
         checked = 0
@@ -160,7 +163,7 @@ class OneDefinitionTest(unittest.TestCase):
                         f'{name} body {path}', node,
                         lambda v, p=path: self.body(request.body, p, v),
                         lambda doc, s=request.body: validation.refusal(
-                            s, doc))
+                            s, doc, id='s'))
         return checked
 
     @staticmethod
