@@ -21,6 +21,7 @@ from typing import Any
 
 import jsonschema
 
+from zaqar.api import schema_check
 from zaqar.common import errors
 from zaqar.schemas import claims as schema_claims
 from zaqar.schemas import common as schemas_common
@@ -119,20 +120,22 @@ def _integer(checker, value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-_Validator = jsonschema.validators.extend(
+# The reference validator: words refusals of schemas without ``x-error``
+# (rare: admin bodies), and the tests compare schema_check with it.
+Validator = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
         'integer', _integer))
 # Schemas are built once per limits object and kept (zaqar.schemas
-# common.per_limits), so their validators are too, by identity.
-_VALIDATORS: dict[int, tuple[dict, Any]] = {}
+# common.per_limits), so their compiled checks are too, by identity.
+_COMPILED: dict[int, tuple[dict, schema_check.Check]] = {}
 
 
-def _validator(schema: dict):
-    found = _VALIDATORS.get(id(schema))
+def compiled(schema: dict) -> schema_check.Check:
+    found = _COMPILED.get(id(schema))
     if found is None or found[0] is not schema:
-        found = (schema, _Validator(schema))
-        _VALIDATORS[id(schema)] = found
+        found = (schema, schema_check.compile_schema(schema))
+        _COMPILED[id(schema)] = found
     return found[1]
 
 
@@ -141,25 +144,18 @@ _JSON_TYPES = ((bool, 'boolean'), (int, 'integer'), (float, 'number'),
                (type(None), 'null'))
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     for python, name in _JSON_TYPES:
         if isinstance(value, python):
             return name
     return 'object'
 
 
-def _error_name(root: dict, error) -> str | None:
-    """The errors class the deepest ``x-error`` on the failing rule's path
-    names for this keyword (``"<keyword>:<json type>"`` first)."""
-    nodes = [root]
-    node: Any = root
-    for step in list(error.relative_schema_path)[:-1]:
-        node = node[step]
-        if isinstance(node, dict):
-            nodes.append(node)
-    keys = (f'{error.validator}:{_json_type(error.instance)}',
-            error.validator)
-    for node in reversed(nodes):
+def error_name(keyword: str, chain: tuple, value: Any) -> str | None:
+    """The errors class the deepest ``x-error`` on the failing rule's
+    chain names for this keyword (``"<keyword>:<json type>"`` first)."""
+    keys = (f'{keyword}:{json_type(value)}', keyword)
+    for node in reversed(chain):
         spec = node.get('x-error')
         if isinstance(spec, str):
             return spec
@@ -179,21 +175,25 @@ def refusal(schema: dict, instance: Any, field: str | None = None,
     The wording gets the rule's bounds, the field's name, the rule's
     ``x-fields`` and ``data`` (what only the caller knows, such as ids).
     """
-    for error in _validator(schema).iter_errors(instance):
-        name = _error_name(schema, error)
-        if name is None:
-            return errors.InvalidBody(error.message)
-        rule = error.schema if isinstance(error.schema, dict) else {}
-        path = [p for p in error.path if isinstance(p, str)]
-        fields = {
-            'field': path[-1] if path else field,
-            'minimum': rule.get('minimum', rule.get('minItems')),
-            'maximum': rule.get('maximum', rule.get('maxItems')),
-            'value': error.instance}
-        fields.update(rule.get('x-fields', {}))
-        fields.update(data)
-        return getattr(errors, name)(**fields)
-    return None
+    failure = compiled(schema)(instance, ())
+    if failure is None:
+        return None
+    keyword, chain, value, where = failure
+    name = error_name(keyword, chain, value)
+    if name is None:
+        error = next(iter(Validator(schema).iter_errors(instance)), None)
+        return errors.InvalidBody(error.message if error is not None
+                                  else 'Document type not supported.')
+    rule = chain[-1]
+    path = [p for p in where if isinstance(p, str)]
+    fields = {
+        'field': path[-1] if path else field,
+        'minimum': rule.get('minimum', rule.get('minItems')),
+        'maximum': rule.get('maximum', rule.get('maxItems')),
+        'value': value}
+    fields.update(rule.get('x-fields', {}))
+    fields.update(data)
+    return getattr(errors, name)(**fields)
 
 
 def check(schema: dict, instance: Any, field: str | None = None,

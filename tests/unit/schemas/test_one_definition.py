@@ -27,6 +27,9 @@ import pathlib
 import re
 import unittest
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from zaqar.api import actions, validation
 from zaqar.common import errors
 from zaqar.schemas import common
@@ -102,8 +105,7 @@ def place(path, value):
 def rule_error(node, keyword, instance):
     spec = node.get('x-error')
     if isinstance(spec, dict):
-        from zaqar.api.validation import _json_type
-        return spec.get(f'{keyword}:{_json_type(instance)}',
+        return spec.get(f'{keyword}:{validation.json_type(instance)}',
                         spec.get(keyword))
     return spec
 
@@ -173,7 +175,7 @@ class OneDefinitionTest(unittest.TestCase):
             value = [{'body': 1} for _ in value]
         doc = place(path, value)
         for field in schema.get('required', ()):
-            if field not in doc:
+            if isinstance(doc, dict) and field not in doc:
                 doc[field] = REQUIRED_SAMPLES[field]
         if path and path[0] == 'messages':
             item = doc['messages'][0] if len(path) > 1 else None
@@ -299,3 +301,52 @@ class OneDefinitionTest(unittest.TestCase):
                 if found and (rel, found.group(1)) in CODE_RULES:
                     continue
                 self.assertIsNone(found, f'{rel}:{number}: {line.strip()}')
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10 ** 7, 10 ** 7)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(['', 'x', 'messages', 'http://example.com', 'linear',
+                       'mailto:a@example.com', 'q-1', '../x']),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(['body', 'ttl', 'grace', 'x']),
+                      children, max_size=3),
+    max_leaves=6)
+
+
+def all_rules():
+    """(action, schema, path, build) for every rule of every request."""
+    found = []
+    for name, action in request_actions():
+        request = action.request(common.DEFAULTS)
+        for param, schema in request.query.items():
+            for path, _ in rules(schema):
+                found.append((f'{name}?{param}', schema, path,
+                              lambda v, p=path: place(p, v)))
+        if request.body is not None:
+            for path, _ in rules(request.body):
+                found.append((f'{name} body', request.body, path,
+                              lambda v, p=path, s=request.body:
+                              OneDefinitionTest.body(s, p, v)))
+    return found
+
+
+class CompiledChecksTest(unittest.TestCase):
+    """zaqar.api.schema_check answers what jsonschema answers."""
+
+    @settings(max_examples=400, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(all_rules()), JSON)
+    def test_same_verdict_and_first_rule_as_jsonschema(self, rule, value):
+        where, schema, path, build = rule
+        document = build(value)
+        failure = validation.compiled(schema)(document, ())
+        first = next(iter(validation.Validator(schema).iter_errors(
+            document)), None)
+        self.assertEqual(first is None, failure is None,
+                         f'{where} {document!r}: {first}')
+        if first is not None:
+            self.assertEqual(first.validator, failure[0],
+                             f'{where} {document!r}')
+            self.assertEqual(list(first.path), list(failure[3]),
+                             f'{where} {document!r}')
