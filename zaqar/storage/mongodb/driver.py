@@ -23,7 +23,6 @@ from pymongo import errors as mongo_errors
 from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
 
-from zaqar.conf import stores
 from zaqar.storage import base, errors
 from zaqar.storage.mongodb import (
     claims,
@@ -31,6 +30,7 @@ from zaqar.storage.mongodb import (
     delivery,
     indexes,
     messages,
+    options,
     queues,
     resilience,
     subscriptions,
@@ -44,8 +44,7 @@ _SERVER_SELECTION_TIMEOUT_MS = 5000
 
 def _defaults() -> dict[str, Any]:
     """The [drivers:message_store:mongodb] defaults, from the config group."""
-    opts = stores.list_opts()[stores.MONGODB_MESSAGE]
-    return {opt.dest: opt.default for opt in opts}
+    return {opt.dest: opt.default for opt in options.list_opts()}
 
 
 def _write_concern(value: Any) -> WriteConcern:

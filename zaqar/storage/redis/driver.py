@@ -19,7 +19,6 @@ from typing import Any
 
 from redis import exceptions as redis_errors
 
-from zaqar.conf import stores
 from zaqar.storage import base
 from zaqar.storage.redis import (
     claims,
@@ -29,6 +28,7 @@ from zaqar.storage.redis import (
     delivery,
     keys,
     messages,
+    options,
     queues,
     records,
     resilience,
@@ -49,7 +49,7 @@ GC_QUEUES = 100
 
 def _defaults() -> dict[str, Any]:
     """The [drivers:message_store:redis] defaults, from the config group."""
-    return {opt.dest: opt.default for opt in stores._redis_opts()}
+    return {opt.dest: opt.default for opt in options.list_opts()}
 
 
 class DataDriver(base.DataDriver):
