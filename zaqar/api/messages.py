@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 
+from zaqar.api import metadata as metadata_ops
 from zaqar.api import queues as queue_ops
 from zaqar.api import validation
 from zaqar.api.payload import Payload
@@ -60,6 +61,7 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
         if svc.cipher is None:
             raise errors.EncryptionKeyMissing()
         seal = svc.cipher.seal
+    window = None
     prepared = []
     for message in messages:
         ttl = message.get('ttl', default_ttl)
@@ -70,6 +72,15 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
                 'delay': delay}
         if svc.enable_checksum:
             item['checksum'] = body_checksum(body)
+        dedup_id = message.get('dedup_id')
+        if dedup_id is not None:
+            if window is None:
+                window = metadata_ops.dedup_window(metadata)
+            item['dedup_id'] = dedup_id
+            item['dedup_window'] = window
+        group = message.get('group')
+        if group is not None:
+            item['group'] = group
         prepared.append(item)
     return prepared
 

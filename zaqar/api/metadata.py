@@ -24,12 +24,17 @@ from zaqar.schemas import queues as schema_queues
 PATCH_MEDIA_TYPE = 'application/openstack-messaging-v2.0-json-patch'
 PATCH_OPS = ('add', 'remove', 'replace')
 
+# Idempotent posts: how long a dedup_id is remembered unless the queue's
+# _dedup_window says otherwise, and the most it may say (one day).
+DEFAULT_DEDUP_WINDOW = schema_queues.DEFAULT_DEDUP_WINDOW
+MAX_DEDUP_WINDOW = schema_queues.MAX_DEDUP_WINDOW
+
 # Reserved keys shown on GET, in the order they are appended when missing.
 RESERVED_DEFAULTS_ORDER = (
     '_max_messages_post_size', '_default_message_ttl',
     '_default_message_delay', '_dead_letter_queue',
     '_dead_letter_queue_messages_ttl', '_max_claim_count',
-    '_enable_encrypt_messages',
+    '_enable_encrypt_messages', '_dedup_window',
 )
 
 
@@ -43,6 +48,7 @@ def defaults(limits: validation.Limits) -> dict:
         '_dead_letter_queue_messages_ttl': None,
         '_max_claim_count': None,
         '_enable_encrypt_messages': False,
+        '_dedup_window': DEFAULT_DEDUP_WINDOW,
     }
 
 
@@ -50,9 +56,20 @@ def with_defaults(metadata: dict, limits: validation.Limits) -> dict:
     """The metadata as GET shows it: user keys in order, reserved filled."""
     shown = dict(metadata)
     for key, value in defaults(limits).items():
-        if not shown.get(key):
+        # 0 is a real dedup window (off), not a missing one.
+        missing = (shown.get(key) is None if key == '_dedup_window'
+                   else not shown.get(key))
+        if missing:
             shown[key] = value
     return shown
+
+
+def dedup_window(metadata: dict) -> int:
+    """Seconds a ``dedup_id`` is remembered on this queue (0: off)."""
+    value = metadata.get('_dedup_window')
+    if value is None or not validation.is_int(value):
+        return DEFAULT_DEDUP_WINDOW
+    return max(0, min(value, MAX_DEDUP_WINDOW))
 
 
 class EncryptionNotConfigured(errors.Worded, errors.BadRequest):

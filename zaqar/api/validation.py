@@ -166,6 +166,13 @@ def error_name(keyword: str, chain: tuple, value: Any) -> str | None:
     return None
 
 
+def _first(rule: dict, *keys: str) -> Any:
+    for key in keys:
+        if key in rule:
+            return rule[key]
+    return None
+
+
 def refusal(schema: dict, instance: Any, field: str | None = None,
             **data: Any) -> errors.APIError | None:
     """The API error for the first rule of ``schema`` that ``instance``
@@ -188,8 +195,8 @@ def refusal(schema: dict, instance: Any, field: str | None = None,
     path = [p for p in where if isinstance(p, str)]
     fields = {
         'field': path[-1] if path else field,
-        'minimum': rule.get('minimum', rule.get('minItems')),
-        'maximum': rule.get('maximum', rule.get('maxItems')),
+        'minimum': _first(rule, 'minimum', 'minItems', 'minLength'),
+        'maximum': _first(rule, 'maximum', 'maxItems', 'maxLength'),
         'value': value}
     fields.update(rule.get('x-fields', {}))
     fields.update(data)

@@ -684,3 +684,18 @@ class RetryBackoffUnknown(Worded, BadRequest):
 
 class RetryOverrideNotBool(Worded, BadRequest):
     wording = 'ignore_subscription_override must be a boolean.'
+
+
+class MessageKeyNotString(Worded, InvalidBody):
+    """A message's ``dedup_id`` or ``group`` that is not a string."""
+    wording = 'The value of the "{field}" field must be a string.'
+
+
+class MessageKeyLength(Worded, BadRequest):
+    wording = ('The "{field}" of a message must be {minimum} to {maximum} '
+               'characters long.')
+
+
+class DedupWindow(Worded, BadRequest):
+    wording = ('_dedup_window can not exceed {maximum} seconds, and must be '
+               'at least {minimum} seconds long.')

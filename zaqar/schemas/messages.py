@@ -17,7 +17,28 @@ from __future__ import annotations
 from zaqar.schemas import common
 
 MIN_TTL = 60
+# Longest dedup_id / group.
+MESSAGE_KEY_MAX = 128
 
+
+def _key(description: str) -> dict:
+    # null: none (as if left out).
+    return {'type': ['string', 'null'], 'minLength': 1,
+            'maxLength': MESSAGE_KEY_MAX, 'description': description,
+            'x-error': {'type': 'MessageKeyNotString',
+                        'minLength': 'MessageKeyLength',
+                        'maxLength': 'MessageKeyLength'}}
+
+
+DEDUP_ID = _key(
+    'Idempotency key: within the queue\'s _dedup_window (seconds, default '
+    '300, 0 = off) a message whose dedup_id was already posted is not '
+    'stored again; its href in the answer is the original message\'s.')
+
+GROUP = _key(
+    'FIFO group: only the oldest live message of a group can be claimed '
+    '(or popped), so a group is processed in order, one message at a time, '
+    'while different groups go in parallel.')
 
 @common.per_limits
 def ttl(limits) -> dict:
@@ -60,6 +81,8 @@ def post(limits) -> dict:
                         'body': {},
                         'ttl': ttl(limits),
                         'delay': delay(limits),
+                        'dedup_id': DEDUP_ID,
+                        'group': GROUP,
                     },
                     'x-error': {'type': 'DocumentType',
                                 'required': 'MissingMessageBody'},
@@ -103,6 +126,9 @@ MESSAGE = {
         'age': common.SECONDS,
         'body': {},
         'checksum': {'type': 'string'},
+        # Shown only when the message was posted with them.
+        'dedup_id': DEDUP_ID,
+        'group': GROUP,
     },
 }
 
@@ -127,6 +153,7 @@ MANY = {
     },
     'additionalProperties': False,
 }
+
 
 @common.per_limits
 def pages(limits) -> dict:

@@ -17,6 +17,9 @@ from __future__ import annotations
 from zaqar.schemas import common
 
 MIN_TTL = 60
+# Idempotent posts: seconds a dedup_id is remembered (0 turns it off).
+DEFAULT_DEDUP_WINDOW = 300
+MAX_DEDUP_WINDOW = 86400
 
 
 def _int(low: int, high: int | None, error: str) -> dict:
@@ -61,6 +64,12 @@ def reserved(limits) -> dict:
                           'x-error': {'type': 'MetadataNotDict'}},
         '_flavor': {'type': ['string', 'null'],
                     'x-error': {'type': 'MetadataNotString'}},
+        # A newer key: no reference leniency to keep (booleans, floats).
+        '_dedup_window': {'type': ['integer', 'null'], 'minimum': 0,
+                          'maximum': MAX_DEDUP_WINDOW,
+                          'x-error': {'type': 'MetadataNotInteger',
+                                      'minimum': 'DedupWindow',
+                                      'maximum': 'DedupWindow'}},
     }
 
 
@@ -95,6 +104,7 @@ METADATA_RESPONSE = {
         '_dead_letter_queue_messages_ttl': {'type': ['integer', 'null']},
         '_max_claim_count': {'type': ['integer', 'null']},
         '_enable_encrypt_messages': {'type': 'boolean'},
+        '_dedup_window': {'type': 'integer'},
     },
     'additionalProperties': True,
 }

@@ -104,10 +104,18 @@ class MessageController(abc.ABC):
 
         Each item has ``body`` (any JSON value), ``ttl`` (int seconds),
         ``delay`` (int seconds, 0 = visible at once) and optionally
-        ``checksum``. The whole batch is stored atomically, with its
-        notifications (DeliveryController); ``traceparent`` goes into
-        their payloads, never into the messages.
-        :returns: the new ids, in input order.
+        ``checksum``, ``group`` (FIFO group, see ClaimController.create)
+        and ``dedup_id`` with ``dedup_window`` (seconds; 0 or missing:
+        stored, not deduplicated). The whole batch is stored atomically,
+        with its notifications (DeliveryController); ``traceparent`` goes
+        into their payloads, never into the messages.
+
+        Idempotent posts: an item whose ``dedup_id`` the queue remembers
+        (posted within that item's window, the original deleted or not)
+        is not stored and answers with the original's id; so does a later
+        item of the batch repeating an earlier one's. Concurrent posts of
+        one ``dedup_id`` store exactly one message.
+        :returns: the ids, in input order (new or original).
         """
 
     @abc.abstractmethod
@@ -175,6 +183,11 @@ class ClaimController(abc.ABC):
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
                limit: int = 10) -> models.Claimed:
         """Claim up to ``limit`` oldest unclaimed, undelayed live messages.
+
+        FIFO groups: a message posted with a ``group`` is claimable only
+        while no other message holds its group under a live claim (SQL and
+        MongoDB: while it is the oldest live message of its group), and a
+        call takes at most one message per group (also ``pop``).
 
         Atomic: concurrent callers never receive the same message while a
         claim on it is live. Each claimed message's ``claim_count`` goes up

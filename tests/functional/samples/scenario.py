@@ -92,7 +92,8 @@ def play(url: str) -> Recorder:
     # Messages
     rec.call(me, 'POST', q + '/messages', 'messages-post', expect=201,
              body={'messages': [
-                 {'ttl': 900, 'body': {'order': 1001, 'sku': 'A-12'}},
+                 {'ttl': 900, 'body': {'order': 1001, 'sku': 'A-12'},
+                  'dedup_id': 'order-1001', 'group': 'customer-42'},
                  {'body': {'order': 1002, 'sku': 'B-7'}}]})
     listed = rec.call(other, 'GET', q + '/messages?limit=2',
                       'messages-list', expect=200).json()

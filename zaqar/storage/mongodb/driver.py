@@ -174,7 +174,7 @@ class DataDriver(base.DataDriver):
         now = codec.to_date(time.time())
         removed = 0
         for name in (indexes.MESSAGES, indexes.CLAIMS,
-                     indexes.SUBSCRIPTIONS):
+                     indexes.SUBSCRIPTIONS, indexes.DEDUP):
             result = self.collection(name).delete_many(
                 {'expires': {'$lte': now}})
             removed += result.deleted_count

@@ -47,7 +47,55 @@ def to_message(record: dict, now: float) -> models.Message:
         created=record['created'],
         claim_id=record.get('claim_id') if claimed else None,
         claim_count=record.get('claim_count', 0),
-        checksum=record.get('checksum'))
+        checksum=record.get('checksum'),
+        dedup_id=record.get('dedup_id'),
+        group=record.get('group'))
+
+
+# What claim and pop read of a candidate message.
+CANDIDATE = {'created': True, 'claim_count': True, 'marker': True,
+             'group': True}
+
+
+class GroupGate:
+    """FIFO groups for one claim or pop call.
+
+    A message of a group may be taken only while no older live message of
+    its group exists (decided by existence, so concurrent callers agree),
+    and one call takes at most one message per group. ``passed`` filters a
+    batch of candidates (sorted by marker); the ids it turns away are
+    excluded from the caller's next query, in ``skipped``.
+    """
+
+    def __init__(self, col, queue: str, project: str, now: float):
+        self._col = col
+        self._scope = {'project': project, 'queue': queue}
+        self._now = codec.to_date(now)
+        self.groups: set[str] = set()
+        self.skipped: list = []
+
+    def passed(self, candidates: list[dict]) -> list[dict]:
+        kept = []
+        for candidate in candidates:
+            group = candidate.get('group')
+            if group is None:
+                kept.append(candidate)
+            elif group in self.groups or self._col.find_one(dict(
+                    self._scope, group=group,
+                    marker={'$lt': candidate['marker']},
+                    expires={'$gt': self._now}),
+                    projection={'_id': True}) is not None:
+                self.groups.add(group)
+                self.skipped.append(candidate['_id'])
+            else:
+                self.groups.add(group)
+                kept.append(candidate)
+        return kept
+
+    def query(self, guard: dict) -> dict:
+        if not self.skipped:
+            return guard
+        return dict(guard, _id={'$nin': self.skipped})
 
 
 def live(queue: str, project: str, now: float) -> dict[str, Any]:
@@ -83,6 +131,7 @@ class MessageController(base.MessageController):
         self._driver = driver
         self._col = driver.collection(indexes.MESSAGES)
         self._claims = driver.collection(indexes.CLAIMS)
+        self._dedup = driver.collection(indexes.DEDUP)
 
     @retried
     def post(self, queue, messages, *, project, client_uuid,
@@ -105,9 +154,18 @@ class MessageController(base.MessageController):
                 'claim_id': None, 'claim_expires': codec.EPOCH,
                 'claim_count': 0,
                 'checksum': item.get('checksum')})
+            for field in ('dedup_id', 'group'):
+                if item.get(field) is not None:
+                    records[-1][field] = item[field]
         ids = [record['_id'] for record in records]
+        answer = [str(oid) for oid in ids]
+        remembered: list[str] = []
+        if any(item.get('dedup_window') for item in messages):
+            records = self._deduplicate(queue, project, messages, records,
+                                        answer, remembered, now)
         try:
-            self._col.insert_many(records, ordered=True)
+            if records:
+                self._col.insert_many(records, ordered=True)
             # Not atomic with the insert: see delivery.py for the window.
             if delivery.enqueue_posted(self._driver, queue, project,
                                        records, now, traceparent):
@@ -116,10 +174,55 @@ class MessageController(base.MessageController):
             # All or nothing: take back whatever part of the batch landed.
             try:
                 self._col.delete_many({'_id': {'$in': ids}})
+                if remembered:
+                    self._dedup.delete_many({'_id': {'$in': remembered}})
             except mongo_errors.PyMongoError:
                 pass
             raise
-        return [str(oid) for oid in ids]
+        return answer
+
+    def _deduplicate(self, queue, project, items, records, answer,
+                     remembered, now):
+        """The records to insert; ``answer`` gets each one's id.
+
+        The first post of a dedup_id inserts its ``dedup`` document (the
+        _id is the key, so of concurrent posts exactly one succeeds); the
+        others read the winner's message id. An expired document is taken
+        over by a guarded update, which again only one caller wins.
+        """
+        now_date = codec.to_date(now)
+        fresh, seen = [], {}
+        for index, (item, record) in enumerate(zip(items, records,
+                                                   strict=True)):
+            key, window = item.get('dedup_id'), item.get('dedup_window')
+            if key is None or not window:
+                fresh.append(record)
+                continue
+            if key in seen:
+                answer[index] = seen[key]
+                continue
+            doc_id = indexes.dedup_key(project, queue, key)
+            mine = str(record['_id'])
+            expires = codec.to_date(now + window)
+            original = None
+            try:
+                self._dedup.insert_one({
+                    '_id': doc_id, 'project': project, 'queue': queue,
+                    'message': mine, 'expires': expires})
+            except mongo_errors.DuplicateKeyError:
+                taken = self._dedup.find_one_and_update(
+                    {'_id': doc_id, 'expires': {'$lte': now_date}},
+                    {'$set': {'message': mine, 'expires': expires}})
+                if taken is None:
+                    found = self._dedup.find_one({'_id': doc_id})
+                    original = mine if found is None else found['message']
+            if original is None:
+                remembered.append(doc_id)
+                fresh.append(record)
+                seen[key] = mine
+            else:
+                seen[key] = answer[index] = original
+        return fresh
 
     @retried
     def list(self, queue, *, project, marker=None, limit=10, echo=False,
@@ -237,13 +340,17 @@ class MessageController(base.MessageController):
         tag = str(ObjectId())
         scope = {'project': project, 'queue': queue, 'claim_id': tag}
         taken = 0
+        gate = GroupGate(self._col, queue, project, now)
         for _ in range(MAX_ROUNDS):
             guard = available(queue, project, now)
-            candidates = [record['_id'] for record in self._col.find(
-                guard, projection={'_id': True})
-                .sort('marker', ASCENDING).limit(limit - taken)]
-            if not candidates:
+            found = list(self._col.find(
+                gate.query(guard), projection=CANDIDATE)
+                .sort('marker', ASCENDING).limit(limit - taken))
+            if not found:
                 break
+            candidates = [record['_id'] for record in gate.passed(found)]
+            if not candidates:
+                continue
             result = self._col.update_many(
                 dict(guard, _id={'$in': candidates}),
                 {'$set': {'claim_id': tag, 'claim_expires':

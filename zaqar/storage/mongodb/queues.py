@@ -98,7 +98,7 @@ class QueueController(base.QueueController):
         # The record goes last, so an interrupted delete can be redone.
         scope = {'project': project, 'queue': name}
         for collection in (indexes.MESSAGES, indexes.CLAIMS,
-                           indexes.SUBSCRIPTIONS):
+                           indexes.SUBSCRIPTIONS, indexes.DEDUP):
             self._driver.collection(collection).delete_many(scope)
         self._col.delete_one({'project': project, 'name': name})
 

@@ -95,6 +95,9 @@ class DataDriver(base.DataDriver):
                            (tables.claims, tables.claims.c.id),
                            (tables.subscriptions, tables.subscriptions.c.id)):
             removed += self._gc_table(table, key, when)
+        removed += self.db.write(lambda conn: max(conn.execute(
+            tables.message_dedup.delete().where(
+                tables.message_dedup.c.expires <= when)).rowcount, 0))
         removed += delivery.gc(self.db)
         if removed:
             LOG.debug('gc removed %d expired rows', removed)

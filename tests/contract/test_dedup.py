@@ -1,0 +1,204 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Contract: idempotent posts (``dedup_id``) on every driver.
+
+The API hands the storage each message's ``dedup_id`` with the queue's
+window in seconds (``dedup_window``; 0 or missing: not deduplicated).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+from tests import backends
+from tests.contract import base
+from zaqar.storage import loader
+
+POSTERS = 8
+PROCESSES = 4
+
+
+def _post_in_process(driver_name, uri, options, queue, project, start, out):
+    """A separate API worker: its own driver, one post at ``start``."""
+    try:
+        driver = loader.load_data_driver(driver_name, uri, options)
+        try:
+            time.sleep(max(0.0, start - time.time()))
+            out.put(driver.message_controller.post(
+                queue, [item('p', 'same')], project=project,
+                client_uuid='0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9'))
+        finally:
+            driver.close()
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        out.put(repr(exc))
+
+
+def item(body, dedup_id=None, window=300, group=None, ttl=base.TTL):
+    doc = {'body': body, 'ttl': ttl, 'delay': 0}
+    if dedup_id is not None:
+        doc['dedup_id'] = dedup_id
+        doc['dedup_window'] = window
+    if group is not None:
+        doc['group'] = group
+    return doc
+
+
+class DedupContract:
+    """A dedup_id is stored once per window; retries get the first id."""
+
+    def post_items(self, queue, items, driver=None):
+        self._touched.add((self.project, queue))
+        driver = driver or self.driver
+        return driver.message_controller.post(
+            queue, items, project=self.project, client_uuid=self.client_uuid)
+
+    def test_repeated_dedup_id_answers_with_the_original_id(self):
+        name = self.qname()
+        first = self.post_items(name, [item('a', 'k1')])
+        again = self.post_items(name, [item('b', 'k1')])
+        self.assertEqual(first, again)
+        listed = self.all_messages(name)
+        self.assertEqual(['a'], [m.body for m in listed])
+        self.assertEqual('k1', listed[0].dedup_id)
+
+    def test_batch_mixes_new_repeated_and_plain_messages(self):
+        name = self.qname()
+        [old] = self.post_items(name, [item('old', 'k1')])
+        ids = self.post_items(name, [item('p1'), item('x', 'k1'),
+                                     item('new', 'k2'), item('y', 'k2'),
+                                     item('p2')])
+        self.assertEqual(5, len(ids))
+        self.assertEqual(old, ids[1])
+        self.assertEqual(ids[2], ids[3])
+        self.assertEqual(4, len(set(ids)))
+        self.assertEqual(['old', 'p1', 'new', 'p2'],
+                         [m.body for m in self.all_messages(name)])
+
+    def test_dedup_is_per_queue_and_per_project(self):
+        one, two = self.qname(), self.qname()
+        [a] = self.post_items(one, [item('a', 'k')])
+        [b] = self.post_items(two, [item('b', 'k')])
+        self.assertNotEqual(a, b)
+        other = self.messages.post(one, [item('c', 'k')],
+                                   project=self.other_project,
+                                   client_uuid=self.client_uuid)
+        self.assertNotIn(a, other)
+
+    def test_window_zero_stores_every_post(self):
+        name = self.qname()
+        first = self.post_items(name, [item('a', 'k', window=0)])
+        again = self.post_items(name, [item('b', 'k', window=0)])
+        self.assertNotEqual(first, again)
+        self.assertEqual(['k', 'k'],
+                         [m.dedup_id for m in self.all_messages(name)])
+
+    def test_deleted_original_still_deduplicates_within_the_window(self):
+        name = self.qname()
+        [first] = self.post_items(name, [item('a', 'k')])
+        self.messages.delete(name, first, project=self.project)
+        self.assertEqual([first], self.post_items(name, [item('b', 'k')]))
+        self.assertEqual([], self.all_messages(name))
+
+    def test_dedup_id_is_forgotten_after_the_window(self):
+        name = self.qname()
+        [first] = self.post_items(name, [item('a', 'k', window=1)])
+        self.wait_for_expiry()
+        [second] = self.post_items(name, [item('b', 'k', window=1)])
+        self.assertNotEqual(first, second)
+        self.assertEqual(['a', 'b'],
+                         [m.body for m in self.all_messages(name)])
+
+    def test_read_back_keeps_dedup_id_and_group(self):
+        name = self.qname()
+        [mid, plain] = self.post_items(
+            name, [item('a', 'k', group='g'), item('b')])
+        got = self.messages.get(name, mid, project=self.project)
+        self.assertEqual(('k', 'g'), (got.dedup_id, got.group))
+        plain_msg = self.messages.get(name, plain, project=self.project)
+        self.assertEqual((None, None), (plain_msg.dedup_id, plain_msg.group))
+        [bulk] = self.messages.bulk_get(name, [mid], project=self.project)
+        self.assertEqual(('k', 'g'), (bulk.dedup_id, bulk.group))
+        _, claimed = self.claim(name, limit=1)
+        self.assertEqual(('k', 'g'), (claimed[0].dedup_id, claimed[0].group))
+
+    def test_concurrent_posts_of_one_dedup_id_store_one_message(self):
+        name = self.qname()
+        self.make_queue(name)
+        drivers = [self.new_driver() for _ in range(POSTERS)]
+        answers: list = [None] * POSTERS
+        failures: list = []
+        start = threading.Barrier(POSTERS)
+
+        def poster(index):
+            try:
+                start.wait(timeout=60)
+                answers[index] = self.post_items(
+                    name, [item(index, 'same')], driver=drivers[index])
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=poster, args=(i,), daemon=True)
+                   for i in range(POSTERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual([], failures)
+        self.assertEqual(1, len({tuple(a) for a in answers}), answers)
+        listed = self.all_messages(name)
+        self.assertEqual([answers[0][0]], [m.id for m in listed])
+        self.assertEqual(1, self.queues.stats(name,
+                                              project=self.project).total)
+
+
+    def test_concurrent_posts_from_processes_store_one_message(self):
+        name = self.make_queue()
+        state = self._class_state()
+        context = multiprocessing.get_context('spawn')
+        out = context.Queue()
+        # Spawned interpreters take a while to import; all post at once.
+        start = time.time() + 8
+        workers = [context.Process(target=_post_in_process, args=(
+            backends.ALL[self.backend_name].driver, state.uri,
+            state.options, name, self.project, start, out))
+            for _ in range(PROCESSES)]
+        for worker in workers:
+            worker.start()
+        answers = [out.get(timeout=120) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+        self.assertEqual(1, len({repr(a) for a in answers}), answers)
+        self.assertIsInstance(answers[0], list)
+        self.assertEqual(answers[0], self.listed_ids(name))
+
+    def test_moved_messages_keep_dedup_id_and_group(self):
+        # What a pool move does (tests.contract.test_transfer.copy).
+        source, target = self.make_queue(), self.make_queue()
+        ids = self.post_items(source, [item('a', 'k', group='g'),
+                                       item('b')])
+        xfer = self.driver.transfer_controller
+        records = xfer.export_tail(source, project=self.project, limit=10)
+        self.assertEqual([('k', 'g'), (None, None)],
+                         [(r.dedup_id, r.group) for r in records])
+        self.assertEqual([], xfer.remove_unchanged(source, records,
+                                                   project=self.project))
+        xfer.import_messages(target, records, project=self.project)
+        moved = self.all_messages(target)
+        self.assertEqual(ids, [m.id for m in moved])
+        self.assertEqual([('k', 'g'), (None, None)],
+                         [(m.dedup_id, m.group) for m in moved])
+
+
+base.for_each_backend(globals(), DedupContract)
