@@ -22,9 +22,12 @@ import multiprocessing
 import threading
 import time
 
+from pymongo import errors as mongo_errors
+
 from tests import backends
 from tests.contract import base
-from zaqar.storage import loader
+from zaqar.storage import errors, loader
+from zaqar.storage.mongodb import indexes
 
 POSTERS = 8
 PROCESSES = 4
@@ -55,14 +58,17 @@ def item(body, dedup_id=None, window=300, group=None, ttl=base.TTL):
     return doc
 
 
-class DedupContract:
-    """A dedup_id is stored once per window; retries get the first id."""
+class _Posting:
 
     def post_items(self, queue, items, driver=None):
         self._touched.add((self.project, queue))
         driver = driver or self.driver
         return driver.message_controller.post(
             queue, items, project=self.project, client_uuid=self.client_uuid)
+
+
+class DedupContract(_Posting):
+    """A dedup_id is stored once per window; retries get the first id."""
 
     def test_repeated_dedup_id_answers_with_the_original_id(self):
         name = self.qname()
@@ -201,4 +207,187 @@ class DedupContract:
                          [(m.dedup_id, m.group) for m in moved])
 
 
+class _PosterDied(BaseException):
+    """The process stops here: no except clause of the driver runs."""
+
+
+class _DiesBeforeInsert:
+    """The messages collection of a poster that dies right before its
+    ``insert_many`` (after its dedup records are written)."""
+
+    def __init__(self, collection):
+        self._collection = collection
+
+    def __getattr__(self, name):
+        return getattr(self._collection, name)
+
+    def insert_many(self, *args, **kwargs):
+        raise _PosterDied()
+
+
+class MongoDBDedupFaults(_Posting):
+    """A dedup record whose poster died mid-post never answers a retry
+    with the id of a message that was not stored (issue 18 follow-up)."""
+
+    def dead_poster(self, name, dedup_id):
+        """Run a post through the driver until it dies; its message id."""
+        driver = self.new_driver()
+        controller = driver.message_controller
+        controller._col = _DiesBeforeInsert(controller._col)
+        post = self.post_items
+        self.assertRaises(_PosterDied, post, name, [item('lost', dedup_id)],
+                          driver=driver)
+        record = self.driver.collection(indexes.DEDUP).find_one(
+            {'_id': indexes.dedup_key(self.project, name, dedup_id)})
+        # It died holding the dedup_id, with no message stored.
+        self.assertIsNotNone(record)
+        self.assertEqual([], self.all_messages(name))
+        return record['message']
+
+    def test_retry_after_a_dead_poster_stores_its_message(self):
+        name = self.make_queue()
+        lost = self.dead_poster(name, 'k')
+        # It waits out the dead poster's lease (not the 503 bound).
+        [mid] = self.post_items(name, [item('retry', 'k')])
+        self.assertNotEqual(lost, mid)
+        self.assertEqual([(mid, 'retry')],
+                         [(m.id, m.body) for m in self.all_messages(name)])
+        # And the record is settled: the next retry answers without
+        # waiting for a lease.
+        started = time.monotonic()
+        self.assertEqual([mid], self.post_items(name, [item('x', 'k')]))
+        self.assertLess(time.monotonic() - started, 1.5)
+
+    def test_concurrent_retries_after_a_dead_poster_store_one(self):
+        name = self.make_queue()
+        self.dead_poster(name, 'k')
+        drivers = [self.new_driver() for _ in range(2)]
+        answers: list = [None, None]
+        failures: list = []
+        start = threading.Barrier(2)
+
+        def retry(index):
+            try:
+                start.wait(timeout=60)
+                answers[index] = self.post_items(
+                    name, [item(index, 'k')], driver=drivers[index])
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=retry, args=(i,), daemon=True)
+                   for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertEqual([], failures)
+        self.assertEqual(answers[0], answers[1])
+        self.assertEqual(answers[0], self.listed_ids(name))
+
+    def stored_by_dead_poster(self, name, dedup_id):
+        """Post until the message is stored, then die before the dedup
+        record is marked done; the stored id."""
+        controller = self.new_driver().message_controller
+
+        def die(remembered):
+            raise _PosterDied()
+
+        controller._settle = die
+        self.assertRaises(_PosterDied, self.post_items, name,
+                          [item('stored', dedup_id)],
+                          driver=controller._driver)
+        [stored] = self.listed_ids(name)
+        return stored
+
+    def test_retry_settles_for_a_poster_that_died_after_its_insert(self):
+        # The retry answers that message, once.
+        name = self.make_queue()
+        stored = self.stored_by_dead_poster(name, 'k')
+        self.assertEqual([stored], self.post_items(name, [item('b', 'k')]))
+        self.assertEqual([stored], self.listed_ids(name))
+
+    def test_consumed_message_of_a_dead_poster_still_deduplicates(self):
+        # Deleted (three ways) before its poster's lease ran out: the
+        # retry must still answer the consumed message, not store another.
+        consumers = {
+            'delete': lambda name, mid: self.messages.delete(
+                name, mid, project=self.project),
+            'bulk_delete': lambda name, mid: self.messages.bulk_delete(
+                name, [mid], project=self.project),
+            'pop': lambda name, mid: self.assertEqual(
+                [mid], [m.id for m in self.messages.pop(
+                    name, 10, project=self.project)]),
+        }
+        for how, consume in consumers.items():
+            name = self.make_queue()
+            stored = self.stored_by_dead_poster(name, 'k')
+            consume(name, stored)
+            self.assertEqual([stored],
+                             self.post_items(name, [item('b', 'k')]), how)
+            self.assertEqual([], self.listed_ids(name), how)
+
+    def test_poster_stalled_past_its_lease_gives_way(self):
+        # A holds the dedup_id, then stalls before its insert; B takes the
+        # record over and stores. A's insert lands late: A must fail and
+        # take its message back, and a retry answers B's message.
+        name = self.make_queue()
+        resume = threading.Event()
+        outcome: list = []
+
+        class Stalls(_DiesBeforeInsert):
+            def insert_many(self, *args, **kwargs):
+                resume.wait(timeout=60)
+                return self._collection.insert_many(*args, **kwargs)
+
+        stalled = self.new_driver()
+        stalled.message_controller._col = Stalls(
+            stalled.message_controller._col)
+
+        def poster_a():
+            try:
+                outcome.append(self.post_items(
+                    name, [item('a', 'k')], driver=stalled))
+            except BaseException as exc:  # noqa: BLE001 - checked below
+                outcome.append(exc)
+
+        thread = threading.Thread(target=poster_a, daemon=True)
+        thread.start()
+        dedup = self.driver.collection(indexes.DEDUP)
+        key = indexes.dedup_key(self.project, name, 'k')
+        deadline = time.monotonic() + 30
+        while dedup.find_one({'_id': key}) is None:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        [b] = self.post_items(name, [item('b', 'k')], driver=self.new_driver())
+        resume.set()
+        thread.join(timeout=60)
+        [a_outcome] = outcome
+        self.assertIsInstance(a_outcome, errors.StorageUnavailable)
+        self.assertEqual([(b, 'b')],
+                         [(m.id, m.body) for m in self.all_messages(name)])
+        self.assertEqual([b], self.post_items(name, [item('c', 'k')]))
+
+    def test_failed_post_frees_its_dedup_id(self):
+        # A post that fails and lives takes its record back: the retry
+        # does not wait for a lease.
+        name = self.make_queue()
+        driver = self.new_driver()
+        controller = driver.message_controller
+
+        class Refusing(_DiesBeforeInsert):
+            def insert_many(self, *args, **kwargs):
+                raise mongo_errors.OperationFailure('refused')
+
+        controller._col = Refusing(controller._col)
+        self.assertRaises(errors.StorageUnavailable, self.post_items, name,
+                          [item('a', 'k')], driver=driver)
+        self.assertIsNone(self.driver.collection(indexes.DEDUP).find_one(
+            {'_id': indexes.dedup_key(self.project, name, 'k')}))
+        started = time.monotonic()
+        [mid] = self.post_items(name, [item('b', 'k')])
+        self.assertLess(time.monotonic() - started, 1.5)
+        self.assertEqual([mid], self.listed_ids(name))
+
+
 base.for_each_backend(globals(), DedupContract)
+base.for_each_backend(globals(), MongoDBDedupFaults, names=['mongodb'])

@@ -295,9 +295,9 @@ class Delivery:
 
     ``payload`` of a message delivery is the message as posted: ``id``,
     ``body`` (as stored, so still sealed on encrypting queues), ``ttl``
-    and, when stored, ``checksum`` and the posting request's W3C
-    ``traceparent`` (kept only when tracing is on, so that the delivery
-    continues the post's trace). ``attempts`` counts leases so far, this
+    and, when stored, ``checksum``, ``dedup_id``, ``group`` and the posting
+    request's W3C ``traceparent`` (kept only when tracing is on, so that
+    the delivery continues the post's trace). ``attempts`` counts leases so far, this
     one included; ``lease`` is the token that completes, retries or fails
     it (a lease that ran out and was handed to someone else no longer can).
     """

@@ -30,7 +30,10 @@ message was posted with them.
 ``dedup``: ``_id`` (``dedup_key``: project, queue and dedup_id in one
 string, so the primary key settles concurrent posts of one dedup_id),
 ``project``, ``queue``, ``message`` (the id first posted with it),
-``expires`` (end of the queue's _dedup_window).
+``state`` (``pending`` while its poster stores the message, ``done`` once
+stored; missing means done), ``lease`` (while pending: when a retry may
+presume the poster dead), ``expires`` (end of the queue's _dedup_window).
+The protocol is described in messages.py.
 
 ``claims``: ``_id`` (the claim id), ``project``, ``queue``, ``ttl``,
 ``created`` (creation or last renewal), ``expires``.

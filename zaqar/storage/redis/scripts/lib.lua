@@ -294,7 +294,7 @@ end
 
 -- Enqueue a delivery per message and live subscription of the queue.
 -- `items` is a list of {id, body (JSON text), ttl (text), delay, checksum
--- ('' = none)}; `trace` (nil = none) is the post's W3C traceparent, put
+-- ('' = none), optional dedup_id and group ('' or nil = none)}; `trace` (nil = none) is the post's W3C traceparent, put
 -- in each payload. Returns how many deliveries were added.
 local function fan_out(K, O, now, project, escaped, queue, items, trace)
   local subs = redis.call('ZRANGEBYSCORE', K.subexp, '(' .. now, '+inf')
@@ -308,6 +308,12 @@ local function fan_out(K, O, now, project, escaped, queue, items, trace)
                     item[2] .. ',"ttl":' .. item[3]
     if item[5] ~= '' then
       payload = payload .. ',"checksum":' .. cjson.encode(item[5])
+    end
+    if item[6] and item[6] ~= '' then
+      payload = payload .. ',"dedup_id":' .. cjson.encode(item[6])
+    end
+    if item[7] and item[7] ~= '' then
+      payload = payload .. ',"group":' .. cjson.encode(item[7])
     end
     if trace then
       payload = payload .. ',"traceparent":' .. cjson.encode(trace)

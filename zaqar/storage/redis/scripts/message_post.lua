@@ -137,7 +137,8 @@ for i, at in ipairs(store) do
   ids[#ids + 1] = id
   exps[#exps + 1] = now + ttl
   exps[#exps + 1] = id
-  items[#items + 1] = {id, ARGV[at + 1], ARGV[at + 2], delay, ARGV[at + 4]}
+  items[#items + 1] = {id, ARGV[at + 1], ARGV[at + 2], delay, ARGV[at + 4],
+                       ARGV[at + 5], ARGV[at + 7]}
 end
 
 variadic('HSET', K.msgs, records)
