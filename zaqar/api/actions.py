@@ -33,6 +33,7 @@ from zaqar.api import (
     validation,
 )
 from zaqar.schemas import requests
+from zaqar.serving import parking
 
 LOG = logging.getLogger(__name__)
 
@@ -220,8 +221,10 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     if spec.request is not None:
         validation.query(spec.request(svc.limits), params)
     try:
-        # Quotas and rate limits (zaqar.limits): 429 before any work.
-        svc.quotas.check(svc, ctx, action, params)
+        # Quotas and rate limits (zaqar.limits): 429 before any work; a
+        # long poll's re-run after a wake-up is the same request.
+        if not parking.is_rerun():
+            svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
     except failures.MAPPED as exc:
         raise failures.translate(exc, action, spec.failure, params) from exc

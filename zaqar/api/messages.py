@@ -20,7 +20,7 @@ import json
 
 from zaqar.api import metadata as metadata_ops
 from zaqar.api import queues as queue_ops
-from zaqar.api import validation
+from zaqar.api import validation, waiting
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.schemas import messages as schema_messages
@@ -134,12 +134,17 @@ def opened_all(svc, messages):
 def message_list(svc, ctx, queue_name: str, marker: str | None = None,
                  limit: int = 10, echo: bool = False,
                  include_claimed: bool = False,
-                 include_delayed: bool = False
+                 include_delayed: bool = False, wait: int | None = None
                  ) -> tuple[list[models.Message], str | None]:
-    messages, next_marker = svc.messages.list(
-        queue_name, project=ctx.project_id, marker=marker, limit=limit,
-        echo=echo, client_uuid=ctx.client_id,
-        include_claimed=include_claimed, include_delayed=include_delayed)
+    """A page of messages; with ``wait``, up to that many seconds for one
+    to arrive when there is none (zaqar.api.waiting)."""
+    messages, next_marker = waiting.until_found(
+        svc, ctx, queue_name, wait, lambda: svc.messages.list(
+            queue_name, project=ctx.project_id, marker=marker, limit=limit,
+            echo=echo, client_uuid=ctx.client_id,
+            include_claimed=include_claimed,
+            include_delayed=include_delayed),
+        lambda page: bool(page[0]))
     return opened_all(svc, messages), next_marker
 
 

@@ -230,6 +230,16 @@ def page_limit(limit: int, maximum: int, queues: bool = False) -> None:
         'limit')
 
 
+def wait_seconds(wait: Any) -> int:
+    """The ``wait`` of a list or claim (absent: 0, no waiting); the rule
+    is zaqar.schemas.common.wait, which dispatch has already applied to
+    requests."""
+    if wait is None:
+        return 0
+    check(schemas_common.wait(), wait, 'wait')
+    return wait
+
+
 def claim_fields(doc: Any, limits: Limits, *, check_grace: bool = True
                  ) -> tuple[int, int]:
     """(ttl, grace) of a claim create/update body, defaults applied."""

@@ -699,3 +699,14 @@ class MessageKeyLength(Worded, BadRequest):
 class DedupWindow(Worded, BadRequest):
     wording = ('_dedup_window can not exceed {maximum} seconds, and must be '
                'at least {minimum} seconds long.')
+
+
+class WaitSeconds(Worded, BadRequest):
+    """A long poll's ``wait`` out of range (or not an integer)."""
+    wording = ('The "wait" parameter must be an integer from 0 to {maximum} '
+               '(seconds).')
+
+
+class ShareExpiresNull(Worded, BadRequest):
+    wording = ('`expires` should be date format, for example '
+               '2016-01-01T00:00:00, not null')

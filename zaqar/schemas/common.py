@@ -91,3 +91,17 @@ SECONDS = {'type': 'integer', 'minimum': 0}
 OBJECT = {'type': 'object'}
 
 SCHEMAS = {'ERROR': ERROR, 'LINKS': LINKS, 'OBJECT': OBJECT}
+
+
+# Longest long poll (``wait``) in seconds.
+MAX_WAIT = 20
+
+
+def wait() -> dict:
+    """``wait``: seconds a list or claim may wait for a message."""
+    return _WAIT
+
+
+_WAIT = {'type': 'integer', 'minimum': 0, 'maximum': MAX_WAIT,
+         'x-error': {'type': 'WaitSeconds', 'minimum': 'WaitSeconds',
+                     'maximum': 'WaitSeconds'}}

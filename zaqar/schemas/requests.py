@@ -63,8 +63,9 @@ def message_post(limits) -> Request:
 
 @common.per_limits
 def message_list(limits) -> Request:
-    return Request(query={'limit': common.page_limit(
-        limits.max_messages_per_page)})
+    return Request(query={
+        'limit': common.page_limit(limits.max_messages_per_page),
+        'wait': common.wait()})
 
 
 @common.per_limits
@@ -84,8 +85,9 @@ def message_delete_many(limits) -> Request:
 
 @common.per_limits
 def claim_create(limits) -> Request:
-    return Request(query={'limit': common.page_limit(
-        limits.max_messages_per_claim_or_pop)}, body=claims.create(limits))
+    return Request(query={
+        'limit': common.page_limit(limits.max_messages_per_claim_or_pop),
+        'wait': common.wait()}, body=claims.create(limits))
 
 
 @common.per_limits
@@ -152,7 +154,15 @@ topic_create = queue_create
 topic_update = queue_update
 topic_purge = queue_purge
 topic_message_post = message_post
-topic_message_list = message_list
+
+
+@common.per_limits
+def topic_message_list(limits) -> Request:
+    """Always an empty page: no long poll on a topic."""
+    return Request(query={'limit': common.page_limit(
+        limits.max_messages_per_page)})
+
+
 topic_subscription_list = subscription_list
 topic_subscription_create = subscription_create
 topic_subscription_update = subscription_update

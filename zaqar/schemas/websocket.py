@@ -95,7 +95,7 @@ REQUESTS: dict[str, dict] = {
     # Messages.
     'message_list': _request('message_list', dict(
         _QUEUE, **_PAGE, echo=_BOOL, include_claimed=_BOOL,
-        include_delayed=_BOOL), ('queue_name',)),
+        include_delayed=_BOOL, wait=_INT), ('queue_name',)),
     'message_get': _request('message_get', dict(
         _QUEUE, message_id=_STRING), ('queue_name', 'message_id')),
     'message_get_many': _request('message_get_many', dict(
@@ -110,7 +110,8 @@ REQUESTS: dict[str, dict] = {
         ('queue_name',)),
     # Claims.
     'claim_create': _request('claim_create', dict(
-        _QUEUE, ttl=_ANY, grace=_ANY, limit=_INT), ('queue_name',)),
+        _QUEUE, ttl=_ANY, grace=_ANY, limit=_INT, wait=_INT),
+        ('queue_name',)),
     'claim_get': _request('claim_get', dict(
         _QUEUE, claim_id=_STRING), ('queue_name', 'claim_id')),
     'claim_update': _request('claim_update', dict(

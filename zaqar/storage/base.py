@@ -31,6 +31,7 @@ Conventions shared by all controllers:
 from __future__ import annotations
 
 import abc
+import asyncio
 import dataclasses
 import threading
 from typing import Any, Iterable, Sequence
@@ -415,6 +416,112 @@ class DeliveryController(abc.ABC):
         """Store the subscription's Keystone trust id."""
 
 
+class Waiter:
+    """One subscription to a queue's "message available" signal (``wait``).
+
+    Made by ``Signals.subscribe`` *before* the caller checks the queue, so a
+    signal sent between that check and the wait is never lost: it sets the
+    waiter, and the wait that follows returns at once. Waited on either in a
+    thread (``wait``) or on an event loop (``wait_async``, no thread held);
+    ``fire`` may come from any thread. A fired waiter only means "look
+    again": another consumer may have taken the message meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._event = threading.Event()
+        self._future: asyncio.Future | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cleanups: list = []
+        self._closed = False
+
+    @property
+    def fired(self) -> bool:
+        return self._event.is_set()
+
+    def fire(self) -> None:
+        """Wake the wait (now or when it starts)."""
+        with self._lock:
+            self._event.set()
+            future, loop = self._future, self._loop
+        if future is not None:
+            try:
+                loop.call_soon_threadsafe(_resolve, future)
+            except RuntimeError:  # the loop is closed: nobody waits
+                pass
+
+    def wait(self, timeout: float) -> bool:
+        """Block this thread until fired or ``timeout``; whether fired."""
+        return self._event.wait(max(timeout, 0.0))
+
+    async def wait_async(self, timeout: float) -> bool:
+        """Await on the running loop until fired or ``timeout``."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._event.is_set():
+                return True
+            self._future, self._loop = loop.create_future(), loop
+        try:
+            async with asyncio.timeout(max(timeout, 0.0)):
+                await self._future
+            return True
+        except TimeoutError:
+            return self._event.is_set()
+
+    def on_close(self, cleanup) -> None:
+        """Call ``cleanup()`` when the waiter is closed (unsubscribe)."""
+        self._cleanups.append(cleanup)
+
+    def close(self) -> None:
+        """Unsubscribe from everything it was subscribed to (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            cleanups, self._cleanups = self._cleanups, []
+        for cleanup in cleanups:
+            cleanup()
+
+    def __enter__(self) -> Waiter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(True)
+
+
+class Signals(abc.ABC):
+    """Whether a message may be available, told between API processes.
+
+    What long polling (``wait``) waits on instead of polling the store.
+    ``notify`` is called after a post (and a claim release) succeeded; it
+    reaches the waiters of the same queue in this process and in every
+    other API process sharing the store (by the backend's own channel:
+    Redis pub/sub, PostgreSQL LISTEN/NOTIFY) or, for stores without one, in
+    every process of this host (``zaqar.storage.signals``). Best effort: a
+    lost signal costs latency, never a message, because a waiter always
+    checks the queue again when its wait ends.
+    """
+
+    @abc.abstractmethod
+    def subscribe(self, queue: str, *, project: str,
+                  waiter: Waiter | None = None) -> Waiter:
+        """Start listening for ``queue``; the returned waiter (``waiter``
+        when given, so one waiter can listen on several stores) must be
+        closed. Returns only once a notify sent afterwards will reach it."""
+
+    @abc.abstractmethod
+    def notify(self, queue: str, *, project: str) -> None:
+        """Wake the waiters of ``queue`` everywhere (never raises)."""
+
+    def close(self) -> None:
+        """Stop listening (background listener, sockets)."""
+
+
 class DataDriver(abc.ABC):
     """A backend holding queues and everything in them.
 
@@ -470,6 +577,11 @@ class DataDriver(abc.ABC):
     @abc.abstractmethod
     def transfer_controller(self) -> transfer.TransferController:
         """Whole-record export and import (moving a queue between pools)."""
+
+    @property
+    @abc.abstractmethod
+    def signals(self) -> Signals:
+        """Wake-ups of long-polling readers (``wait``)."""
 
     @abc.abstractmethod
     def is_alive(self) -> bool:

@@ -24,6 +24,7 @@ from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
 
 from zaqar.storage import base, errors
+from zaqar.storage import signals as shared_signals
 from zaqar.storage.mongodb import (
     claims,
     codec,
@@ -90,6 +91,8 @@ class DataDriver(base.DataDriver):
         database = self.options.get('database')
         if not database:
             database = self.client.get_default_database('zaqar').name
+        self._signals: base.Signals | None = None
+        self._signals_lock = threading.Lock()
         self.database: Database = self.client.get_database(
             database, write_concern=_write_concern(conf['write_concern']))
         self._ready = False
@@ -160,6 +163,16 @@ class DataDriver(base.DataDriver):
     def transfer_controller(self) -> transfer.TransferController:
         return self._transfer
 
+    @property
+    def signals(self) -> base.Signals:
+        """This host's wake-ups (zaqar.storage.signals): change streams
+        would reach every host but need a replica set."""
+        with self._signals_lock:
+            if self._signals is None:
+                self._signals = shared_signals.HostSignals(
+                    f'mongodb:{self.uri}/{self.database.name}')
+            return self._signals
+
     def is_alive(self) -> bool:
         """``ping`` the server (works on mongod and the test emulator)."""
         try:
@@ -186,4 +199,6 @@ class DataDriver(base.DataDriver):
         return self
 
     def close(self) -> None:
+        if self._signals is not None:
+            self._signals.close()
         self.client.close()

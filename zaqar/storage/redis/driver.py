@@ -20,6 +20,7 @@ from typing import Any
 from redis import exceptions as redis_errors
 
 from zaqar.storage import base
+from zaqar.storage import signals as shared_signals
 from zaqar.storage.redis import (
     claims,
     cluster,
@@ -33,6 +34,7 @@ from zaqar.storage.redis import (
     records,
     resilience,
     scripts,
+    signals,
     subscriptions,
     transfer,
     wire,
@@ -110,6 +112,13 @@ class DataDriver(base.DataDriver):
         self._subscriptions = subscriptions.SubscriptionController(self)
         self._delivery = delivery.DeliveryController(self)
         self._transfer = transfer.TransferController(self)
+        if self.client is None:
+            # Cluster: pub/sub of a cluster client is not used (yet); the
+            # processes of one host still wake each other.
+            self._signals: base.Signals = shared_signals.HostSignals(uri)
+        else:
+            self._signals = signals.RedisSignals(self.client,
+                                                 self.settings.db)
 
     @property
     def queue_controller(self) -> queues.QueueController:
@@ -135,6 +144,10 @@ class DataDriver(base.DataDriver):
     @property
     def transfer_controller(self) -> transfer.TransferController:
         return self._transfer
+
+    @property
+    def signals(self) -> base.Signals:
+        return self._signals
 
     def is_alive(self) -> bool:
         """One PING (of each master on a cluster), no retries."""
@@ -192,6 +205,7 @@ class DataDriver(base.DataDriver):
             lambda w, r: w.script('project_forget', pkeys, (project,)))
 
     def close(self) -> None:
+        self._signals.close()
         if self.client is None:
             self.wire.close()
             return

@@ -153,7 +153,8 @@ def message_list(svc, ctx, body: dict) -> Result:
         marker=body.get('marker'), limit=_int(body.get('limit', 10)),
         echo=body.get('echo', False),
         include_claimed=body.get('include_claimed', False),
-        include_delayed=body.get('include_delayed', False))
+        include_delayed=body.get('include_delayed', False),
+        wait=_int(body.get('wait')))
     return 200, {'messages': render.messages(found)}
 
 
@@ -213,7 +214,7 @@ def claim_create(svc, ctx, body: dict) -> Result:
     claim_id, claimed = actions.dispatch(
         svc, ctx, 'claim_create', queue_name=body['queue_name'],
         payload=_fields(body, 'ttl', 'grace'),
-        limit=_int(body.get('limit')))
+        limit=_int(body.get('limit')), wait=_int(body.get('wait')))
     if not claimed:
         # Nothing to claim: no claim exists, so no id (upstream made one up).
         return 204, {'claim_id': None, 'messages': []}

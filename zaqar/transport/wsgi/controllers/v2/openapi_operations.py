@@ -30,8 +30,13 @@ ALWAYS = '*'
 
 def _param(name: str, where: str, schema: dict, description: str,
            required: bool = False) -> dict:
-    return {'name': name, 'in': where, 'required': required or
-            where == 'path', 'description': description, 'schema': schema}
+    param = {'name': name, 'in': where, 'required': required or
+             where == 'path', 'description': description, 'schema': schema}
+    if where == 'query':
+        # A blank query value counts as absent (``?limit=``), as in the
+        # reference.
+        param['allowEmptyValue'] = True
+    return param
 
 
 _BOOL = {'type': 'boolean'}
@@ -94,6 +99,10 @@ PARAMETERS = {
                        'Claim holding the message.'),
     'claim_limit': _param('limit', 'query', _COUNT,
                           'Most messages to claim (default 10).'),
+    'wait': _param('wait', 'query', common.wait(),
+                   'Long polling: when no message is available, wait up '
+                   'to this many seconds for one before answering '
+                   '(default 0: answer at once).'),
 }
 for _name in ('ids', 'claim_ids'):
     PARAMETERS[_name].update(style='form', explode=False)
@@ -207,7 +216,7 @@ OPERATIONS = (
               {200: ok('Messages.', 'messages.LIST_OR_MANY'),
                **_errors(404)},
               (_Q,) + _PAGE + ('echo', 'include_claimed', 'include_delayed',
-                               'ids')),
+                               'ids', 'wait')),
     Operation('messages_delete', 'delete', _MSGS, 'message_delete_many',
               'Delete messages by id, or pop them (?pop=).', 'messages',
               {200: ok('Popped messages.', 'messages.MANY'),
@@ -225,7 +234,7 @@ OPERATIONS = (
               'Claim messages.', 'claims',
               {201: ok('Claimed.', 'claims.CREATE_RESPONSE'),
                204: ok('Nothing to claim.'), **_errors(404)},
-              (_Q, 'claim_limit'), 'claims.CREATE'),
+              (_Q, 'claim_limit', 'wait'), 'claims.CREATE'),
     Operation('claim', 'get', _CLAIMS + '/{claim_id}', 'claim_get',
               'Get a claim and its messages.', 'claims',
               {200: ok('The claim.', 'claims.CLAIM'), **_errors(404)},
