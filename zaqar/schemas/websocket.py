@@ -92,6 +92,14 @@ REQUESTS: dict[str, dict] = {
     'queue_get_stats': _request('queue_get_stats', _QUEUE, ('queue_name',)),
     'queue_purge': _request('queue_purge', dict(
         _QUEUE, resource_types=_ANY), ('queue_name',)),
+    # Dead-letter redrive (the body fields are checked by the operation).
+    'redrive_create': _request('redrive_create', dict(
+        _QUEUE, destination=_ANY, max_messages=_ANY, rate=_ANY),
+        ('queue_name',)),
+    'redrive_get': _request('redrive_get', dict(
+        _QUEUE, redrive_id=_STRING), ('queue_name', 'redrive_id')),
+    'redrive_cancel': _request('redrive_cancel', dict(
+        _QUEUE, redrive_id=_STRING), ('queue_name', 'redrive_id')),
     # Messages.
     'message_list': _request('message_list', dict(
         _QUEUE, **_PAGE, echo=_BOOL, include_claimed=_BOOL,

@@ -40,6 +40,7 @@ import secrets
 import socket
 import tempfile
 import threading
+import weakref
 
 from zaqar.storage import base
 
@@ -108,6 +109,87 @@ class Hub:
     def __len__(self) -> int:
         with self._lock:
             return sum(len(ws) for ws in self._waiters.values())
+
+
+class Publisher:
+    """Sends signals from one background thread, each pending key once.
+
+    A request that posts only adds its (project, queue) to a set: the
+    thread sends what piled up while it was busy in one batch, so a busy
+    queue costs one signal per batch instead of one round trip per
+    request (measured by tools/bench-layers: the inline publish was ~80 us
+    of CPU and a second Redis round trip on every post and delete). The
+    store has committed before the key is added, so a waiter that gets the
+    signal finds the message; the delay is the thread's wake-up.
+    """
+
+    def __init__(self, send_batch, name: str):
+        self._send_batch = send_batch
+        self._name = name
+        self._pending: set[Key] = set()
+        self._cond = threading.Condition()
+        self._owner = 0
+        self._closed = False
+        self._sending = False
+        _PUBLISHERS.add(self)
+
+    def add(self, project: str, queue: str) -> None:
+        with self._cond:
+            self._pending.add((project, queue))
+            if self._owner != os.getpid():
+                # First use in this process (or after a fork).
+                self._owner = os.getpid()
+                threading.Thread(target=self._run, name=self._name,
+                                 daemon=True).start()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._closed:
+                    self._cond.wait()
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending, set()
+                self._sending = True
+            try:
+                self._send(batch)
+            finally:
+                with self._cond:
+                    self._sending = False
+                    self._cond.notify_all()
+
+    def _send(self, batch) -> None:
+        try:
+            self._send_batch(batch)
+        except Exception:  # noqa: BLE001 - the sender logs its own
+            LOG.debug('Sending %d signals failed', len(batch), exc_info=True)
+
+    def flush(self, timeout: float = 2.0) -> None:
+        """Send what is pending from the calling thread, after the batch
+        the thread may be sending."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._sending, timeout)
+            batch, self._pending = self._pending, set()
+        if batch:
+            self._send(batch)
+
+    def close(self) -> None:
+        """Send what is pending, then stop the thread."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self.flush()
+
+
+# A process that exits right after a post still sends its signals.
+_PUBLISHERS: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_all() -> None:
+    for publisher in list(_PUBLISHERS):
+        publisher.flush()
 
 
 def runtime_directory(identity: str) -> str:

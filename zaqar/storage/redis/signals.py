@@ -53,6 +53,8 @@ class RedisSignals(base.Signals):
         self._ready = threading.Event()
         self._closed = threading.Event()
         self._owner = 0
+        self.publisher = shared.Publisher(self._publish,
+                                          'zaqar-signals-redis-out')
 
     def subscribe(self, queue: str, *, project: str,
                   waiter: base.Waiter | None = None) -> base.Waiter:
@@ -66,10 +68,16 @@ class RedisSignals(base.Signals):
 
     def notify(self, queue: str, *, project: str) -> None:
         self.hub.fire(project, queue)
+        self.publisher.add(project, queue)
+
+    def _publish(self, batch) -> None:
         try:
-            self.client.publish(self.channel, shared.encode(project, queue))
+            pipe = self.client.pipeline(transaction=False)
+            for project, queue in batch:
+                pipe.publish(self.channel, shared.encode(project, queue))
+            pipe.execute()
         except redis_errors.RedisError as exc:
-            LOG.warning('Signal for queue %s not published: %s', queue, exc)
+            LOG.warning('%d signals not published: %s', len(batch), exc)
 
     def _listen(self) -> None:
         if self._owner == os.getpid():
@@ -117,4 +125,5 @@ class RedisSignals(base.Signals):
 
     def close(self) -> None:
         self._closed.set()
+        self.publisher.close()
         self.hub.fire_all()

@@ -45,7 +45,6 @@ READY_TIMEOUT = 5.0
 # Seconds each read blocks on the socket (then the loop checks for close).
 READ_TIMEOUT = 5.0
 
-_NOTIFY = sa.text('SELECT pg_notify(:channel, :payload)')
 
 
 def for_database(db: engine.Database) -> base.Signals:
@@ -69,6 +68,8 @@ class PostgresSignals(base.Signals):
         self._closed = threading.Event()
         self._owner = 0
         self._connection = None
+        self.publisher = shared.Publisher(self._publish,
+                                          'zaqar-signals-pg-out')
 
     def subscribe(self, queue: str, *, project: str,
                   waiter: base.Waiter | None = None) -> base.Waiter:
@@ -82,15 +83,22 @@ class PostgresSignals(base.Signals):
 
     def notify(self, queue: str, *, project: str) -> None:
         self.hub.fire(project, queue)
-        payload = json.dumps([project, queue])
+        self.publisher.add(project, queue)
+
+    def _publish(self, batch) -> None:
         try:
-            # One round trip: no transaction around it.
+            # One round trip for the batch: no transaction around it.
             with self.db.engine.connect().execution_options(
                     isolation_level='AUTOCOMMIT') as conn:
-                conn.execute(_NOTIFY, {'channel': CHANNEL,
-                                       'payload': payload})
+                payloads = {f'p{n}': json.dumps(list(key))
+                            for n, key in enumerate(batch)}
+                calls = ', '.join(f'pg_notify(:channel, :{name})'
+                                  for name in payloads)
+                # Only bind-parameter names are built into the text.
+                conn.execute(sa.text(f'SELECT {calls}'),  # nosec B608
+                             {'channel': CHANNEL, **payloads})
         except sa.exc.SQLAlchemyError as exc:
-            LOG.warning('Signal for queue %s not sent: %s', queue, exc)
+            LOG.warning('%d signals not sent: %s', len(batch), exc)
 
     def _listen(self) -> None:
         if self._owner == os.getpid():
@@ -165,4 +173,5 @@ class PostgresSignals(base.Signals):
 
     def close(self) -> None:
         self._closed.set()
+        self.publisher.close()
         self.hub.fire_all()

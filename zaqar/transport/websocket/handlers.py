@@ -144,6 +144,30 @@ def queue_purge(svc, ctx, body: dict) -> Result:
     return 204, {}
 
 
+# -- Dead-letter redrive ---------------------------------------------------
+
+@handler('redrive_create')
+def redrive_create(svc, ctx, body: dict) -> Result:
+    return 202, actions.dispatch(
+        svc, ctx, 'redrive_create', queue_name=body['queue_name'],
+        payload=_fields(body, 'destination', 'max_messages', 'rate'))
+
+
+@handler('redrive_get')
+def redrive_get(svc, ctx, body: dict) -> Result:
+    return 200, actions.dispatch(svc, ctx, 'redrive_get',
+                                 queue_name=body['queue_name'],
+                                 redrive_id=body['redrive_id'])
+
+
+@handler('redrive_cancel')
+def redrive_cancel(svc, ctx, body: dict) -> Result:
+    actions.dispatch(svc, ctx, 'redrive_cancel',
+                     queue_name=body['queue_name'],
+                     redrive_id=body['redrive_id'])
+    return 204, {}
+
+
 # -- Messages -------------------------------------------------------------
 
 @handler('message_list')

@@ -41,6 +41,7 @@ from zaqar.schemas import (
     messages,
     pools,
     queues,
+    redrive,
     share,
     subscriptions,
 )
@@ -57,6 +58,7 @@ _ALWAYS = ops.ALWAYS
 _SCHEMA_MODULES = {
     'common': common, 'queues': queues, 'messages': messages,
     'claims': claims, 'subscriptions': subscriptions, 'share': share,
+    'redrive': redrive,
     'pools': pools, 'flavors': flavors, 'health': health,
 }
 
