@@ -710,3 +710,49 @@ class WaitSeconds(Worded, BadRequest):
 class ShareExpiresNull(Worded, BadRequest):
     wording = ('`expires` should be date format, for example '
                '2016-01-01T00:00:00, not null')
+
+
+# Dead-letter redrive (zaqar.api.redrive).
+
+class RedriveTaskNotFound(Worded, NotFound):
+    wording = 'Redrive task {id} of queue {queue} does not exist.'
+
+
+class RedriveUnknownKeys(Worded, BadRequest):
+    wording = 'Unknown keys: {keys}.'
+
+
+class RedriveQueueNotFound(Worded, NotFound):
+    wording = 'Queue {queue} does not exist.'
+
+
+class RedriveUnfinished(Worded, Conflict):
+    wording = ('Queue {queue} has an unfinished redrive task; cancel it or '
+               'wait for it to end.')
+
+
+class RedriveMaxMessages(Worded, BadRequest):
+    wording = 'max_messages must be an integer from 1 to {maximum}.'
+
+
+class RedriveRate(Worded, BadRequest):
+    wording = ('rate must be a number of messages per second above 0 and at '
+               'most {maximum}.')
+
+
+class RedriveDestinationType(Worded, BadRequest):
+    wording = 'destination must be a queue name.'
+
+
+class RedriveDestinationSame(Worded, BadRequest):
+    wording = 'destination must differ from the queue being redriven.'
+
+
+class RedriveNoSource(Worded, BadRequest):
+    wording = ('No queue names {queue} as its _dead_letter_queue; give a '
+               'destination.')
+
+
+class RedriveSeveralSources(Worded, BadRequest):
+    wording = ('Several queues dead-letter into {queue} ({found}); give a '
+               'destination.')
