@@ -71,7 +71,8 @@ class ErrorWordingsTest(unittest.TestCase):
                     'key', 'ids', 'queue', 'project', 'per_queue',
                     'configured', 'media_type', 'why', 'uri', 'keys',
                     'paths', 'methods', 'signable', 'allowed', 'scheme',
-                    'id', 'name', 'verb', 'error', 'topic', 'what', 'value')}
+                    'id', 'name', 'verb', 'error', 'topic', 'what', 'value',
+                    'found')}
                 error = cls(**fields)
                 self.assertTrue(error.description or error.title)
                 self.assertLess(error.status, 600)
