@@ -43,6 +43,7 @@ def _instances() -> list[Exception]:
         storage_errors.MessageIsClaimed('m'),
         storage_errors.MessageNotClaimedBy('m', 'c'),
         storage_errors.MessageNotClaimed('m'),
+        storage_errors.SubscriptionAlreadyExists('s'),
     ]
 
 
@@ -57,7 +58,7 @@ class TranslateTest(testtools.TestCase):
             'FlavorDoesNotExist': 404, 'PoolAlreadyExists': 409,
             'PoolInUse': 409, 'PoolInUseByFlavor': 403,
             'MessageIsClaimed': 403, 'MessageNotClaimedBy': 403,
-            'MessageNotClaimed': 400}
+            'MessageNotClaimed': 400, 'SubscriptionAlreadyExists': 409}
         seen = set()
         for exc in _instances():
             name = type(exc).__name__
@@ -67,6 +68,26 @@ class TranslateTest(testtools.TestCase):
             self.assertEqual(expected[name], error.status, name)
             seen.add(type(exc))
         self.assertEqual(set(failures.MAPPED), seen)
+
+    def test_one_exception_means_another_error_for_some_actions(self):
+        claim = storage_errors.ClaimDoesNotExist('c', 'q', 'p')
+        self.assertEqual(404, failures.translate(claim, 'claim_get',
+                                                 'x').status)
+        gone = failures.translate(claim, 'message_delete', 'x')
+        self.assertIsInstance(gone, errors.ClaimGone)
+        self.assertEqual(400, gone.status)
+        taken = failures.translate(
+            storage_errors.SubscriptionAlreadyExists('s'),
+            'subscription_update', 'x')
+        self.assertIsInstance(taken, errors.SubscriptionExistsOnUpdate)
+        missing = failures.translate(
+            control.PoolDoesNotExist('pool'), 'flavor_update', 'x',
+            {'flavor_name': 'f'})
+        self.assertEqual(
+            {'title': 'Unable to update',
+             'description': 'Flavor f could not be updated, error:'
+                            f'{control.PoolDoesNotExist("pool")}'},
+            missing.to_dict())
 
     def test_unavailable_storage_keeps_server_details_out(self):
         error = failures.translate(

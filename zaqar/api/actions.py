@@ -33,6 +33,7 @@ from zaqar.api import (
     topics,
     validation,
 )
+from zaqar.schemas import requests
 from zaqar.serving import parking
 
 LOG = logging.getLogger(__name__)
@@ -49,6 +50,10 @@ class Action:
     # False for actions only a live connection can ask for (WebSocket push
     # subscriptions): no HTTP route serves them.
     over_http: bool = True
+    # What the action accepts, from the configured limits
+    # (zaqar.schemas.requests): dispatch checks the query parameters, the
+    # operation its body, and /v2/openapi.json documents both.
+    request: Callable[[Any], requests.Request] | None = None
 
 
 ACTIONS: dict[str, Action] = {
@@ -203,6 +208,11 @@ ACTIONS: dict[str, Action] = {
                             'Flavor could not be deleted'),
 }
 
+for _name, _action in list(ACTIONS.items()):
+    _build = getattr(requests, _name, None)
+    if _build is not None:
+        ACTIONS[_name] = dataclasses.replace(_action, request=_build)
+
 
 def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     """Validate the names, authorize, run the action, map storage errors."""
@@ -216,6 +226,8 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
                                         kind='topic')
     validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
+    if spec.request is not None:
+        validation.query(spec.request(svc.limits), params)
     try:
         # Quotas and rate limits (zaqar.limits): 429 before any work; a
         # long poll's re-run after a wake-up is the same request.
@@ -223,7 +235,7 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
             svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
     except failures.MAPPED as exc:
-        raise failures.translate(exc, action, spec.failure) from exc
+        raise failures.translate(exc, action, spec.failure, params) from exc
     for hook in svc.after_action:
         # Lifecycle notifications, push wake-ups: a hook that fails is
         # logged and never turns a done action into an error.

@@ -34,7 +34,6 @@ def claim_create(svc, ctx, queue_name: str, payload: Payload,
                                          svc.limits)
     if limit is None:
         limit = 10
-    validation.claim_limit(limit, svc.limits)
     claimed = waiting.until_found(
         svc, ctx, queue_name, wait, lambda: svc.claims.create(
             queue_name, project=ctx.project_id, ttl=ttl, grace=grace,
@@ -54,7 +53,7 @@ def claim_get(svc, ctx, queue_name: str, claim_id: str) -> models.Claim:
 def claim_update(svc, ctx, queue_name: str, claim_id: str,
                  payload: Payload) -> None:
     if payload.present and payload.empty:
-        raise errors.InvalidBody('Request body could not be parsed.')
+        raise errors.BodyUnparsable()
     ttl, grace = validation.claim_fields(payload.parse_optional(default={}),
                                          svc.limits, check_grace=False)
     svc.claims.update(queue_name, claim_id, project=ctx.project_id,

@@ -64,8 +64,7 @@ def connection_subscription_create(svc, ctx, queue_name: str,
     ttl = subscriptions.checked_ttl(document.get('ttl'), svc)
     options = subscriptions.checked_options(document.get('options', {}))
     if connection.count() >= MAX_PER_CONNECTION:
-        raise errors.BadRequest(f'A connection may hold at most '
-                                f'{MAX_PER_CONNECTION} subscriptions.')
+        raise errors.ConnectionSubscriptionsFull(maximum=MAX_PER_CONNECTION)
     return subscriptions.Created(
         connection.subscribe(ctx, queue_name, ttl, options), None)
 

@@ -13,10 +13,10 @@
 """The one mapping from storage and placement exceptions to API errors.
 
 Operations let storage exceptions through; ``actions.dispatch`` turns them
-into API errors here, so every transport answers the same failure the same
-way. An operation translates one itself only where the same exception
-means something else in its context (a missing claim while deleting a
-message is a 400, not a 404).
+into API errors here, and nowhere else, so every transport answers the
+same failure the same way. Where the same exception means something else
+for one action (a missing claim while deleting a message is a 400, not a
+404) the ``IN_CONTEXT`` table says so.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ NOT_FOUND = (
     control.PoolDoesNotExist,
     control.FlavorDoesNotExist,
 )
-CONFLICT = (control.PoolAlreadyExists, control.PoolInUse)
+CONFLICT = (control.PoolAlreadyExists, control.PoolInUse,
+            storage_errors.SubscriptionAlreadyExists)
 CLAIMED_ELSEWHERE = (storage_errors.MessageIsClaimed,
                      storage_errors.MessageNotClaimedBy)
 
@@ -48,15 +49,39 @@ MAPPED = (control.NoPoolFound, control.PlacementRefused,
     + CLAIMED_ELSEWHERE
 
 
-def translate(exc: Exception, action: str, failure: str) -> errors.APIError:
+def _flavor_pool_missing(exc, action, params) -> errors.APIError:
+    return errors.FlavorPoolMissing(name=params.get('flavor_name'),
+                                    verb=action.split('_')[-1], error=exc)
+
+
+# (action, exception) -> the API error it means there.
+IN_CONTEXT = {
+    ('message_delete', storage_errors.ClaimDoesNotExist):
+        lambda exc, action, params: errors.ClaimGone(),
+    ('subscription_update', storage_errors.SubscriptionAlreadyExists):
+        lambda exc, action, params: errors.SubscriptionExistsOnUpdate(),
+    ('topic_subscription_update', storage_errors.SubscriptionAlreadyExists):
+        lambda exc, action, params: errors.SubscriptionExistsOnUpdate(),
+    ('flavor_create', control.PoolDoesNotExist): _flavor_pool_missing,
+    ('flavor_update', control.PoolDoesNotExist): _flavor_pool_missing,
+}
+
+
+def translate(exc: Exception, action: str, failure: str,
+              params: dict | None = None) -> errors.APIError:
     """The API error for ``exc`` raised by ``action``.
 
     :param failure: the action's "<what failed>" wording for 503s.
+    :param params: the action's parameters (for wordings naming them).
     """
+    for kind in type(exc).__mro__:
+        special = IN_CONTEXT.get((action, kind))
+        if special is not None:
+            return special(exc, action, params or {})
     if isinstance(exc, control.NoPoolFound):
         # Pooling with no pool for the queue: say so (still a 503).
         LOG.warning('%s: %s', action, exc)
-        return errors.ServiceUnavailable(f'{failure}: {exc}')
+        return errors.NoPool(what=failure, why=exc)
     if isinstance(exc, storage_errors.StorageUnavailable):
         LOG.warning('%s: storage unavailable: %s', action, exc)
         return errors.ServiceUnavailable(failure)

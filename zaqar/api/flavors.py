@@ -21,7 +21,6 @@ what every pool of the flavor offers (the intersection).
 from __future__ import annotations
 
 from zaqar.api import pools as pool_ops
-from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.schemas import flavors as schemas
@@ -49,13 +48,9 @@ def _driver_capabilities(uri: str) -> tuple[str, ...]:
 
 def _put(svc, flavor_name: str, doc: dict, verb: str) -> None:
     store = pool_ops.router(svc)
-    try:
-        store.store.flavors_controller.put(flavor_name, doc['pool_list'],
-                                           doc.get('capabilities'))
-    except control.PoolDoesNotExist as exc:
-        raise errors.BadRequest(
-            f'Flavor {flavor_name} could not be {verb}d, error:{exc}',
-            title=f'Unable to {verb}')
+    # A pool that is not registered: a 400 (zaqar.api.failures).
+    store.store.flavors_controller.put(flavor_name, doc['pool_list'],
+                                       doc.get('capabilities'))
     store.catalog.invalidate()
 
 
@@ -85,7 +80,6 @@ def flavor_get(svc, ctx, flavor_name: str) -> dict:
 def flavor_list(svc, ctx, marker: str | None = None,
                 limit: int = 10) -> list[dict]:
     store = pool_ops.router(svc)
-    validation.page_limit(limit, svc.limits.max_flavors_per_page)
     return [view(svc, f) for f in store.store.flavors_controller.list(
         marker=marker, limit=limit)]
 
@@ -95,7 +89,7 @@ def flavor_update(svc, ctx, flavor_name: str, payload: Payload) -> dict:
     pool_ops.router(svc)
     doc = payload.parse()
     if not isinstance(doc, dict) or 'pool_list' not in doc:
-        raise errors.InvalidBody('`pool_list` needs to be specified')
+        raise errors.FlavorPoolListMissing()
     doc = pool_ops.document(payload, schemas.UPDATE)
     current = _stored(svc, flavor_name)
     if 'capabilities' not in doc:

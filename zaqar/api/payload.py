@@ -60,13 +60,13 @@ class Payload:
         """The JSON document. Raises InvalidBody if it does not parse."""
         if self._document is _ABSENT:
             if not self.raw:
-                raise errors.InvalidBody('Request body could not be parsed.')
+                raise errors.BodyUnparsable()
             try:
                 self._document = strict_json.loads(self.raw)
             except strict_json.Refused as exc:
                 raise errors.InvalidBody(str(exc))
             except (ValueError, UnicodeDecodeError):
-                raise errors.InvalidBody('Request body could not be parsed.')
+                raise errors.BodyUnparsable()
         return self._document
 
     def parse_optional(self, default: Any = None) -> Any:

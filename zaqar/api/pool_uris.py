@@ -33,7 +33,7 @@ _SQLITE = 'sqlite'
 
 
 def _refuse(uri: str, why: str):
-    return errors.InvalidBody(f'The pool URI is not allowed: {why}')
+    return errors.PoolURIRefused(why=why)
 
 
 def _sqlite_file(uri: str) -> str | None:

@@ -27,7 +27,7 @@ from typing import Any
 
 import jsonschema
 
-from zaqar.api import pool_uris, validation
+from zaqar.api import pool_uris
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.schemas import pools as schemas
@@ -50,16 +50,14 @@ def router(svc):
 
 def check_name(name: str, kind: str) -> None:
     if len(name) > NAME_MAX or not NAME.match(name):
-        raise errors.BadRequest(
-            f'The format of the submitted {kind} name is not valid: use up '
-            f'to {NAME_MAX} letters, digits, "_" and "-".')
+        raise errors.AdminName(kind=kind, maximum=NAME_MAX)
 
 
 def document(payload: Payload, schema: dict) -> dict:
     """The body as a JSON object valid against ``schema`` (400 if not)."""
     doc = payload.parse()
     if not isinstance(doc, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.DocumentType()
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(schema).iter_errors(doc))
     if error is not None:
@@ -85,7 +83,7 @@ def probe(uri: str, options: dict) -> None:
             except Exception:
                 LOG.debug('Closing a probe driver failed', exc_info=True)
     if not alive:
-        raise errors.InvalidBody(f'cannot connect to {uri}')
+        raise errors.PoolUnreachable(uri=uri)
 
 
 def _flavor(value: Any) -> str | None:
@@ -116,7 +114,6 @@ def pool_get(svc, ctx, pool_name: str) -> control.Pool:
 def pool_list(svc, ctx, marker: str | None = None,
               limit: int = 10) -> list[control.Pool]:
     store = router(svc)
-    validation.page_limit(limit, svc.limits.max_pools_per_page)
     return store.store.pools_controller.list(marker=marker, limit=limit)
 
 
@@ -126,8 +123,7 @@ def pool_update(svc, ctx, pool_name: str, payload: Payload) -> control.Pool:
     doc = payload.parse()
     if not isinstance(doc, dict) or not doc.keys() & {
             'uri', 'weight', 'flavor', 'options'}:
-        raise errors.InvalidBody('One of `uri`, `weight`, `flavor`, or '
-                                 '`options` needs to be specified')
+        raise errors.PoolUpdateEmpty()
     doc = document(payload, schemas.UPDATE)
     pools = store.store.pools_controller
     current = pools.get(pool_name)

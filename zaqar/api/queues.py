@@ -18,11 +18,12 @@ from zaqar.api import metadata as meta
 from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
-from zaqar.notification import retry
+from zaqar.schemas import queues as schema_queues
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
 
-PURGE_TYPES = ('messages', 'subscriptions')
+PURGE_TYPES = tuple(
+    schema_queues.PURGE['properties']['resource_types']['items']['enum'])
 # Page size used when purging messages or subscriptions.
 _PURGE_BATCH = 100
 
@@ -31,24 +32,14 @@ def queue_create(svc, ctx, queue_name: str, payload: Payload) -> bool:
     """Create a queue (True) or leave an existing one untouched (False)."""
     limit = svc.limits.max_queue_metadata
     if payload.size is not None and payload.size > limit:
-        raise errors.BadRequest(f'Queue metadata is too large. Max size: '
-                                f'{limit}')
+        raise errors.QueueMetadataTooLarge(maximum=limit)
     metadata = payload.parse_optional(default={})
     meta.validate(metadata, svc.limits,
                   encryption_ready=svc.cipher is not None)
-    _check_retry_policy(metadata, errors.BadRequest)
     created = svc.queues.create(queue_name, project=ctx.project_id,
                                 metadata=metadata)
     svc.metadata_cache.forget(ctx.project_id, queue_name)
     return created
-
-
-def _check_retry_policy(metadata: dict, error: type[errors.APIError]) -> None:
-    """``_retry_policy`` follows the subscription option's rules."""
-    try:
-        retry.validate(metadata.get('_retry_policy'))
-    except ValueError as exc:
-        raise error(str(exc))
 
 
 def stored_metadata(svc, ctx, queue_name: str) -> dict:
@@ -79,10 +70,11 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
     answers 404 instead.
     """
     if payload.size is not None and payload.size > svc.limits.max_queue_metadata:
-        raise errors.InvalidBody(f'Queue metadata is too large. Max size: '
-                                 f'{svc.limits.max_queue_metadata}')
+        raise errors.QueueMetadataTooLarge(
+            maximum=svc.limits.max_queue_metadata,
+            title=errors.InvalidBody.title)
     if payload.empty:
-        raise errors.InvalidBody('PATCH body could not be empty for update.')
+        raise errors.PatchEmpty()
     operations = meta.parse_patch(payload.parse())
     project = ctx.project_id
     try:
@@ -96,7 +88,6 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
     meta.validate(updated, svc.limits,
                   encryption_ready=svc.cipher is not None,
                   error=errors.InvalidBody)
-    _check_retry_policy(updated, errors.InvalidBody)
     # Created by someone else in between: the patch still lands on it.
     if exists or not svc.queues.create(queue_name, project=project,
                                        metadata=updated):
@@ -115,7 +106,6 @@ def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
                with_count: bool = False
                ) -> tuple[list[models.Queue], str | None, int | None]:
     """A page of queues, the next marker, and the total when asked for."""
-    validation.page_limit(limit, svc.limits.max_queues_per_page, queues=True)
     queues, next_marker = svc.queues.list(
         project=ctx.project_id, marker=marker, limit=limit,
         detailed=detailed, name=name or None)
@@ -135,20 +125,9 @@ def queue_stats(svc, ctx, queue_name: str) -> models.QueueStats:
 
 def queue_purge(svc, ctx, queue_name: str, payload: Payload) -> None:
     """Remove every message and/or subscription, keeping the metadata."""
-    document = payload.parse_optional(default=None)
-    if document is None:
-        types = PURGE_TYPES
-    else:
-        if not isinstance(document, dict) or 'resource_types' not in document:
-            raise errors.BadRequest(
-                'Post body must contain key "resource_types".')
-        types = document['resource_types']
-        if (not isinstance(types, list)
-                or not all(isinstance(t, str) for t in types)
-                or not set(types) <= set(PURGE_TYPES)):
-            raise errors.BadRequest(
-                "Resource types must be a sub set of {'messages', "
-                "'subscriptions'}.")
+    document = validation.check(schema_queues.PURGE,
+                                payload.parse_optional(default=None))
+    types = PURGE_TYPES if document is None else document['resource_types']
     if 'messages' in types:
         _purge_messages(svc, ctx, queue_name)
     if 'subscriptions' in types:

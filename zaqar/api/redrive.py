@@ -59,10 +59,7 @@ MAX_RATE = redrive_schema.MAX_RATE
 TASK_ID = re.compile(r'^[0-9a-f]{32}$')
 
 
-class TaskDoesNotExist(errors.NotFound):
-    def __init__(self, task_id: str, queue: str):
-        super().__init__(f'Redrive task {task_id} of queue {queue} does not '
-                         f'exist.')
+TaskDoesNotExist = errors.RedriveTaskNotFound
 
 
 def redrive_create(svc, ctx, queue_name: str, payload: Payload) -> dict:
@@ -71,16 +68,16 @@ def redrive_create(svc, ctx, queue_name: str, payload: Payload) -> dict:
     Conflict (a task of the queue is unfinished)."""
     doc = payload.parse_optional(default={})
     if not isinstance(doc, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.DocumentType()
     unknown = sorted(set(doc) - VALID_KEYS)
     if unknown:
-        raise errors.BadRequest(f'Unknown keys: {", ".join(unknown)}.')
+        raise errors.RedriveUnknownKeys(keys=', '.join(unknown))
     max_messages = (_max_messages(doc['max_messages'])
                     if 'max_messages' in doc else None)
     rate = _rate(doc['rate']) if 'rate' in doc else None
     project = ctx.project_id
     if not svc.queues.exists(queue_name, project=project):
-        raise errors.NotFound(f'Queue {queue_name} does not exist.')
+        raise errors.RedriveQueueNotFound(queue=queue_name)
     if 'destination' in doc:
         destination = doc['destination']
         _check_destination(destination, queue_name, project)
@@ -90,8 +87,7 @@ def redrive_create(svc, ctx, queue_name: str, payload: Payload) -> dict:
                                   max_messages, rate)
     store = redrive_tasks.TaskStore(svc.storage)
     if not store.create(task):
-        raise errors.Conflict(f'Queue {queue_name} has an unfinished redrive '
-                              f'task; cancel it or wait for it to end.')
+        raise errors.RedriveUnfinished(queue=queue_name)
     runner = getattr(svc, 'redrive_runner', None)
     if runner is not None:
         runner.wake()
@@ -128,7 +124,7 @@ def _task(svc, ctx, queue_name: str, redrive_id: str):
         if (task is not None and task.project == ctx.project_id
                 and task.queue == queue_name):
             return task
-    raise TaskDoesNotExist(redrive_id, queue_name)
+    raise TaskDoesNotExist(id=redrive_id, queue=queue_name)
 
 
 def _max_messages(value: Any) -> int:
@@ -136,27 +132,24 @@ def _max_messages(value: Any) -> int:
         value = int(value)  # JSON Schema's integer
     if (isinstance(value, bool) or not isinstance(value, int)
             or not 1 <= value <= MAX_MESSAGES):
-        raise errors.BadRequest(f'max_messages must be an integer from 1 to '
-                                f'{MAX_MESSAGES}.')
+        raise errors.RedriveMaxMessages(maximum=MAX_MESSAGES)
     return value
 
 
 def _rate(value: Any) -> float:
     if (isinstance(value, bool) or not isinstance(value, (int, float))
             or not 0 < value <= MAX_RATE):
-        raise errors.BadRequest(f'rate must be a number of messages per '
-                                f'second above 0 and at most {MAX_RATE}.')
+        raise errors.RedriveRate(maximum=MAX_RATE)
     return value
 
 
 def _check_destination(destination: Any, queue_name: str,
                        project: str) -> None:
     if not isinstance(destination, str):
-        raise errors.BadRequest('destination must be a queue name.')
+        raise errors.RedriveDestinationType()
     validation.queue_identification(destination, project)
     if destination == queue_name:
-        raise errors.BadRequest('destination must differ from the queue '
-                                'being redriven.')
+        raise errors.RedriveDestinationSame()
 
 
 def _dead_lettering_queue(svc, project: str, queue_name: str) -> str:
@@ -175,8 +168,6 @@ def _dead_lettering_queue(svc, project: str, queue_name: str) -> str:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise errors.BadRequest(f'No queue names {queue_name} as its '
-                                f'_dead_letter_queue; give a destination.')
-    raise errors.BadRequest(f'Several queues dead-letter into {queue_name} '
-                            f'({", ".join(found[:5])}); give a '
-                            f'destination.')
+        raise errors.RedriveNoSource(queue=queue_name)
+    raise errors.RedriveSeveralSources(queue=queue_name,
+                                       found=', '.join(found[:5]))

@@ -52,17 +52,16 @@ def queue_share(svc, ctx, queue_name: str, payload: Payload) -> dict:
         raise SignedURLsDisabled()
     doc = payload.parse()
     if not isinstance(doc, dict):
-        raise errors.InvalidBody('Document type not supported.')
+        raise errors.DocumentType()
     unknown = set(doc) - VALID_KEYS
     if unknown:
-        raise errors.BadRequest(f'Unknown keys: {unknown}')
+        raise errors.ShareUnknownKeys(keys=unknown)
     base = f'/v2/queues/{queue_name}/'
     paths = [base + p for p in _paths(doc.get('paths'))]
     methods = _methods(doc.get('methods'))
     if 'expires' in doc and doc['expires'] is None:
         # Absent means the default; null is not a date.
-        raise errors.BadRequest('`expires` should be date format, for '
-                                'example 2016-01-01T00:00:00, not null')
+        raise errors.ShareExpiresNull()
     expires = _expires(doc.get('expires'))
     return signing.sign(key, paths, methods, ctx.project_id,
                         expires).to_dict()
@@ -72,13 +71,13 @@ def _paths(value: Any) -> list[str]:
     if value is None or (isinstance(value, (list, str)) and not value):
         return list(DEFAULT_PATHS)
     if not isinstance(value, (list, str)):
-        raise errors.BadRequest('`paths` should be a list')
+        raise errors.SharePathsNotList()
     # A string is read item by item, so "messages" reports its letters,
     # as the reference does.
     invalid = {p if isinstance(p, str) else json.dumps(p) for p in value
                if not isinstance(p, str) or p not in signing.SHAREABLE}
     if invalid:
-        raise errors.BadRequest(f'Invalid paths: {invalid}')
+        raise errors.SharePaths(paths=invalid)
     return list(value)
 
 
@@ -86,16 +85,14 @@ def _methods(value: Any) -> list[str]:
     if value is None or (isinstance(value, list) and not value):
         return list(DEFAULT_METHODS)
     if not isinstance(value, list):
-        raise errors.BadRequest('`methods` should be a list')
+        raise errors.ShareMethodsNotList()
     if not all(isinstance(m, str) and m for m in value):
-        raise errors.BadRequest('`methods` should be a list of HTTP method '
-                                'names')
+        raise errors.ShareMethodNames()
     unknown = sorted({m for m in value
                       if m.upper() not in signing.SIGNABLE_METHODS})
     if unknown:
-        raise errors.BadRequest(f'Invalid methods: {unknown}; a URL can be '
-                                f'signed for '
-                                f'{", ".join(signing.SIGNABLE_METHODS)}.')
+        raise errors.ShareMethods(methods=unknown,
+                                  signable=', '.join(signing.SIGNABLE_METHODS))
     return list(value)
 
 
@@ -108,5 +105,5 @@ def _expires(value: Any):
     except ValueError as exc:
         raise errors.BadRequest(str(exc))
     if when <= now:
-        raise errors.BadRequest('`expires` is lower than the current time')
+        raise errors.ShareExpired()
     return when

@@ -35,6 +35,7 @@ from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.notification import confirm, destinations, retry, subscribers
 from zaqar.notification.tasks import trust
+from zaqar.schemas import subscriptions as schemas
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
@@ -49,15 +50,10 @@ MAX_TTL = 2 ** 31 - 1
 # Bytes of randomness in a webhook signing secret.
 _SECRET_BYTES = 32
 # Longest subscriber URI: a browser's practical URL limit.
-MAX_SUBSCRIBER_LENGTH = 2048
+MAX_SUBSCRIBER_LENGTH = schemas.MAX_SUBSCRIBER_LENGTH
 # Largest subscription ``options`` document, in bytes of JSON.
 MAX_OPTIONS_SIZE = 65536
 
-UPDATABLE = ('subscriber', 'ttl', 'options', 'rotate_secret')
-CONFLICT_ON_CREATE = ('Such subscription already exists.Subscriptions are '
-                      'unique by project + queue + subscriber URI.')
-CONFLICT_ON_UPDATE = ('Such subscription already exists. Subscriptions are '
-                      'unique by project + queue + subscriber URI.')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,18 +74,12 @@ def scheme(subscriber: str) -> str:
 
 # -- validation ---------------------------------------------------------------
 
-def _subscriber(value: Any, svc) -> str:
-    allowed = svc.limits.subscriber_types
-    if not isinstance(value, str) or scheme(value) not in allowed:
-        raise errors.BadRequest(f'The subscriber type of subscription must '
-                                f'be supported in the list {allowed!r}.')
-    if len(value) > MAX_SUBSCRIBER_LENGTH:
-        raise errors.BadRequest(f'The subscriber may not be longer than '
-                                f'{MAX_SUBSCRIBER_LENGTH} characters.')
+def _subscriber(value: str, svc) -> str:
+    """What the body schema cannot say of a subscriber (its scheme and
+    length are checked with the body: zaqar.schemas.subscriptions)."""
     kind = subscribers.lookup(value)
     if kind is None:
-        raise errors.BadRequest(f'No subscriber scheme {scheme(value)!r} is '
-                                f'installed.')
+        raise errors.SubscriberScheme(scheme=scheme(value))
     refusal = kind.validate(urlsplit(value))
     if refusal is not None:
         raise errors.BadRequest(refusal)
@@ -97,25 +87,17 @@ def _subscriber(value: Any, svc) -> str:
     try:
         destinations.check_subscriber(target, svc.destination_allowlist)
     except destinations.DestinationRefused as exc:
-        raise errors.BadRequest(f'The subscriber destination is not '
-                                f'allowed: {exc}')
+        raise errors.SubscriberDestination(why=exc)
     return value
 
 
 def _ttl(value: Any, svc) -> int | None:
-    """A ttl to store; None (falsy input) means "the default"."""
+    """A ttl to store; None (0 or null) means "the default"."""
+    validation.check(schemas.TTL, value, 'ttl')
     if not value:
         return None
-    if not validation.is_int(value):
-        raise errors.BadRequest('TTL must be an integer.')
-    if value < validation.MIN_SUBSCRIPTION_TTL:
-        raise errors.BadRequest(
-            f'The TTL for a subscription must be at least '
-            f'{validation.MIN_SUBSCRIPTION_TTL} seconds long.')
     if time.time() + value >= _MAX_EXPIRY:
-        raise errors.BadRequest(
-            'The TTL seconds for a subscription plus current time must be '
-            'less than 9999-12-31 23:59:59.999999.')
+        raise errors.SubscriptionExpiry()
     # Longer than any store keeps (Heat's OS::Zaqar::Subscription asks for
     # 220367260800 s, "forever", by default): kept as the longest ttl we
     # store, about 68 years, which outlives any real deployment.
@@ -125,13 +107,11 @@ def _ttl(value: Any, svc) -> int | None:
 def _options(value: Any) -> dict:
     # null is "no options": Heat's OS::Zaqar::Subscription sends it when a
     # template leaves options out.
+    validation.check(schemas.OPTIONS, value, 'options')
     if value is None:
         return {}
-    if not isinstance(value, dict):
-        raise errors.BadRequest('Options must be a dict.')
     if len(json.dumps(value)) > MAX_OPTIONS_SIZE:
-        raise errors.BadRequest(f'Options may not be larger than '
-                                f'{MAX_OPTIONS_SIZE} bytes of JSON.')
+        raise errors.OptionsTooLarge(maximum=MAX_OPTIONS_SIZE)
     try:
         retry.validate(value.get('_retry_policy'))
     except ValueError as exc:
@@ -139,19 +119,17 @@ def _options(value: Any) -> dict:
     headers = value.get('post_headers')
     if headers is not None and (not isinstance(headers, dict) or not all(
             isinstance(v, str) for v in headers.values())):
-        raise errors.BadRequest('Options post_headers must be an object of '
-                                'strings.')
+        raise errors.OptionsPostHeaders()
     for key in ('from', 'subject'):
         if key in value and not isinstance(value[key], str):
-            raise errors.BadRequest(f'Options {key} must be a string.')
+            raise errors.OptionNotString(field=key)
     return value
 
 
-def _document(payload: Payload) -> dict:
-    document = payload.parse_optional(default={})
-    if not isinstance(document, dict):
-        raise errors.InvalidBody('Subscriptions must be a dict.')
-    return document
+def _document(payload: Payload, schema: dict, **data) -> dict:
+    """The body ({} when absent), checked against ``schema``."""
+    return validation.check(schema, payload.parse_optional(default={}),
+                            **data)
 
 
 # -- operations ---------------------------------------------------------------
@@ -159,9 +137,7 @@ def _document(payload: Payload) -> dict:
 def subscription_create(svc, ctx, queue_name: str,
                         payload: Payload) -> Created:
     """Subscribe; an unconfirmed existing subscriber gets its id back."""
-    document = _document(payload)
-    if 'subscriber' not in document:
-        raise errors.BadRequest('Missing parameter subscriber in body.')
+    document = _document(payload, schemas.create(svc.limits))
     subscriber = _subscriber(document['subscriber'], svc)
     ttl = _ttl(document.get('ttl'), svc) or svc.limits.default_subscription_ttl
     options = _options(document.get('options', {}))
@@ -180,13 +156,13 @@ def subscription_create(svc, ctx, queue_name: str,
             if existing is None:
                 continue  # it expired or went meanwhile: try again
             if existing.confirmed:
-                raise errors.Conflict(CONFLICT_ON_CREATE, headers={
+                raise errors.SubscriptionExists(headers={
                     'Location': f'/v2/queues/{queue_name}/subscriptions'})
             confirm.request(svc, ctx, existing)
             return Created(existing.id, None)
         break
     else:
-        raise errors.ServiceUnavailable('Subscription could not be created')
+        raise errors.SubscriptionCreateRaced()
     secret = new_secret()
     try:
         if svc.outbox is not None:
@@ -208,7 +184,6 @@ def subscription_create(svc, ctx, queue_name: str,
 def subscription_list(svc, ctx, queue_name: str, marker: str | None = None,
                       limit: int = 10
                       ) -> tuple[list[models.Subscription], str | None]:
-    validation.page_limit(limit, svc.limits.max_subscriptions_per_page)
     return svc.subscriptions.list(queue_name, project=ctx.project_id,
                                   marker=marker, limit=limit)
 
@@ -229,15 +204,8 @@ def subscription_get(svc, ctx, queue_name: str, subscription_id: str
 def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
                         payload: Payload) -> str | None:
     """Change fields; returns the new secret when one was asked for."""
-    document = payload.parse_optional(default={})
-    if not isinstance(document, dict):
-        raise errors.InvalidBody('Subscriptions must be a dict.')
-    if not document:
-        raise errors.BadRequest('No subscription to create.')
-    if any(key not in UPDATABLE for key in document):
-        raise errors.BadRequest(
-            f'Subscription {subscription_id} could not be updated.',
-            title='Unable to update subscription')
+    document = _document(payload, schemas.update(svc.limits),
+                         id=subscription_id)
     # A null means "leave it": the reference's CLI sends every field, with
     # null for those not being changed (subscription update --ttl N).
     document = {key: value for key, value in document.items()
@@ -251,18 +219,13 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     if 'options' in document:
         changes['options'] = _options(document['options'])
     rotate = document.get('rotate_secret', False)
-    if not isinstance(rotate, bool):
-        raise errors.BadRequest('rotate_secret must be a boolean.')
     project = ctx.project_id
-    try:
-        if changes:
-            svc.subscriptions.update(queue_name, subscription_id,
-                                     project=project, **changes)
-        else:
-            svc.subscriptions.get(queue_name, subscription_id,
-                                  project=project)
-    except storage_errors.SubscriptionAlreadyExists:
-        raise errors.Conflict(CONFLICT_ON_UPDATE)
+    # A subscriber taken by another subscription: a 409 (zaqar.api.failures).
+    if changes:
+        svc.subscriptions.update(queue_name, subscription_id,
+                                 project=project, **changes)
+    else:
+        svc.subscriptions.get(queue_name, subscription_id, project=project)
     if not rotate:
         return None
     secret = new_secret()
@@ -280,11 +243,7 @@ def subscription_delete(svc, ctx, queue_name: str,
 
 def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
                          payload: Payload) -> None:
-    document = payload.parse_optional(default={})
-    confirmed = document.get('confirmed') if isinstance(document,
-                                                        dict) else None
-    if not isinstance(confirmed, bool):
-        raise errors.BadRequest("The 'confirmed' should be boolean.")
+    confirmed = _document(payload, schemas.CONFIRM)['confirmed']
     project = ctx.project_id
     svc.subscriptions.confirm(queue_name, subscription_id, confirmed,
                               project=project)
@@ -297,8 +256,8 @@ def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
 # -- the checks other subscription kinds share ----------------------------------
 
 def checked_document(payload: Payload) -> dict:
-    """The request body of a subscription (an object, {} when absent)."""
-    return _document(payload)
+    """The request body of a push subscription ({} when absent)."""
+    return _document(payload, schemas.CONNECTION)
 
 
 def checked_ttl(value: Any, svc) -> int:

@@ -44,9 +44,7 @@ def topic_context(ctx):
     Only for storage scoping: policy was enforced on ``ctx`` itself.
     """
     if len(ctx.project_id or '') >= validation.PROJECT_ID_MAX:
-        raise errors.BadRequest(
-            'The format of the submitted topic name or project id is not '
-            'valid.', title='Invalid topic identification')
+        raise errors.InvalidName(kind='topic')
     scoped = copy.copy(ctx)
     scoped.project_id = scope.topic_project(ctx.project_id)
     return scoped
@@ -68,8 +66,8 @@ def topic_patch(svc, ctx, topic_name: str, payload: Payload) -> dict:
         return queue_ops.queue_patch(svc, topic_context(ctx), topic_name,
                                      payload, lazy=False)
     except storage_errors.QueueDoesNotExist as exc:
-        raise errors.NotFound(f'Topic {topic_name} does not exist for '
-                              f'project {ctx.project_id}') from exc
+        raise errors.TopicNotFound(name=topic_name,
+                                   project=ctx.project_id) from exc
 
 
 def topic_delete(svc, ctx, topic_name: str) -> None:
@@ -115,15 +113,13 @@ def topic_message_post(svc, ctx, topic_name: str,
 def topic_message_list(svc, ctx, topic_name: str, **query
                        ) -> tuple[list[models.Message], str | None]:
     """Always empty: posted messages are delivered, not kept."""
-    validation.page_limit(query.get('limit', 10),
-                          svc.limits.max_messages_per_page)
     return [], None
 
 
 def topic_message_get(svc, ctx, topic_name: str,
                       message_id: str) -> models.Message:
-    raise errors.NotFound(f'Message {message_id} does not exist in topic '
-                          f'{topic_name} for project {ctx.project_id}')
+    raise errors.TopicMessageNotFound(id=message_id, topic=topic_name,
+                                      project=ctx.project_id)
 
 
 def topic_message_delete(svc, ctx, topic_name: str, message_id: str,

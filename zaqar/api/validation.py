@@ -19,16 +19,19 @@ import re
 import uuid
 from typing import Any
 
+import jsonschema
+
+from zaqar.api import schema_check
 from zaqar.common import errors
+from zaqar.schemas import claims as schema_claims
+from zaqar.schemas import common as schemas_common
+
+Request = schemas_common.Request
 
 QUEUE_NAME = re.compile(r'^[a-zA-Z0-9_\-.]+$')
 # Fixed limits (not configurable).
 QUEUE_NAME_MAX = 64
 PROJECT_ID_MAX = 256
-MIN_MESSAGE_TTL = 60
-MIN_CLAIM_TTL = 60
-MIN_CLAIM_GRACE = 60
-MIN_SUBSCRIPTION_TTL = 60
 # No project id may hold a control character: no HTTP header can carry one,
 # and storage keeps topics under a marker made of one (zaqar.storage.scope).
 _CONTROL = re.compile('[\x00-\x1f\x7f]')
@@ -72,21 +75,16 @@ def project_identification(project: str | None) -> None:
     """Refuse project ids no HTTP client could send (other transports),
     and overlong ones on every action (not only those naming a queue)."""
     if project and len(project) > PROJECT_ID_MAX:
-        raise errors.BadRequest(
-            f'The project id may not be longer than {PROJECT_ID_MAX} '
-            f'characters.', title='Invalid project identification')
+        raise errors.ProjectIdTooLong(maximum=PROJECT_ID_MAX)
     if project and _CONTROL.search(project):
-        raise errors.BadRequest('The project id is not valid.',
-                                title='Invalid project identification')
+        raise errors.ProjectIdInvalid()
 
 
 def queue_identification(name: str, project: str | None,
                          kind: str = 'queue') -> None:
     if (len(name) > QUEUE_NAME_MAX or not QUEUE_NAME.match(name)
             or (project is not None and len(project) > PROJECT_ID_MAX)):
-        raise errors.BadRequest(
-            f'The format of the submitted {kind} name or project id is not '
-            'valid.', title=f'Invalid {kind} identification')
+        raise errors.InvalidName(kind=kind)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -103,112 +101,150 @@ def _is_uuid(value: str) -> bool:
 def client_id(value: str | None, limits: Limits) -> str:
     """Check the Client-ID header according to client_id_uuid_safe."""
     if value is None:
-        raise errors.MissingHeader('The "Client-Id" header is required.')
+        raise errors.ClientIdRequired()
     mode = limits.client_id_uuid_safe
     if mode == 'strict':
         if not _is_uuid(value):
-            raise errors.InvalidHeader('Malformed hexadecimal UUID.',
-                                       title='Wrong UUID value')
+            raise errors.ClientIdNotUUID()
     elif mode == 'off':
         if not (limits.min_length_client_id <= len(value)
                 <= limits.max_length_client_id):
-            raise errors.InvalidHeader(
-                title=f'Length of client id must be at least '
-                      f'{limits.min_length_client_id} and no greater than '
-                      f'{limits.max_length_client_id}.')
+            raise errors.ClientIdLength(
+                minimum=limits.min_length_client_id,
+                maximum=limits.max_length_client_id)
     return value
 
 
+def _integer(checker, value) -> bool:
+    """JSON integers only: not booleans, not 60.0."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# The reference validator: words refusals of schemas without ``x-error``
+# (rare: admin bodies), and the tests compare schema_check with it.
+Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        'integer', _integer))
+# Schemas are built once per limits object and kept (zaqar.schemas
+# common.per_limits), so their compiled checks are too, by identity.
+_COMPILED: dict[int, tuple[dict, schema_check.Check]] = {}
+
+
+def compiled(schema: dict) -> schema_check.Check:
+    found = _COMPILED.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = (schema, schema_check.compile_schema(schema))
+        _COMPILED[id(schema)] = found
+    return found[1]
+
+
+_JSON_TYPES = ((bool, 'boolean'), (int, 'integer'), (float, 'number'),
+               (str, 'string'), (list, 'array'), (dict, 'object'),
+               (type(None), 'null'))
+
+
+def json_type(value: Any) -> str:
+    for python, name in _JSON_TYPES:
+        if isinstance(value, python):
+            return name
+    return 'object'
+
+
+def error_name(keyword: str, chain: tuple, value: Any) -> str | None:
+    """The errors class the deepest ``x-error`` on the failing rule's
+    chain names for this keyword (``"<keyword>:<json type>"`` first)."""
+    keys = (f'{keyword}:{json_type(value)}', keyword)
+    for node in reversed(chain):
+        spec = node.get('x-error')
+        if isinstance(spec, str):
+            return spec
+        if isinstance(spec, dict):
+            for key in keys:
+                if key in spec:
+                    return spec[key]
+    return None
+
+
+def _first(rule: dict, *keys: str) -> Any:
+    for key in keys:
+        if key in rule:
+            return rule[key]
+    return None
+
+
+def refusal(schema: dict, instance: Any, field: str | None = None,
+            **data: Any) -> errors.APIError | None:
+    """The API error for the first rule of ``schema`` that ``instance``
+    breaks (rules are checked in the order the schema lists them), or
+    None when it satisfies them all.
+
+    The wording gets the rule's bounds, the field's name, the rule's
+    ``x-fields`` and ``data`` (what only the caller knows, such as ids).
+    """
+    failure = compiled(schema)(instance, ())
+    if failure is None:
+        return None
+    keyword, chain, value, where = failure
+    name = error_name(keyword, chain, value)
+    if name is None:
+        error = next(iter(Validator(schema).iter_errors(instance)), None)
+        return errors.InvalidBody(error.message if error is not None
+                                  else 'Document type not supported.')
+    rule = chain[-1]
+    path = [p for p in where if isinstance(p, str)]
+    fields = {
+        'field': path[-1] if path else field,
+        'minimum': _first(rule, 'minimum', 'minItems', 'minLength'),
+        'maximum': _first(rule, 'maximum', 'maxItems', 'maxLength'),
+        'value': value}
+    fields.update(rule.get('x-fields', {}))
+    fields.update(data)
+    return getattr(errors, name)(**fields)
+
+
+def check(schema: dict, instance: Any, field: str | None = None,
+          **data: Any) -> Any:
+    """Raise the API error for the first rule ``instance`` breaks."""
+    error = refusal(schema, instance, field, **data)
+    if error is not None:
+        raise error
+    return instance
+
+
+def query(request: Request | None, params: dict) -> None:
+    """Check an action's query parameters (those given) against its
+    request schema."""
+    if request is None:
+        return
+    for name, schema in request.query.items():
+        value = params.get(name)
+        if value is not None:
+            check(schema, value, name)
+
+
 def page_limit(limit: int, maximum: int, queues: bool = False) -> None:
-    if not 1 <= limit <= maximum:
-        verb = 'no greater than' if queues else 'may not be greater than'
-        raise errors.BadRequest(f'Limit must be at least 1 and {verb} '
-                                f'{maximum}.')
-
-
-# Longest long poll (``wait``) in seconds.
-MAX_WAIT = 20
+    """``limit`` within 1..maximum (for callers outside dispatch)."""
+    check(schemas_common.page_limit(
+        maximum, 'QueuePageLimit' if queues else 'PageLimit'), limit,
+        'limit')
 
 
 def wait_seconds(wait: Any) -> int:
-    """The ``wait`` of a list or claim (absent: 0, no waiting)."""
+    """The ``wait`` of a list or claim (absent: 0, no waiting); the rule
+    is zaqar.schemas.common.wait, which dispatch has already applied to
+    requests."""
     if wait is None:
         return 0
-    if isinstance(wait, bool) or not isinstance(wait, int) \
-            or not 0 <= wait <= MAX_WAIT:
-        raise errors.BadRequest(
-            f'The "wait" parameter must be an integer from 0 to '
-            f'{MAX_WAIT} (seconds).')
+    check(schemas_common.wait(), wait, 'wait')
     return wait
-
-
-def message_ttl(ttl: Any, limits: Limits) -> None:
-    if not is_int(ttl):
-        raise errors.InvalidBody('The value of the "ttl" field must be a int.')
-    if not MIN_MESSAGE_TTL <= ttl <= limits.max_message_ttl:
-        raise errors.BadRequest(
-            f'The TTL for a message may not exceed {limits.max_message_ttl} '
-            f'seconds, and must be at least {MIN_MESSAGE_TTL} seconds long.')
-
-
-# Longest ``dedup_id`` or ``group`` a message may carry.
-MESSAGE_KEY_MAX = 128
-
-
-def message_key(field: str, value: Any) -> None:
-    """A message's ``dedup_id`` or ``group``: 1 to 128 characters."""
-    if not isinstance(value, str):
-        raise errors.InvalidBody(
-            f'The value of the "{field}" field must be a string.')
-    if not 1 <= len(value) <= MESSAGE_KEY_MAX:
-        raise errors.BadRequest(
-            f'The "{field}" of a message must be 1 to {MESSAGE_KEY_MAX} '
-            'characters long.')
-
-
-def message_delay(delay: Any, limits: Limits) -> None:
-    if not is_int(delay):
-        raise errors.InvalidBody(
-            'The value of the "delay" field must be a int.')
-    if not 0 <= delay <= limits.max_message_delay:
-        raise errors.BadRequest(
-            f'The Delay TTL for a message may not exceed '
-            f'{limits.max_message_delay} seconds,and must be at least 0 '
-            'seconds long.')
 
 
 def claim_fields(doc: Any, limits: Limits, *, check_grace: bool = True
                  ) -> tuple[int, int]:
     """(ttl, grace) of a claim create/update body, defaults applied."""
-    if doc is None:
-        doc = {}
-    if not isinstance(doc, dict):
-        raise errors.InvalidBody('Document type not supported.')
-    ttl = doc.get('ttl', limits.default_claim_ttl)
-    grace = doc.get('grace', limits.default_claim_grace)
-    for field, value in (('ttl', ttl), ('grace', grace)):
-        if not is_int(value):
-            raise errors.InvalidBody(
-                f'The value of the "{field}" field must be a int.')
-    if not MIN_CLAIM_TTL <= ttl <= limits.max_claim_ttl:
-        raise errors.BadRequest(
-            f'The TTL for a claim may not exceed {limits.max_claim_ttl} '
-            f'seconds, and must be at least {MIN_CLAIM_TTL} seconds long.')
-    if check_grace and not MIN_CLAIM_GRACE <= grace <= limits.max_claim_grace:
-        raise errors.BadRequest(
-            f'The grace for a claim may not exceed {limits.max_claim_grace} '
-            f'seconds, and must be at least {MIN_CLAIM_GRACE} seconds long.')
-    if not check_grace and grace < 0:
-        raise errors.BadRequest('The grace for a claim must not be negative.')
-    return ttl, grace
-
-
-def claim_limit(limit: int, limits: Limits) -> None:
-    page_limit(limit, limits.max_messages_per_claim_or_pop)
-
-
-def pop_value(pop: int, limits: Limits) -> None:
-    maximum = limits.max_messages_per_claim_or_pop
-    if not 1 <= pop <= maximum:
-        raise errors.BadRequest(f'Pop value must be at least 1 and may not be '
-                                f'greater than {maximum}.')
+    build = schema_claims.create if check_grace else schema_claims.update
+    check(build(limits), doc)
+    doc = doc or {}
+    return (doc.get('ttl', limits.default_claim_ttl),
+            doc.get('grace', limits.default_claim_grace))

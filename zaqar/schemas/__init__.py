@@ -10,4 +10,5 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""JSON Schemas of the API's request documents, as plain data."""
+"""JSON Schemas of the API's documents; request schemas are functions of
+the configured limits (zaqar.schemas.requests, one builder per action)."""

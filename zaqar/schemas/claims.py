@@ -16,31 +16,52 @@ from __future__ import annotations
 
 from zaqar.schemas import common, messages
 
-# Defaults of [transport] max_claim_ttl / max_claim_grace; 60 is fixed.
 MIN_TTL = 60
-MAX_CLAIM_TTL = 43200
-MAX_CLAIM_GRACE = 43200
+MIN_GRACE = 60
 
-# null counts as no body: the defaults apply.
-CREATE = {
-    'type': ['object', 'null'],
-    'properties': {
-        'ttl': {'type': 'integer', 'minimum': MIN_TTL,
-                'maximum': MAX_CLAIM_TTL},
-        'grace': {'type': 'integer', 'minimum': MIN_TTL,
-                  'maximum': MAX_CLAIM_GRACE},
-    },
-}
 
-# Renewal: only the ttl is range-checked.
-UPDATE = {
-    'type': 'object',
-    'properties': {
-        'ttl': {'type': 'integer', 'minimum': MIN_TTL,
-                'maximum': MAX_CLAIM_TTL},
-        'grace': {'type': 'integer', 'minimum': 0},
-    },
-}
+@common.per_limits
+def ttl(limits) -> dict:
+    return {'type': 'integer', 'minimum': MIN_TTL,
+            'maximum': limits.max_claim_ttl,
+            'x-error': {'type': 'FieldNotInt', 'minimum': 'ClaimTTL',
+                        'maximum': 'ClaimTTL'}}
+
+
+@common.per_limits
+def create(limits) -> dict:
+    """Create: null (or no body) counts as {}: the defaults apply."""
+    return {
+        'type': ['object', 'null'],
+        'properties': {
+            'ttl': ttl(limits),
+            'grace': {'type': 'integer', 'minimum': MIN_GRACE,
+                      'maximum': limits.max_claim_grace,
+                      'x-error': {'type': 'FieldNotInt',
+                                  'minimum': 'ClaimGrace',
+                                  'maximum': 'ClaimGrace'}},
+        },
+        'x-error': {'type': 'DocumentType'},
+    }
+
+
+@common.per_limits
+def update(limits) -> dict:
+    """Renewal: the ttl is range-checked, the grace only not negative."""
+    return {
+        'type': ['object', 'null'],
+        'properties': {
+            'ttl': ttl(limits),
+            'grace': {'type': 'integer', 'minimum': 0,
+                      'x-error': {'type': 'FieldNotInt',
+                                  'minimum': 'ClaimGraceNegative'}},
+        },
+        'x-error': {'type': 'DocumentType'},
+    }
+
+
+CREATE = create(common.DEFAULTS)
+UPDATE = update(common.DEFAULTS)
 
 CREATE_RESPONSE = {
     'type': 'object',

@@ -14,58 +14,98 @@
 
 from __future__ import annotations
 
-from zaqar.schemas import common, queues
+from zaqar.schemas import common
 
-# Defaults of [transport] max_messages_per_page / _per_claim_or_pop.
-MAX_PER_PAGE = 20
-
-# Longest dedup_id / group (zaqar.api.validation.MESSAGE_KEY_MAX).
+MIN_TTL = 60
+# Longest dedup_id / group.
 MESSAGE_KEY_MAX = 128
 
-DEDUP_ID = {
-    'type': 'string', 'minLength': 1, 'maxLength': MESSAGE_KEY_MAX,
-    'description': (
-        'Idempotency key: within the queue\'s _dedup_window (seconds, '
-        'default 300, 0 = off) a message whose dedup_id was already posted '
-        'is not stored again; its href in the answer is the original '
-        'message\'s.'),
-}
 
-GROUP = {
-    'type': 'string', 'minLength': 1, 'maxLength': MESSAGE_KEY_MAX,
-    'description': (
-        'FIFO group: only the oldest live message of a group can be '
-        'claimed (or popped), so a group is processed in order, one '
-        'message at a time, while different groups go in parallel.'),
-}
+def _key(description: str) -> dict:
+    # null: none (as if left out).
+    return {'type': ['string', 'null'], 'minLength': 1,
+            'maxLength': MESSAGE_KEY_MAX, 'description': description,
+            'x-error': {'type': 'MessageKeyNotString',
+                        'minLength': 'MessageKeyLength',
+                        'maxLength': 'MessageKeyLength'}}
 
-POST = {
-    'type': 'object',
-    'required': ['messages'],
-    'properties': {
-        'messages': {
-            'type': 'array',
-            'minItems': 1,
-            'items': {
-                'type': 'object',
-                'required': ['body'],
-                'properties': {
-                    'body': {},
-                    'ttl': {'type': 'integer', 'minimum': queues.MIN_TTL,
-                            'maximum': queues.MAX_MESSAGE_TTL},
-                    # Read (and checked) only on queues that have a
-                    # _default_message_delay; elsewhere dropped unread.
-                    'delay': {'description': (
-                        'Seconds before the message becomes visible, '
-                        f'0..{queues.MAX_MESSAGE_DELAY}; honoured only on '
-                        'queues with a _default_message_delay.')},
-                    'dedup_id': DEDUP_ID,
-                    'group': GROUP,
+
+DEDUP_ID = _key(
+    'Idempotency key: within the queue\'s _dedup_window (seconds, default '
+    '300, 0 = off) a message whose dedup_id was already posted is not '
+    'stored again; its href in the answer is the original message\'s.')
+
+GROUP = _key(
+    'FIFO group: only the oldest live message of a group can be claimed '
+    '(or popped), so a group is processed in order, one message at a time, '
+    'while different groups go in parallel.')
+
+@common.per_limits
+def ttl(limits) -> dict:
+    """A message's ``ttl`` (absent: the queue's or configured default)."""
+    return {'type': 'integer', 'minimum': MIN_TTL,
+            'maximum': limits.max_message_ttl,
+            'x-error': {'type': 'FieldNotInt', 'minimum': 'MessageTTL',
+                        'maximum': 'MessageTTL'}}
+
+
+@common.per_limits
+def delay(limits) -> dict:
+    """A message's ``delay``: honoured only on queues with a
+    ``_default_message_delay`` (elsewhere checked, then dropped)."""
+    return {'type': 'integer', 'minimum': 0,
+            'maximum': limits.max_message_delay,
+            'description': 'Seconds before the message becomes visible; '
+                           'honoured only on queues with a '
+                           '_default_message_delay.',
+            'x-error': {'type': 'FieldNotInt', 'minimum': 'MessageDelay',
+                        'maximum': 'MessageDelay'}}
+
+
+@common.per_limits
+def post(limits) -> dict:
+    """The post document. Its byte size (configured, or the queue's
+    smaller ``_max_messages_post_size``) is checked before parsing, in
+    zaqar.api.messages.prepare_post."""
+    return {
+        'type': 'object',
+        'required': ['messages'],
+        'properties': {
+            'messages': {
+                'type': 'array',
+                'minItems': 1,
+                'items': {
+                    'type': 'object',
+                    'required': ['body'],
+                    'properties': {
+                        'body': {},
+                        'ttl': ttl(limits),
+                        'delay': delay(limits),
+                        'dedup_id': DEDUP_ID,
+                        'group': GROUP,
+                    },
+                    'x-error': {'type': 'DocumentType',
+                                'required': 'MissingMessageBody'},
                 },
+                'x-error': {'type': 'DocumentType',
+                            'minItems': 'NoMessagesToEnqueue'},
             },
         },
-    },
-}
+        'x-error': {'type': 'BodyUnparsable',
+                    'type:array': 'NoMessagesFound',
+                    'required': 'NoMessagesFound'},
+    }
+
+
+def ids(maximum: int, error: str) -> dict:
+    """``?ids=``: 1..maximum message ids."""
+    return {'type': 'array', 'items': {'type': 'string'}, 'minItems': 1,
+            'maxItems': maximum,
+            'x-error': {'minItems': error, 'maxItems': error}}
+
+
+POST = post(common.DEFAULTS)
+MAX_PER_PAGE = common.DEFAULTS.max_messages_per_page
 
 POST_RESPONSE = {
     'type': 'object',
@@ -113,6 +153,21 @@ MANY = {
     },
     'additionalProperties': False,
 }
+
+
+@common.per_limits
+def pages(limits) -> dict:
+    """LIST and MANY: at most a configured page (or pop) of messages."""
+    largest = max(limits.max_messages_per_page,
+                  limits.max_messages_per_claim_or_pop)
+    found = {}
+    for name, schema in (('LIST', LIST), ('MANY', MANY)):
+        found[name] = {**schema, 'properties': {
+            **schema['properties'],
+            'messages': {**schema['properties']['messages'],
+                         'maxItems': largest}}}
+    return found
+
 
 SCHEMAS = {
     'POST': POST,

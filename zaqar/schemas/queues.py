@@ -16,42 +16,78 @@ from __future__ import annotations
 
 from zaqar.schemas import common
 
-# Defaults of the [transport] limits that bound the reserved keys.
-MAX_MESSAGE_TTL = 1209600
-MAX_MESSAGE_DELAY = 900
-MAX_MESSAGES_POST_SIZE = 262144
 MIN_TTL = 60
 # Idempotent posts: seconds a dedup_id is remembered (0 turns it off).
 DEFAULT_DEDUP_WINDOW = 300
 MAX_DEDUP_WINDOW = 86400
 
-RESERVED = {
-    '_default_message_ttl': {'type': 'integer', 'minimum': MIN_TTL,
-                             'maximum': MAX_MESSAGE_TTL},
-    '_max_messages_post_size': {'type': 'integer', 'minimum': 1,
-                                'maximum': MAX_MESSAGES_POST_SIZE},
-    '_default_message_delay': {'type': 'integer', 'minimum': 0,
-                               'maximum': MAX_MESSAGE_DELAY},
-    '_dead_letter_queue': {'type': ['string', 'null'],
-                           'pattern': common.NAME['pattern'],
-                           'maxLength': common.NAME['maxLength']},
-    '_dead_letter_queue_messages_ttl': {
-        'type': ['integer', 'null'], 'minimum': MIN_TTL,
-        'maximum': MAX_MESSAGE_TTL},
-    '_max_claim_count': {'type': ['integer', 'null'], 'minimum': 0},
-    '_enable_encrypt_messages': {'type': 'boolean'},
-    '_retry_policy': {'type': 'object'},
-    '_flavor': {'type': 'string'},
-    '_dedup_window': {'type': 'integer', 'minimum': 0,
-                      'maximum': MAX_DEDUP_WINDOW},
-}
 
-# PUT body: free-form user keys plus the reserved keys above.
-METADATA = {
-    'type': 'object',
-    'properties': RESERVED,
-    'additionalProperties': True,
-}
+def _int(low: int, high: int | None, error: str) -> dict:
+    rule = {'type': ['integer', 'null'], 'minimum': low,
+            'x-error': {'type': 'MetadataNotInteger', 'minimum': error,
+                        'maximum': error}}
+    if high is not None:
+        rule['maximum'] = high
+    return rule
+
+
+@common.per_limits
+def reserved(limits) -> dict:
+    """The reserved ``_`` keys of queue metadata and their rules.
+
+    Set at creation (PUT) or by PATCH; the result of a PATCH is checked
+    whole. Whether encryption can be turned on depends on this server's
+    key, and ``_retry_policy`` follows the subscription option's rules
+    (zaqar.notification.retry): both stay code, in zaqar.api.metadata.
+    """
+    return {
+        '_default_message_ttl': _int(MIN_TTL, limits.max_message_ttl,
+                                     'DefaultMessageTTL'),
+        '_max_messages_post_size': _int(1, limits.max_messages_post_size,
+                                        'MaxMessagesPostSize'),
+        '_default_message_delay': _int(0, limits.max_message_delay,
+                                       'DefaultMessageDelay'),
+        '_dead_letter_queue': {
+            'type': ['string', 'null'],
+            'pattern': r'^[a-zA-Z0-9_\-.]*$',
+            'maxLength': common.NAME['maxLength'],
+            'x-error': {'type': 'MetadataNotString',
+                        'pattern': 'DeadLetterQueueName',
+                        'maxLength': 'DeadLetterQueueName'}},
+        '_dead_letter_queue_messages_ttl': _int(
+            MIN_TTL, limits.max_message_ttl, 'MessageTTL'),
+        '_max_claim_count': _int(0, None, 'MetadataNegative'),
+        '_enable_encrypt_messages': {
+            'type': ['boolean', 'null'],
+            'x-error': {'type': 'MetadataNotBoolean'}},
+        '_retry_policy': {'type': ['object', 'null'],
+                          'x-error': {'type': 'MetadataNotDict'}},
+        '_flavor': {'type': ['string', 'null'],
+                    'x-error': {'type': 'MetadataNotString'}},
+        # A newer key: no reference leniency to keep (booleans, floats).
+        '_dedup_window': {'type': ['integer', 'null'], 'minimum': 0,
+                          'maximum': MAX_DEDUP_WINDOW,
+                          'x-error': {'type': 'MetadataNotInteger',
+                                      'minimum': 'DedupWindow',
+                                      'maximum': 'DedupWindow'}},
+    }
+
+
+@common.per_limits
+def metadata(limits) -> dict:
+    """PUT body (and the result of a PATCH): free-form user keys plus the
+    reserved keys. Its byte size ([transport] max_queue_metadata) is
+    checked before parsing, in zaqar.api.queues."""
+    return {
+        'type': 'object',
+        'properties': reserved(limits),
+        'additionalProperties': True,
+        'x-error': {'type': 'DocumentType'},
+    }
+
+
+METADATA = metadata(common.DEFAULTS)
+RESERVED = METADATA['properties']
 
 # GET/PATCH answer: every reserved default filled in.
 METADATA_RESPONSE = {
@@ -152,15 +188,18 @@ STATS = {
     'additionalProperties': False,
 }
 
+# Purge: null (or no body) purges both kinds.
 PURGE = {
-    'type': 'object',
+    'type': ['object', 'null'],
     'required': ['resource_types'],
     'properties': {
         'resource_types': {
             'type': 'array',
             'items': {'enum': ['messages', 'subscriptions']},
+            'x-error': 'PurgeTypes',
         },
     },
+    'x-error': 'PurgeNeedsTypes',
 }
 
 SCHEMAS = {

@@ -46,6 +46,8 @@ def walk(schema, path='$'):
     if isinstance(schema, dict):
         yield path, schema
         for key, value in schema.items():
+            if key.startswith('x-'):
+                continue  # annotations (x-error wording), not schemas
             if key in ('properties', 'patternProperties', '$defs'):
                 for name, sub in value.items():
                     yield from walk(sub, f'{path}.{key}.{name}')

@@ -69,7 +69,7 @@ def _optional(body: dict, name: str) -> Payload:
 def ping_node(svc, ctx, body: dict) -> Result:
     if actions.dispatch(svc, ctx, 'ping'):
         return 204, {}
-    raise errors.ServiceUnavailable('The storage cannot be reached')
+    raise errors.ServiceUnavailable(errors.STORAGE_UNREACHABLE)
 
 
 @handler('get_home_doc')
@@ -81,7 +81,7 @@ def get_home_doc(svc, ctx, body: dict) -> Result:
 def check_node_health(svc, ctx, body: dict) -> Result:
     # Like GET /v2/health: only in admin mode, and for admins.
     if not svc.conf.admin_mode:
-        raise errors.NotFound('Health is only served with admin_mode on.')
+        raise errors.HealthAdminOnly()
     return 200, actions.dispatch(svc, ctx, 'health')
 
 

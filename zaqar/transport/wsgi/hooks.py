@@ -67,11 +67,7 @@ class ContextHook(hooks.PecanHook):
     def on_route(self, state):
         req = state.request
         if req.content_length and (req.content_type or '').lower() == FORM:
-            raise errors.BadRequest(
-                'Endpoint does not accept `application/x-www-form-urlencoded`'
-                ' content; currently supported media type is '
-                '`application/json`; specify proper client-side media type '
-                'with the "Content-Type" header.', title='Invalid Content-Type')
+            raise errors.FormContent()
         if not _accepts_json(req.environ.get('HTTP_ACCEPT')):
             raise errors.NotAcceptable()
         # Negotiation is done: keep Pecan's own (per-controller) out of it.
@@ -86,13 +82,9 @@ class ContextHook(hooks.PecanHook):
                                          self.limits)
         project = environ.get('HTTP_X_PROJECT_ID')
         if project is None:
-            raise errors.BadRequest('The header X-PROJECT-ID was missing',
-                                    title='Project-Id Missing')
+            raise errors.ProjectIdMissing()
         if project == '':
-            raise errors.BadRequest(
-                'X-PROJECT-ID cannot be an empty string. Specify the right '
-                'header X-PROJECT-ID and retry.',
-                title='Empty project header not allowed')
+            raise errors.ProjectIdEmpty()
         roles = environ.get('HTTP_X_ROLES')
         grant = environ.get(signed.ENV_KEY)
         if grant is not None:

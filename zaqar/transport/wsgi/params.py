@@ -37,9 +37,7 @@ def get_int(request, name: str, default: int | None = None) -> int | None:
     try:
         return int(value, 10)
     except ValueError:
-        raise errors.InvalidParameter(
-            f'The "{name}" parameter is invalid. The value must be an '
-            'integer.')
+        raise errors.NotAnInteger(field=name)
 
 
 def get_bool(request, name: str, default: bool = False) -> bool:
@@ -51,9 +49,7 @@ def get_bool(request, name: str, default: bool = False) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise errors.InvalidParameter(
-        f'The "{name}" parameter is invalid. The value of the parameter must '
-        'be "true" or "false".')
+    raise errors.NotABoolean(field=name)
 
 
 def get_list(request, name: str) -> list[str] | None:

@@ -12,8 +12,12 @@
 
 """GET /v2/openapi.json: an OpenAPI 3.1 description of this deployment's API.
 
-Built once at start-up from the JSON Schemas in ``zaqar.schemas`` and the
-home document: an operation is described when the home document advertises
+Built on first use from the JSON Schemas in ``zaqar.schemas``, the
+running ``[transport]`` limits and the home document: request bodies and
+query parameters are the very schemas the request validator applies
+(``Action.request``, zaqar.schemas.requests), so a deployment with
+``max_messages_per_page = 50`` documents 50. An operation is described
+when the home document advertises an operation is described when the home document advertises
 its relation (so admin routes appear only with ``admin_mode``, and routes
 that other features add appear as those features land). Like every v2
 resource it needs the ``Client-ID`` and ``X-Project-ID`` headers.
@@ -24,8 +28,11 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Callable
+from typing import Any, Callable
 
+import pecan
+
+from zaqar.api import actions
 from zaqar.schemas import (
     claims,
     common,
@@ -91,11 +98,37 @@ def _response(spec: tuple) -> dict:
     return result
 
 
-def _operation(op: ops.Operation) -> dict:
+# Operations that serve more than one action (?ids= is a bulk get).
+_ALSO_SERVES = {'message_list': ('message_get_many',)}
+
+
+def requests_of(op: ops.Operation, limits: Any) -> list:
+    """The request schemas (zaqar.schemas.common.Request) of the actions
+    ``op`` serves."""
+    found = []
+    for name in (op.operation_id,) + _ALSO_SERVES.get(op.operation_id, ()):
+        action = actions.ACTIONS.get(name)
+        if action is not None and action.request is not None:
+            found.append(action.request(limits))
+    return found
+
+
+def _parameter(name: str, requests: list) -> dict:
+    """A parameter: the action's own rule when it has one, else shared."""
+    shared = ops.PARAMETERS[name]
+    if shared['in'] == 'query':
+        for request in requests:
+            rule = request.query.get(shared['name'])
+            if rule is not None:
+                return {**shared, 'schema': copy.deepcopy(rule)}
+    return {'$ref': f'#/components/parameters/{name}'}
+
+
+def _operation(op: ops.Operation, limits: Any) -> dict:
+    requests = requests_of(op, limits)
     params = [{'$ref': '#/components/parameters/client_id'},
               {'$ref': '#/components/parameters/project_id'}]
-    params += [{'$ref': f'#/components/parameters/{name}'}
-               for name in op.params]
+    params += [_parameter(name, requests) for name in op.params]
     result = {
         'operationId': op.operation_id,
         'summary': op.summary,
@@ -113,17 +146,28 @@ def _operation(op: ops.Operation) -> dict:
     return result
 
 
-def _components() -> dict:
+def _components(limits: Any) -> dict:
     schemas = {}
     for module_name, module in _SCHEMA_MODULES.items():
         for name, schema in module.SCHEMAS.items():
             schemas[f'{module_name}.{name}'] = copy.deepcopy(schema)
     schemas.update(copy.deepcopy(_DERIVED))
+    # Request bodies: the actions' own schemas, from the running limits.
+    for op in OPERATIONS:
+        if op.body:
+            for request in requests_of(op, limits):
+                if request.body is not None:
+                    schemas[op.body] = copy.deepcopy(request.body)
+    # Pages of messages hold at most the configured page size.
+    for name, schema in messages.pages(limits).items():
+        schemas[f'messages.{name}'] = copy.deepcopy(schema)
     return {'schemas': schemas, 'parameters': copy.deepcopy(ops.PARAMETERS)}
 
 
-def build(home: dict) -> dict:
-    """The OpenAPI document for the routes ``home`` advertises."""
+def build(home: dict, limits: Any = common.DEFAULTS) -> dict:
+    """The OpenAPI document for the routes ``home`` advertises, under
+    ``limits`` (a service's ``limits``; the configured defaults if not
+    given)."""
     rels = set(home_routes(home)) | {_ALWAYS}
     paths: dict = {}
     versions = {'get': {
@@ -134,7 +178,8 @@ def build(home: dict) -> dict:
     paths['/'] = versions
     for op in OPERATIONS:
         if op.rel in rels:
-            paths.setdefault(op.path, {})[op.method] = _operation(op)
+            paths.setdefault(op.path, {})[op.method] = _operation(op,
+                                                                  limits)
     return {
         'openapi': OPENAPI_VERSION,
         'info': {
@@ -146,7 +191,7 @@ def build(home: dict) -> dict:
         },
         'servers': [{'url': '/'}],
         'paths': paths,
-        'components': _components(),
+        'components': _components(limits),
     }
 
 
@@ -159,8 +204,9 @@ class OpenAPIDocument(base.Resource):
 
     def on_get(self):
         if self._body is None:
-            self._body = json.dumps(
-                build(json.loads(self._home_document()))).encode()
+            limits = pecan.request.environ['zaqar.service'].limits
+            self._body = json.dumps(build(
+                json.loads(self._home_document()), limits)).encode()
         resp = render.response(200)
         resp.content_type = 'application/json'
         resp.charset = None

@@ -42,8 +42,9 @@ def _param(name: str, where: str, schema: dict, description: str,
 _BOOL = {'type': 'boolean'}
 
 
-def _limit(maximum: int) -> dict:
-    return {'type': 'integer', 'minimum': 1, 'maximum': maximum}
+# Each operation replaces these with its action's own rule, bounded by
+# the configured limits (zaqar.schemas.requests).
+_COUNT = {'type': 'integer', 'minimum': 1}
 
 
 PARAMETERS = {
@@ -72,7 +73,7 @@ PARAMETERS = {
                           'Flavor name.'),
     'marker': _param('marker', 'query', {'type': 'string'},
                      'Opaque position from a previous page\'s next link.'),
-    'limit': _param('limit', 'query', _limit(20), 'Page size (default 10).'),
+    'limit': _param('limit', 'query', _COUNT, 'Page size (default 10).'),
     'detailed': _param('detailed', 'query', _BOOL,
                        'Include metadata/options in each item.'),
     'name': _param('name', 'query', {'type': 'string'},
@@ -87,9 +88,9 @@ PARAMETERS = {
                               'Include messages still delayed.'),
     'ids': _param('ids', 'query',
                   {'type': 'array', 'items': {'type': 'string'},
-                   'minItems': 1, 'maxItems': 20},
+                   'minItems': 1},
                   'Comma-separated message ids.'),
-    'pop': _param('pop', 'query', _limit(20),
+    'pop': _param('pop', 'query', _COUNT,
                   'Claim and delete up to this many messages, returning '
                   'them.'),
     'claim_ids': _param('claim_ids', 'query',
@@ -98,10 +99,9 @@ PARAMETERS = {
                         'claim_id).'),
     'claim_id': _param('claim_id', 'query', {'type': 'string'},
                        'Claim holding the message.'),
-    'claim_limit': _param('limit', 'query', _limit(20),
+    'claim_limit': _param('limit', 'query', _COUNT,
                           'Most messages to claim (default 10).'),
-    'wait': _param('wait', 'query',
-                   {'type': 'integer', 'minimum': 0, 'maximum': 20},
+    'wait': _param('wait', 'query', common.wait(),
                    'Long polling: when no message is available, wait up '
                    'to this many seconds for one before answering '
                    '(default 0: answer at once).'),

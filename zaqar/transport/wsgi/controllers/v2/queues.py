@@ -110,9 +110,7 @@ class NamedResource(_Named):
     def on_patch(self):
         content_type = (pecan.request.content_type or '').lower()
         if content_type != meta.PATCH_MEDIA_TYPE:
-            raise errors.UnsupportedMediaType(
-                "Accepted media type for PATCH: {'Accept-Patch': "
-                f"'{meta.PATCH_MEDIA_TYPE}'}}.")
+            raise errors.PatchMediaType(media_type=meta.PATCH_MEDIA_TYPE)
         return render.response(200, self.action('update',
                                                 payload=self.payload()))
 
