@@ -21,6 +21,7 @@ from zaqar.common import errors
 from zaqar.notification import retry
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
+from zaqar.storage import scope as scopes
 
 PURGE_TYPES = ('messages', 'subscriptions')
 # Page size used when purging messages or subscriptions.
@@ -37,9 +38,10 @@ def queue_create(svc, ctx, queue_name: str, payload: Payload) -> bool:
     meta.validate(metadata, svc.limits,
                   encryption_ready=svc.cipher is not None)
     _check_retry_policy(metadata, errors.BadRequest)
+    kind = scopes.of(ctx)
     created = svc.queues.create(queue_name, project=ctx.project_id,
-                                metadata=metadata)
-    svc.metadata_cache.forget(ctx.project_id, queue_name)
+                                scope=kind, metadata=metadata)
+    svc.metadata_cache.forget(ctx.project_id, queue_name, scope=kind)
     return created
 
 
@@ -54,7 +56,8 @@ def _check_retry_policy(metadata: dict, error: type[errors.APIError]) -> None:
 def stored_metadata(svc, ctx, queue_name: str) -> dict:
     """The queue's metadata; {} for a queue that does not exist (lazy)."""
     try:
-        return svc.queues.get_metadata(queue_name, project=ctx.project_id)
+        return svc.queues.get_metadata(queue_name, project=ctx.project_id,
+                                       scope=scopes.of(ctx))
     except storage_errors.QueueDoesNotExist:
         return {}
 
@@ -66,7 +69,8 @@ def queue_get(svc, ctx, queue_name: str) -> dict:
 
 
 def queue_exists(svc, ctx, queue_name: str) -> bool:
-    return svc.queues.exists(queue_name, project=ctx.project_id)
+    return svc.queues.exists(queue_name, project=ctx.project_id,
+                             scope=scopes.of(ctx))
 
 
 def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
@@ -84,9 +88,10 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
     if payload.empty:
         raise errors.InvalidBody('PATCH body could not be empty for update.')
     operations = meta.parse_patch(payload.parse())
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     try:
-        current = svc.queues.get_metadata(queue_name, project=project)
+        current = svc.queues.get_metadata(queue_name, project=project,
+                                          scope=kind)
         exists = True
     except storage_errors.QueueDoesNotExist:
         if not lazy:
@@ -99,15 +104,17 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
     _check_retry_policy(updated, errors.InvalidBody)
     # Created by someone else in between: the patch still lands on it.
     if exists or not svc.queues.create(queue_name, project=project,
-                                       metadata=updated):
-        svc.queues.set_metadata(queue_name, updated, project=project)
-    svc.metadata_cache.forget(ctx.project_id, queue_name)
+                                       scope=kind, metadata=updated):
+        svc.queues.set_metadata(queue_name, updated, project=project,
+                                scope=kind)
+    svc.metadata_cache.forget(ctx.project_id, queue_name, scope=kind)
     return meta.with_defaults(updated, svc.limits)
 
 
 def queue_delete(svc, ctx, queue_name: str) -> None:
-    svc.queues.delete(queue_name, project=ctx.project_id)
-    svc.metadata_cache.forget(ctx.project_id, queue_name)
+    kind = scopes.of(ctx)
+    svc.queues.delete(queue_name, project=ctx.project_id, scope=kind)
+    svc.metadata_cache.forget(ctx.project_id, queue_name, scope=kind)
 
 
 def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
@@ -116,8 +123,9 @@ def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
                ) -> tuple[list[models.Queue], str | None, int | None]:
     """A page of queues, the next marker, and the total when asked for."""
     validation.page_limit(limit, svc.limits.max_queues_per_page, queues=True)
+    kind = scopes.of(ctx)
     queues, next_marker = svc.queues.list(
-        project=ctx.project_id, marker=marker, limit=limit,
+        project=ctx.project_id, scope=kind, marker=marker, limit=limit,
         detailed=detailed, name=name or None)
     if detailed:
         queues = [models.Queue(q.name, meta.with_defaults(q.metadata or {},
@@ -125,7 +133,8 @@ def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
                   for q in queues]
     count = None
     if with_count:
-        count = svc.queues.count(project=ctx.project_id, name=name or None)
+        count = svc.queues.count(project=ctx.project_id, scope=kind,
+                                 name=name or None)
     return queues, next_marker, count
 
 
@@ -149,7 +158,7 @@ def queue_purge(svc, ctx, queue_name: str, payload: Payload) -> None:
             raise errors.BadRequest(
                 "Resource types must be a sub set of {'messages', "
                 "'subscriptions'}.")
-    if 'messages' in types:
+    if 'messages' in types and scopes.of(ctx) == scopes.QUEUE:
         _purge_messages(svc, ctx, queue_name)
     if 'subscriptions' in types:
         _purge_subscriptions(svc, ctx, queue_name)
@@ -169,11 +178,12 @@ def _purge_messages(svc, ctx, queue_name: str) -> None:
 
 
 def _purge_subscriptions(svc, ctx, queue_name: str) -> None:
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     while True:
         page, _ = svc.subscriptions.list(queue_name, project=project,
-                                         limit=_PURGE_BATCH)
+                                         scope=kind, limit=_PURGE_BATCH)
         if not page:
             return
         for sub in page:
-            svc.subscriptions.delete(queue_name, sub.id, project=project)
+            svc.subscriptions.delete(queue_name, sub.id, project=project,
+                                     scope=kind)

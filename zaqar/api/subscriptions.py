@@ -38,6 +38,7 @@ from zaqar.notification.tasks import trust
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
+from zaqar.storage import scope as scopes
 
 LOG = logging.getLogger(__name__)
 
@@ -165,23 +166,24 @@ def subscription_create(svc, ctx, queue_name: str,
     subscriber = _subscriber(document['subscriber'], svc)
     ttl = _ttl(document.get('ttl'), svc) or svc.limits.default_subscription_ttl
     options = _options(document.get('options', {}))
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     trust_id = None
     if subscribers.lookup(subscriber).needs_trust:
         trust_id = trust.create_trust(svc.conf, ctx, ttl)
-    svc.queues.create(queue_name, project=project, metadata={})
+    svc.queues.create(queue_name, project=project, scope=kind, metadata={})
     for _ in range(3):
         try:
             sub_id = svc.subscriptions.create(queue_name, subscriber, ttl,
-                                              options, project=project)
+                                              options, project=project, scope=kind)
         except storage_errors.SubscriptionAlreadyExists:
             existing = svc.subscriptions.get_with_subscriber(
-                queue_name, subscriber, project=project)
+                queue_name, subscriber, project=project, scope=kind)
             if existing is None:
                 continue  # it expired or went meanwhile: try again
             if existing.confirmed:
                 raise errors.Conflict(CONFLICT_ON_CREATE, headers={
-                    'Location': f'/v2/queues/{queue_name}/subscriptions'})
+                    'Location': f'/v2/{scopes.collection(kind)}/{queue_name}'
+                    f'/subscriptions'})
             confirm.request(svc, ctx, existing)
             return Created(existing.id, None)
         break
@@ -191,13 +193,13 @@ def subscription_create(svc, ctx, queue_name: str,
     try:
         if svc.outbox is not None:
             svc.outbox.set_secret(queue_name, sub_id, secret,
-                                  project=project)
+                                  project=project, scope=kind)
             if trust_id:
                 svc.outbox.set_trust(queue_name, sub_id, trust_id,
-                                     project=project)
+                                     project=project, scope=kind)
     except storage_errors.StorageUnavailable:
         # Without its secret the subscription is no use: take it back.
-        svc.subscriptions.delete(queue_name, sub_id, project=project)
+        svc.subscriptions.delete(queue_name, sub_id, project=project, scope=kind)
         raise
     created = models.Subscription(sub_id, queue_name, subscriber, ttl, 0,
                                   options, False)
@@ -210,6 +212,7 @@ def subscription_list(svc, ctx, queue_name: str, marker: str | None = None,
                       ) -> tuple[list[models.Subscription], str | None]:
     validation.page_limit(limit, svc.limits.max_subscriptions_per_page)
     return svc.subscriptions.list(queue_name, project=ctx.project_id,
+        scope=scopes.of(ctx),
                                   marker=marker, limit=limit)
 
 
@@ -218,11 +221,13 @@ def subscription_get(svc, ctx, queue_name: str, subscription_id: str
                                 storage_base.SubscriberState | None]:
     """The subscription and its delivery record (None: no outbox)."""
     sub = svc.subscriptions.get(queue_name, subscription_id,
-                                project=ctx.project_id)
+                                project=ctx.project_id,
+        scope=scopes.of(ctx))
     state = None
     if svc.outbox is not None:
         state = svc.outbox.state(queue_name, subscription_id,
-                                 project=ctx.project_id)
+                                 project=ctx.project_id,
+        scope=scopes.of(ctx))
     return sub, state
 
 
@@ -253,21 +258,21 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     rotate = document.get('rotate_secret', False)
     if not isinstance(rotate, bool):
         raise errors.BadRequest('rotate_secret must be a boolean.')
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     try:
         if changes:
             svc.subscriptions.update(queue_name, subscription_id,
-                                     project=project, **changes)
+                                     project=project, scope=kind, **changes)
         else:
             svc.subscriptions.get(queue_name, subscription_id,
-                                  project=project)
+                                  project=project, scope=kind)
     except storage_errors.SubscriptionAlreadyExists:
         raise errors.Conflict(CONFLICT_ON_UPDATE)
     if not rotate:
         return None
     secret = new_secret()
     svc.outbox.set_secret(queue_name, subscription_id, secret,
-                          project=project)
+                          project=project, scope=kind)
     return secret
 
 
@@ -275,7 +280,8 @@ def subscription_delete(svc, ctx, queue_name: str,
                         subscription_id: str) -> None:
     """Idempotent; pending deliveries to it are dropped by the notifier."""
     svc.subscriptions.delete(queue_name, subscription_id,
-                             project=ctx.project_id)
+                             project=ctx.project_id,
+        scope=scopes.of(ctx))
 
 
 def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
@@ -285,12 +291,12 @@ def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
                                                         dict) else None
     if not isinstance(confirmed, bool):
         raise errors.BadRequest("The 'confirmed' should be boolean.")
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     svc.subscriptions.confirm(queue_name, subscription_id, confirmed,
-                              project=project)
+                              project=project, scope=kind)
     if not confirmed:
         sub = svc.subscriptions.get(queue_name, subscription_id,
-                                    project=project)
+                                    project=project, scope=kind)
         confirm.request(svc, ctx, sub, unsubscribe=True)
 
 

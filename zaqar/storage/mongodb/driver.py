@@ -24,7 +24,7 @@ from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
 
 from zaqar.conf import stores
-from zaqar.storage import base, errors
+from zaqar.storage import base, errors, hidden_project
 from zaqar.storage.mongodb import (
     claims,
     codec,
@@ -101,6 +101,12 @@ class DataDriver(base.DataDriver):
         self._subscriptions = subscriptions.SubscriptionController(self)
         self._deliveries = delivery.DeliveryController(self)
         self._transfer = transfer.TransferController(self)
+        # Topics: under a hidden project on this layout (hidden_project).
+        self._scoped_queues = hidden_project.Scoped(self._queues)
+        self._scoped_subscriptions = hidden_project.Scoped(
+            self._subscriptions)
+        self._scoped_deliveries = hidden_project.ScopedDeliveries(
+            self._deliveries, self._queues)
 
     @staticmethod
     def _client_kwargs(conf: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +145,7 @@ class DataDriver(base.DataDriver):
 
     @property
     def queue_controller(self) -> queues.QueueController:
-        return self._queues
+        return self._scoped_queues
 
     @property
     def message_controller(self) -> messages.MessageController:
@@ -151,11 +157,11 @@ class DataDriver(base.DataDriver):
 
     @property
     def subscription_controller(self) -> subscriptions.SubscriptionController:
-        return self._subscriptions
+        return self._scoped_subscriptions
 
     @property
     def delivery_controller(self) -> delivery.DeliveryController:
-        return self._deliveries
+        return self._scoped_deliveries
 
     @property
     def transfer_controller(self) -> transfer.TransferController:
