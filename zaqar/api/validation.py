@@ -30,7 +30,7 @@ MIN_CLAIM_TTL = 60
 MIN_CLAIM_GRACE = 60
 MIN_SUBSCRIPTION_TTL = 60
 # No project id may hold a control character: no HTTP header can carry one,
-# and storage keeps topics under a marker made of one (zaqar.storage.scope).
+# so the WebSocket transport refuses them too (the same ids on both).
 _CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 
