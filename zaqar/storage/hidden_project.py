@@ -71,6 +71,8 @@ class Scoped:
             if 'project' in kwargs and kwargs['project'] is not None:
                 kwargs['project'] = _project(kwargs['project'], kind)
             return attr(*args, **kwargs)
+        # Built once per method: later lookups find it on the instance.
+        object.__setattr__(self, name, call)
         return call
 
 
