@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from zaqar.conf import paths
-from zaqar.storage import base, hidden_project
+from zaqar.storage import base
 from zaqar.storage.sqlalchemy import (
     claims,
     delivery,
@@ -62,11 +62,11 @@ class DataDriver(base.DataDriver):
 
     @functools.cached_property
     def queue_controller(self) -> queues.QueueController:
-        return hidden_project.Scoped(queues.QueueController(self.db))
+        return queues.QueueController(self.db)
 
     @functools.cached_property
     def message_controller(self) -> messages.MessageController:
-        return messages.MessageController(self.db, self._outbox)
+        return messages.MessageController(self.db, self.delivery_controller)
 
     @functools.cached_property
     def claim_controller(self) -> claims.ClaimController:
@@ -74,17 +74,11 @@ class DataDriver(base.DataDriver):
 
     @functools.cached_property
     def subscription_controller(self) -> subscriptions.SubscriptionController:
-        return hidden_project.Scoped(
-            subscriptions.SubscriptionController(self.db))
-
-    @functools.cached_property
-    def _outbox(self) -> delivery.DeliveryController:
-        return delivery.DeliveryController(self.db)
+        return subscriptions.SubscriptionController(self.db)
 
     @functools.cached_property
     def delivery_controller(self) -> delivery.DeliveryController:
-        return hidden_project.ScopedDeliveries(
-            self._outbox, queues.QueueController(self.db))
+        return delivery.DeliveryController(self.db)
 
     @functools.cached_property
     def transfer_controller(self) -> transfer.TransferController:
