@@ -24,7 +24,7 @@ from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
 
 from zaqar.conf import stores
-from zaqar.storage import base, errors, hidden_project
+from zaqar.storage import base, errors
 from zaqar.storage.mongodb import (
     claims,
     codec,
@@ -101,12 +101,6 @@ class DataDriver(base.DataDriver):
         self._subscriptions = subscriptions.SubscriptionController(self)
         self._deliveries = delivery.DeliveryController(self)
         self._transfer = transfer.TransferController(self)
-        # Topics: under a hidden project on this layout (hidden_project).
-        self._scoped_queues = hidden_project.Scoped(self._queues)
-        self._scoped_subscriptions = hidden_project.Scoped(
-            self._subscriptions)
-        self._scoped_deliveries = hidden_project.ScopedDeliveries(
-            self._deliveries, self._queues)
 
     @staticmethod
     def _client_kwargs(conf: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +139,7 @@ class DataDriver(base.DataDriver):
 
     @property
     def queue_controller(self) -> queues.QueueController:
-        return self._scoped_queues
+        return self._queues
 
     @property
     def message_controller(self) -> messages.MessageController:
@@ -157,11 +151,11 @@ class DataDriver(base.DataDriver):
 
     @property
     def subscription_controller(self) -> subscriptions.SubscriptionController:
-        return self._scoped_subscriptions
+        return self._subscriptions
 
     @property
     def delivery_controller(self) -> delivery.DeliveryController:
-        return self._scoped_deliveries
+        return self._deliveries
 
     @property
     def transfer_controller(self) -> transfer.TransferController:
