@@ -20,10 +20,11 @@ the same name and project. The project id stays exactly what the client
 sent.
 
 Each driver keeps the kind apart from the project in its own layout (see
-``zaqar.storage.base``). Deployments that stored topics before that kept
-them under a hidden project made of a line feed and the project; the
-``LEGACY_*`` helpers below read that encoding, and only the migration
-(``zaqar-manage topics migrate``) and its tests use them.
+``zaqar.storage.base`` and the contributor guide). Topics used to be kept
+under a hidden project made of a line feed and the project; the
+``legacy_*`` helpers below spell that encoding for the drivers that still
+use it (``zaqar.storage.hidden_project``), the pooling catalogue's topic
+keys and the migrations' tests.
 """
 
 from __future__ import annotations
