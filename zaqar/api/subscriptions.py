@@ -212,7 +212,7 @@ def subscription_list(svc, ctx, queue_name: str, marker: str | None = None,
                       ) -> tuple[list[models.Subscription], str | None]:
     validation.page_limit(limit, svc.limits.max_subscriptions_per_page)
     return svc.subscriptions.list(queue_name, project=ctx.project_id,
-        scope=scopes.of(ctx),
+                                  scope=scopes.of(ctx),
                                   marker=marker, limit=limit)
 
 
@@ -222,12 +222,12 @@ def subscription_get(svc, ctx, queue_name: str, subscription_id: str
     """The subscription and its delivery record (None: no outbox)."""
     sub = svc.subscriptions.get(queue_name, subscription_id,
                                 project=ctx.project_id,
-        scope=scopes.of(ctx))
+                                scope=scopes.of(ctx))
     state = None
     if svc.outbox is not None:
         state = svc.outbox.state(queue_name, subscription_id,
                                  project=ctx.project_id,
-        scope=scopes.of(ctx))
+                                 scope=scopes.of(ctx))
     return sub, state
 
 
@@ -281,7 +281,7 @@ def subscription_delete(svc, ctx, queue_name: str,
     """Idempotent; pending deliveries to it are dropped by the notifier."""
     svc.subscriptions.delete(queue_name, subscription_id,
                              project=ctx.project_id,
-        scope=scopes.of(ctx))
+                             scope=scopes.of(ctx))
 
 
 def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,

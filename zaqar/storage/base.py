@@ -59,30 +59,26 @@ class QueueController(abc.ABC):
     """Queue records: name plus a free-form metadata object."""
 
     @abc.abstractmethod
-    def create(self, name: str, *, project: str,
-            scope: str = QUEUE,
+    def create(self, name: str, *, project: str, scope: str = QUEUE,
                metadata: dict | None = None) -> bool:
         """Create a queue; return False (changing nothing) if it exists."""
 
     @abc.abstractmethod
     def get_metadata(self, name: str, *, project: str,
-            scope: str = QUEUE) -> dict:
+                     scope: str = QUEUE) -> dict:
         """Return the stored metadata. Raises QueueDoesNotExist."""
 
     @abc.abstractmethod
     def set_metadata(self, name: str, metadata: dict, *,
-                     project: str,
-            scope: str = QUEUE) -> None:
+                     project: str, scope: str = QUEUE) -> None:
         """Replace the metadata wholesale. Raises QueueDoesNotExist."""
 
     @abc.abstractmethod
-    def exists(self, name: str, *, project: str,
-            scope: str = QUEUE) -> bool:
+    def exists(self, name: str, *, project: str, scope: str = QUEUE) -> bool:
         """Whether the queue record exists."""
 
     @abc.abstractmethod
-    def delete(self, name: str, *, project: str,
-            scope: str = QUEUE) -> None:
+    def delete(self, name: str, *, project: str, scope: str = QUEUE) -> None:
         """Delete the queue with its messages, claims and subscriptions.
 
         Idempotent: deleting a missing queue does nothing.
@@ -90,7 +86,7 @@ class QueueController(abc.ABC):
 
     @abc.abstractmethod
     def list(self, *, project: str,
-            scope: str = QUEUE, marker: str | None = None,
+             scope: str = QUEUE, marker: str | None = None,
              limit: int = 10, detailed: bool = False,
              name: str | None = None
              ) -> tuple[list[models.Queue], str | None]:
@@ -104,12 +100,12 @@ class QueueController(abc.ABC):
 
     @abc.abstractmethod
     def count(self, *, project: str,
-            scope: str = QUEUE, name: str | None = None) -> int:
+              scope: str = QUEUE, name: str | None = None) -> int:
         """Number of queues in the project (optionally name-filtered)."""
 
     @abc.abstractmethod
     def stats(self, name: str, *, project: str,
-            scope: str = QUEUE) -> models.QueueStats:
+              scope: str = QUEUE) -> models.QueueStats:
         """Claimed/free counts and oldest/newest live message.
 
         Delayed messages count as free. A missing queue gives zero counts.
@@ -244,8 +240,7 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
-               project: str,
-            scope: str = QUEUE) -> str:
+               project: str, scope: str = QUEUE) -> str:
         """Add a subscription and return its id.
 
         If the same subscriber URI is already subscribed (and not expired)
@@ -254,19 +249,18 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def get(self, queue: str, subscription_id: str, *,
-            project: str,
-            scope: str = QUEUE) -> models.Subscription:
+            project: str, scope: str = QUEUE) -> models.Subscription:
         """Raises SubscriptionDoesNotExist."""
 
     @abc.abstractmethod
     def get_with_subscriber(self, queue: str, subscriber: str, *,
                             project: str,
-            scope: str = QUEUE) -> models.Subscription | None:
+                            scope: str = QUEUE) -> models.Subscription | None:
         """The live subscription of ``subscriber`` on the queue, if any."""
 
     @abc.abstractmethod
     def list(self, queue: str, *, project: str,
-            scope: str = QUEUE, marker: str | None = None,
+             scope: str = QUEUE, marker: str | None = None,
              limit: int = 10
              ) -> tuple[list[models.Subscription], str | None]:
         """One page of live subscriptions ordered by id.
@@ -276,7 +270,7 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def update(self, queue: str, subscription_id: str, *, project: str,
-            scope: str = QUEUE,
+               scope: str = QUEUE,
                subscriber: str | None = None, ttl: int | None = None,
                options: dict | None = None) -> None:
         """Change the given fields; a new ttl restarts the age at 0.
@@ -287,14 +281,12 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def confirm(self, queue: str, subscription_id: str, confirmed: bool, *,
-                project: str,
-            scope: str = QUEUE) -> None:
+                project: str, scope: str = QUEUE) -> None:
         """Set the confirmed flag. Raises SubscriptionDoesNotExist."""
 
     @abc.abstractmethod
     def delete(self, queue: str, subscription_id: str, *,
-               project: str,
-            scope: str = QUEUE) -> None:
+               project: str, scope: str = QUEUE) -> None:
         """Idempotent delete."""
 
 
@@ -375,13 +367,13 @@ class DeliveryController(abc.ABC):
     @abc.abstractmethod
     def enqueue(self, queue: str, subscription_id: str, kind: str,
                 payload: dict, *, project: str,
-            scope: str = QUEUE, delay: float = 0) -> str:
+                scope: str = QUEUE, delay: float = 0) -> str:
         """Add one delivery, due after ``delay`` seconds; return its id."""
 
     @abc.abstractmethod
     def fan_out(self, queue: str, messages: Sequence[dict], *,
                 project: str,
-            scope: str = QUEUE, traceparent: str | None = None) -> int:
+                scope: str = QUEUE, traceparent: str | None = None) -> int:
         """Enqueue each message (``id``, ``body``, ``ttl``, ``delay``,
         optional ``checksum``) for every live subscription of the queue,
         with ``traceparent`` in each payload when given.
@@ -420,26 +412,24 @@ class DeliveryController(abc.ABC):
         """
 
     @abc.abstractmethod
-    def pending(self, queue: str, *, project: str,
-            scope: str = QUEUE) -> int:
+    def pending(self, queue: str, *, project: str, scope: str = QUEUE) -> int:
         """Deliveries of the queue not yet settled (leased ones included)."""
 
     @abc.abstractmethod
     def state(self, queue: str, subscription_id: str, *,
-              project: str,
-            scope: str = QUEUE) -> SubscriberState:
+              project: str, scope: str = QUEUE) -> SubscriberState:
         """The subscription's secret and failure record (defaults if none)."""
 
     @abc.abstractmethod
     def set_secret(self, queue: str, subscription_id: str,
                    secret: str | None, *, project: str,
-            scope: str = QUEUE) -> None:
+                   scope: str = QUEUE) -> None:
         """Store (replace) the subscription's signing secret."""
 
     @abc.abstractmethod
     def set_trust(self, queue: str, subscription_id: str,
                   trust_id: str | None, *, project: str,
-            scope: str = QUEUE) -> None:
+                  scope: str = QUEUE) -> None:
         """Store the subscription's Keystone trust id."""
 
 

@@ -71,7 +71,7 @@ class SubscriptionController(base.SubscriptionController):
 
     @retried
     def create(self, queue, subscriber, ttl, options, *, project,
-            scope=base.QUEUE):
+               scope=base.QUEUE):
         now = time.time()
         self._drop_expired(queue, subscriber, project, scope, now)
         oid = ObjectId()
@@ -100,23 +100,21 @@ class SubscriptionController(base.SubscriptionController):
         return record
 
     @retried
-    def get(self, queue, subscription_id, *, project,
-            scope=base.QUEUE):
+    def get(self, queue, subscription_id, *, project, scope=base.QUEUE):
         now = time.time()
         return _to_subscription(
             self._find(queue, subscription_id, project, scope, now), now)
 
     @retried
     def get_with_subscriber(self, queue, subscriber, *, project,
-            scope=base.QUEUE):
+                            scope=base.QUEUE):
         now = time.time()
         record = self._col.find_one(dict(self._live(queue, project, now, scope),
                                          subscriber=subscriber))
         return None if record is None else _to_subscription(record, now)
 
     @retried
-    def list(self, queue, *, project,
-            scope=base.QUEUE, marker=None, limit=10):
+    def list(self, queue, *, project, scope=base.QUEUE, marker=None, limit=10):
         now = time.time()
         query = self._live(queue, project, now, scope)
         after = codec.to_oid(marker)
@@ -128,7 +126,7 @@ class SubscriptionController(base.SubscriptionController):
 
     @retried
     def update(self, queue, subscription_id, *, project,
-            scope=base.QUEUE, subscriber=None,
+               scope=base.QUEUE, subscriber=None,
                ttl=None, options=None):
         now = time.time()
         record = self._find(queue, subscription_id, project, scope, now)
@@ -154,7 +152,7 @@ class SubscriptionController(base.SubscriptionController):
 
     @retried
     def confirm(self, queue, subscription_id, confirmed, *, project,
-            scope=base.QUEUE):
+                scope=base.QUEUE):
         now = time.time()
         oid = codec.to_oid(subscription_id)
         if oid is None or not self._col.update_one(
@@ -163,8 +161,7 @@ class SubscriptionController(base.SubscriptionController):
             raise errors.SubscriptionDoesNotExist(subscription_id)
 
     @retried
-    def delete(self, queue, subscription_id, *, project,
-            scope=base.QUEUE):
+    def delete(self, queue, subscription_id, *, project, scope=base.QUEUE):
         oid = codec.to_oid(subscription_id)
         if oid is not None:
             self._col.delete_one({'_id': oid, 'project': project,

@@ -77,8 +77,7 @@ class SubscriptionController(base.SubscriptionController):
         self._db = db
 
     def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
-               project: str,
-            scope: str = base.QUEUE) -> str:
+               project: str, scope: str = base.QUEUE) -> str:
         when = sql.now()
         values = {
             'id': messages_mod.new_id(),
@@ -105,8 +104,7 @@ class SubscriptionController(base.SubscriptionController):
         return values['id']
 
     def get(self, queue: str, subscription_id: str, *,
-            project: str,
-            scope: str = base.QUEUE) -> models.Subscription:
+            project: str, scope: str = base.QUEUE) -> models.Subscription:
         if not messages_mod.valid_id(subscription_id):
             raise errors.SubscriptionDoesNotExist(subscription_id)
         when = sql.now()
@@ -119,7 +117,7 @@ class SubscriptionController(base.SubscriptionController):
 
     def get_with_subscriber(self, queue: str, subscriber: str, *,
                             project: str,
-            scope: str = base.QUEUE) -> models.Subscription | None:
+                            scope: str = base.QUEUE) -> models.Subscription | None:
         when = sql.now()
         params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
                   'hash': _hash(subscriber), 'now': when}
@@ -128,7 +126,7 @@ class SubscriptionController(base.SubscriptionController):
         return None if row is None else _model(row, when)
 
     def list(self, queue: str, *, project: str,
-            scope: str = base.QUEUE, marker: str | None = None,
+             scope: str = base.QUEUE, marker: str | None = None,
              limit: int = 10
              ) -> tuple[list[models.Subscription], str | None]:
         when = sql.now()
@@ -140,7 +138,7 @@ class SubscriptionController(base.SubscriptionController):
         return subs, (subs[-1].id if subs else None)
 
     def update(self, queue: str, subscription_id: str, *, project: str,
-            scope: str = base.QUEUE,
+               scope: str = base.QUEUE,
                subscriber: str | None = None, ttl: int | None = None,
                options: dict | None = None) -> None:
         if not messages_mod.valid_id(subscription_id):
@@ -176,8 +174,7 @@ class SubscriptionController(base.SubscriptionController):
         self._db.write(run, conflict=errors.SubscriptionAlreadyExists)
 
     def confirm(self, queue: str, subscription_id: str, confirmed: bool, *,
-                project: str,
-            scope: str = base.QUEUE) -> None:
+                project: str, scope: str = base.QUEUE) -> None:
         if not messages_mod.valid_id(subscription_id):
             raise errors.SubscriptionDoesNotExist(subscription_id)
         params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
@@ -189,8 +186,7 @@ class SubscriptionController(base.SubscriptionController):
             raise errors.SubscriptionDoesNotExist(subscription_id)
 
     def delete(self, queue: str, subscription_id: str, *,
-               project: str,
-            scope: str = base.QUEUE) -> None:
+               project: str, scope: str = base.QUEUE) -> None:
         if not messages_mod.valid_id(subscription_id):
             return
         params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
