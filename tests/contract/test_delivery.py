@@ -96,6 +96,21 @@ class DeliveryContract:
         self.assertEqual('MD5:abc', delivery.payload['checksum'])
         self.assertEqual(100, delivery.payload['ttl'])
 
+    def test_dedup_id_and_group_travel_with_the_payload(self):
+        queue = self.qname()
+        self.subscribe(queue)
+        self.messages.post(queue, [
+            {'body': 1, 'ttl': 100, 'dedup_id': 'd-1', 'dedup_window': 60,
+             'group': 'g-1'},
+            {'body': 2, 'ttl': 100}],
+            project=self.project, client_uuid=self.client_uuid)
+        got = sorted(self.lease(), key=lambda d: d.payload['body'])
+        self.assertEqual([('d-1', 'g-1'), (None, None)],
+                         [(d.payload.get('dedup_id'), d.payload.get('group'))
+                          for d in got])
+        self.assertNotIn('dedup_id', got[1].payload)
+        self.assertNotIn('group', got[1].payload)
+
     def test_traceparent_travels_with_the_payload_not_the_message(self):
         queue = self.qname()
         self.subscribe(queue)

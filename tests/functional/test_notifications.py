@@ -161,6 +161,19 @@ class WebhookTest(base.ServerTestCase):
         self.assertFalse(webhook.verify('wrong', stamp, request['raw'],
                                         headers[webhook.SIGNATURE]))
 
+    def test_dedup_id_and_group_are_delivered_when_posted(self):
+        self.subscribe('dg', '/dg')
+        resp = self.http.post('/v2/queues/dg/messages', json={'messages': [
+            {'body': 1, 'ttl': 300, 'dedup_id': 'order-7', 'group': 'cart'},
+            {'body': 2, 'ttl': 300}]})
+        self.assertEqual(201, resp.status_code, resp.text)
+        docs = sorted((r['doc'] for r in self.wait_delivered('/dg', 2)),
+                      key=lambda doc: doc['body'])
+        self.assertEqual(('order-7', 'cart'),
+                         (docs[0]['dedup_id'], docs[0]['group']))
+        self.assertEqual({'id', 'body', 'ttl', 'queue_name', 'Message_Type'},
+                         set(docs[1]))
+
     def test_every_message_of_a_batch_to_every_subscriber(self):
         self.subscribe('fan', '/a')
         self.subscribe('fan', '/b')

@@ -77,6 +77,20 @@ def _keep_local(case) -> None:
             body['subscriber'] = LOOPBACK_SUBSCRIBER
 
 
+def _short_wait(case) -> None:
+    """Cap a valid ``wait`` at 1 second: a long poll on an empty queue
+    lasts its whole wait. Invalid values stay as generated (refused at
+    once); tests/functional/test_long_polling covers the waits."""
+    query = case.query
+    if isinstance(query, dict) and 'wait' in query:
+        try:
+            value = int(str(query['wait']), 10)
+        except ValueError:
+            return
+        if 1 < value <= 20:
+            query['wait'] = 1
+
+
 def _checks(negative: bool):
     from schemathesis.checks import (
         content_type_conformance,
@@ -173,6 +187,7 @@ class SchemathesisTest(_Server):
         @hypothesis.given(case=strategy)
         def exercise(case):
             case.headers = {**(case.headers or {}), **fixed}
+            _short_wait(case)
             if mode is GenerationMode.POSITIVE:
                 # Negative data stays as generated: rewriting a subscriber
                 # could turn an invalid body (an over-long URL) valid.

@@ -37,11 +37,30 @@ def _forget_entry_points() -> None:
 def install(testcase, source: str, entry_points: dict[str, str]) -> object:
     """Import ``source`` as a new module; ``entry_points`` maps a group to
     ``name = {module}:attribute`` lines. Undone at the test's cleanup."""
+    return _install(testcase, {None: source}, entry_points)
+
+
+def install_package(testcase, modules: dict[str, str],
+                    entry_points: dict[str, str]) -> object:
+    """Like install, for a package of ``modules`` (name -> source);
+    ``{module}`` in the entry points is the package's name."""
+    return _install(testcase, modules, entry_points)
+
+
+def _install(testcase, modules: dict, entry_points: dict[str, str]) -> object:
     directory = tempfile.mkdtemp(prefix='zaqar-plugin-')
     testcase.addCleanup(shutil.rmtree, directory, ignore_errors=True)
     module = 'zaqar_test_plugin_' + uuid.uuid4().hex[:8]
-    with open(os.path.join(directory, module + '.py'), 'w') as f:
-        f.write(source)
+    if None in modules:
+        with open(os.path.join(directory, module + '.py'), 'w') as f:
+            f.write(modules[None])
+    else:
+        os.mkdir(os.path.join(directory, module))
+        for name, source in {'__init__': '', **modules}.items():
+            with open(os.path.join(directory, module, name + '.py'),
+                      'w') as f:
+                f.write(source)
+            testcase.addCleanup(sys.modules.pop, f'{module}.{name}', None)
     info = os.path.join(directory, f'{module}-1.0.dist-info')
     os.mkdir(info)
     with open(os.path.join(info, 'METADATA'), 'w') as f:

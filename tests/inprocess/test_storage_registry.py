@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import testtools
 from oslo_config import cfg
 
@@ -21,6 +23,7 @@ import zaqar.conf
 from tests.inprocess import entry_points
 from zaqar import bootstrap
 from zaqar.common.errors import ConfigError
+from zaqar.conf import stores
 from zaqar.storage import loader
 
 _DRIVER = '''
@@ -30,6 +33,16 @@ from zaqar.storage.sqlalchemy import driver
 class DataDriver(driver.DataDriver):
     name = 'lite'
     uri_schemes = ('lite',)
+'''
+
+
+_OPTIONS = '''
+from oslo_config import cfg
+
+
+def list_opts():
+    return [cfg.StrOpt('uri', default='lite:///here'),
+            cfg.IntOpt('pages', default=7)]
 '''
 
 
@@ -73,6 +86,25 @@ class DriverRegistryTest(testtools.TestCase):
             loader.DATA_NAMESPACE: 'lite = {module}:DataDriver'})
         self.assertEqual('lite', loader.driver_name_for_uri('lite:///x'))
         self.assertIn('lite', loader.driver_names(loader.DATA_NAMESPACE))
+
+    def test_a_new_driver_brings_its_options(self):
+        entry_points.install_package(self, {'driver': _DRIVER,
+                                            'options': _OPTIONS}, {
+            loader.DATA_NAMESPACE: 'lite = {module}.driver:DataDriver',
+            loader.CONTROL_NAMESPACE: 'lite = {module}.driver:DataDriver'})
+        stores._option_modules.cache_clear()
+        self.addCleanup(stores._option_modules.cache_clear)
+        conf = _conf()
+        self.assertEqual(7, conf['drivers:message_store:lite'].pages)
+        self.assertEqual('lite:///here',
+                         conf['drivers:management_store:lite'].uri)
+        # Listing options imported the options module, not the driver.
+        self.assertNotIn(
+            next(name for name in sys.modules
+                 if name.startswith('zaqar_test_plugin_')
+                 and name.endswith('.options')).replace('.options',
+                                                        '.driver'),
+            sys.modules)
 
     def test_unknown_or_unselectable_stores_are_refused_by_name(self):
         for name in ('swift', 'pooled', 'nosuch'):

@@ -100,8 +100,14 @@ def make_fixture(http: fserver.Client) -> dict:
           201)
     resp = check(http.post(f'/v2/topics/{topic}/subscriptions', json={
         'subscriber': SUBSCRIBER + 'topic-' + tag, 'ttl': 3600}), 201)
+    # An (empty) dead-letter queue and a redrive task of it.
+    dlq = f'dlq-{tag}'
+    check(http.put(f'/v2/queues/{dlq}'), 201)
+    task = check(http.post(f'/v2/queues/{dlq}/redrive',
+                           json={'destination': f'back-{tag}'}), 202)
     return {'queue': queue, 'message_id': free[0], 'claim_id': claim_id,
             'subscription_id': subscription_id, 'message_ids': message_ids,
+            'dlq': dlq, 'redrive_id': task.json()['id'],
             'topic': topic,
             'topic_subscription_id': resp.json()['subscription_id'],
             'tag': tag, 'project': http.project}
@@ -112,10 +118,12 @@ def fresh_ids(ids: dict) -> dict:
     def like(value: str) -> str:
         if re.fullmatch(r'[0-9a-f]{24}', value):
             return secrets.token_hex(12)
+        if re.fullmatch(r'[0-9a-f]{32}', value):
+            return uuid.uuid4().hex
         return str(uuid.uuid4())
     fresh = dict(ids)
     for key in ('message_id', 'claim_id', 'subscription_id',
-                'topic_subscription_id'):
+                'topic_subscription_id', 'redrive_id'):
         fresh[key] = like(ids[key])
     return fresh
 
@@ -215,6 +223,7 @@ def leaked(resp, ids: dict) -> list[str]:
     sent = resp.request.url + str(resp.request.body or '')
     blob = resp.text + json.dumps(dict(resp.headers))
     owned = [ids['project'], ids['claim_id'], ids['subscription_id'],
+             ids['redrive_id'],
              f'red-{ids["tag"]}', f'body-{ids["tag"]}',
              SUBSCRIBER + ids['tag'], *ids['message_ids']]
     return [s for s in owned if s in blob and s not in sent]

@@ -58,7 +58,8 @@ class Route:
     who: str
     method: str
     # Path template over the fixture ids: {queue}, {message_id},
-    # {claim_id}, {subscription_id}.
+    # {claim_id}, {subscription_id}, {dlq} (an empty queue) and its
+    # {redrive_id}.
     path: str
     success: tuple[int, ...]
     isolation: str = AS_NEVER_CREATED
@@ -100,6 +101,12 @@ ROUTES = [
     Route('queue_share', 'queues:share', MEMBER_OR_STACK_USER,
           'POST', Q + '/share',
           (200,), body={'methods': ['GET', 'POST']}),
+    Route('redrive_create', 'redrive:create', MEMBER, 'POST',
+          Q + '/redrive', (202,), body={'destination': 'redriven-{tag}'}),
+    Route('redrive_get', 'redrive:get', READER, 'GET',
+          '/v2/queues/{dlq}/redrive/{redrive_id}', (200,)),
+    Route('redrive_cancel', 'redrive:delete', MEMBER, 'DELETE',
+          '/v2/queues/{dlq}/redrive/{redrive_id}', (204,)),
     Route('message_post', 'messages:create', MEMBER_OR_STACK_USER, 'POST',
           Q + '/messages', (201,),
           body={'messages': [{'body': 'posted', 'ttl': 300}]}),

@@ -27,11 +27,13 @@ from zaqar.api import (
     messages,
     pools,
     queues,
+    redrive,
     share,
     subscriptions,
     topics,
     validation,
 )
+from zaqar.serving import parking
 
 LOG = logging.getLogger(__name__)
 
@@ -68,6 +70,13 @@ ACTIONS: dict[str, Action] = {
                           'Queue could not be purged'),
     'queue_share': Action(share.queue_share, 'queues:share',
                           'Signed URL could not be created'),
+    # Dead-letter redrive tasks (zaqar.api.redrive).
+    'redrive_create': Action(redrive.redrive_create, 'redrive:create',
+                             'Redrive could not be started'),
+    'redrive_get': Action(redrive.redrive_get, 'redrive:get',
+                          'Redrive task could not be read'),
+    'redrive_cancel': Action(redrive.redrive_cancel, 'redrive:delete',
+                             'Redrive task could not be cancelled'),
     'message_post': Action(messages.message_post, 'messages:create',
                            'Messages could not be enqueued'),
     'message_list': Action(messages.message_list, 'messages:get_all',
@@ -208,8 +217,10 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
     validation.project_identification(ctx.project_id)
     svc.authorize(spec.rule, ctx)
     try:
-        # Quotas and rate limits (zaqar.limits): 429 before any work.
-        svc.quotas.check(svc, ctx, action, params)
+        # Quotas and rate limits (zaqar.limits): 429 before any work; a
+        # long poll's re-run after a wake-up is the same request.
+        if not parking.is_rerun():
+            svc.quotas.check(svc, ctx, action, params)
         result = spec.func(svc, ctx, **params)
     except failures.MAPPED as exc:
         raise failures.translate(exc, action, spec.failure) from exc

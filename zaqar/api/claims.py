@@ -15,15 +15,17 @@
 from __future__ import annotations
 
 from zaqar.api import messages as message_ops
-from zaqar.api import validation
+from zaqar.api import validation, waiting
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.storage import models
 
 
 def claim_create(svc, ctx, queue_name: str, payload: Payload,
-                 limit: int | None = None) -> models.Claimed:
-    """Claim up to ``limit`` messages; (None, []) when none is available.
+                 limit: int | None = None,
+                 wait: int | None = None) -> models.Claimed:
+    """Claim up to ``limit`` messages; (None, []) when none is available
+    (with ``wait``: none arrived within that many seconds).
 
     The result also carries how many messages the call dead-lettered
     (for the metrics hook).
@@ -33,9 +35,11 @@ def claim_create(svc, ctx, queue_name: str, payload: Payload,
     if limit is None:
         limit = 10
     validation.claim_limit(limit, svc.limits)
-    claimed = svc.claims.create(
-        queue_name, project=ctx.project_id, ttl=ttl, grace=grace,
-        limit=limit)
+    claimed = waiting.until_found(
+        svc, ctx, queue_name, wait, lambda: svc.claims.create(
+            queue_name, project=ctx.project_id, ttl=ttl, grace=grace,
+            limit=limit),
+        lambda result: bool(result[1]))
     claim_id, messages = claimed
     return models.Claimed(claim_id, message_ops.opened_all(svc, messages),
                           getattr(claimed, 'dead_lettered', 0))

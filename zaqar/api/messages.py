@@ -18,8 +18,9 @@ import dataclasses
 import hashlib
 import json
 
+from zaqar.api import metadata as metadata_ops
 from zaqar.api import queues as queue_ops
-from zaqar.api import validation
+from zaqar.api import validation, waiting
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
@@ -77,6 +78,7 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
             raise errors.BadRequest('This queue encrypts messages but no '
                                     'message_encryption_key is configured.')
         seal = svc.cipher.seal
+    window = None
     prepared = []
     for message in messages:
         if not isinstance(message, dict):
@@ -95,6 +97,17 @@ def _prepare(svc, metadata: dict, messages: list) -> list[dict]:
                 'delay': delay}
         if svc.enable_checksum:
             item['checksum'] = body_checksum(body)
+        dedup_id = message.get('dedup_id')
+        if dedup_id is not None:
+            validation.message_key('dedup_id', dedup_id)
+            if window is None:
+                window = metadata_ops.dedup_window(metadata)
+            item['dedup_id'] = dedup_id
+            item['dedup_window'] = window
+        group = message.get('group')
+        if group is not None:
+            validation.message_key('group', group)
+            item['group'] = group
         prepared.append(item)
     return prepared
 
@@ -148,13 +161,18 @@ def opened_all(svc, messages):
 def message_list(svc, ctx, queue_name: str, marker: str | None = None,
                  limit: int = 10, echo: bool = False,
                  include_claimed: bool = False,
-                 include_delayed: bool = False
+                 include_delayed: bool = False, wait: int | None = None
                  ) -> tuple[list[models.Message], str | None]:
+    """A page of messages; with ``wait``, up to that many seconds for one
+    to arrive when there is none (zaqar.api.waiting)."""
     validation.page_limit(limit, svc.limits.max_messages_per_page)
-    messages, next_marker = svc.messages.list(
-        queue_name, project=ctx.project_id, marker=marker, limit=limit,
-        echo=echo, client_uuid=ctx.client_id,
-        include_claimed=include_claimed, include_delayed=include_delayed)
+    messages, next_marker = waiting.until_found(
+        svc, ctx, queue_name, wait, lambda: svc.messages.list(
+            queue_name, project=ctx.project_id, marker=marker, limit=limit,
+            echo=echo, client_uuid=ctx.client_id,
+            include_claimed=include_claimed,
+            include_delayed=include_delayed),
+        lambda page: bool(page[0]))
     return opened_all(svc, messages), next_marker
 
 

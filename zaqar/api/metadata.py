@@ -18,16 +18,22 @@ from typing import Any, Callable
 
 from zaqar.api import validation
 from zaqar.common import errors
+from zaqar.schemas import queues as queue_schemas
 
 PATCH_MEDIA_TYPE = 'application/openstack-messaging-v2.0-json-patch'
 PATCH_OPS = ('add', 'remove', 'replace')
+
+# Idempotent posts: how long a dedup_id is remembered unless the queue's
+# _dedup_window says otherwise, and the most it may say (one day).
+DEFAULT_DEDUP_WINDOW = queue_schemas.DEFAULT_DEDUP_WINDOW
+MAX_DEDUP_WINDOW = queue_schemas.MAX_DEDUP_WINDOW
 
 # Reserved keys shown on GET, in the order they are appended when missing.
 RESERVED_DEFAULTS_ORDER = (
     '_max_messages_post_size', '_default_message_ttl',
     '_default_message_delay', '_dead_letter_queue',
     '_dead_letter_queue_messages_ttl', '_max_claim_count',
-    '_enable_encrypt_messages',
+    '_enable_encrypt_messages', '_dedup_window',
 )
 
 
@@ -41,6 +47,7 @@ def defaults(limits: validation.Limits) -> dict:
         '_dead_letter_queue_messages_ttl': None,
         '_max_claim_count': None,
         '_enable_encrypt_messages': False,
+        '_dedup_window': DEFAULT_DEDUP_WINDOW,
     }
 
 
@@ -48,9 +55,20 @@ def with_defaults(metadata: dict, limits: validation.Limits) -> dict:
     """The metadata as GET shows it: user keys in order, reserved filled."""
     shown = dict(metadata)
     for key, value in defaults(limits).items():
-        if not shown.get(key):
+        # 0 is a real dedup window (off), not a missing one.
+        missing = (shown.get(key) is None if key == '_dedup_window'
+                   else not shown.get(key))
+        if missing:
             shown[key] = value
     return shown
+
+
+def dedup_window(metadata: dict) -> int:
+    """Seconds a ``dedup_id`` is remembered on this queue (0: off)."""
+    value = metadata.get('_dedup_window')
+    if value is None or not validation.is_int(value):
+        return DEFAULT_DEDUP_WINDOW
+    return max(0, min(value, MAX_DEDUP_WINDOW))
 
 
 def _int_key(key: str, low: int | None, high: int | None,
@@ -81,6 +99,17 @@ def _checks(limits: validation.Limits, encryption_ready: bool) -> dict:
         if value and not encryption_ready:
             raise ValueError('Message encryption is not configured on this '
                              'server (no message_encryption_key).')
+
+    def dedup_window_check(value):
+        # A new key: no reference leniency to keep (booleans, floats).
+        if value is None:
+            return
+        if not validation.is_int(value) or isinstance(value, bool):
+            raise ValueError('_dedup_window must be integer.')
+        if not 0 <= value <= MAX_DEDUP_WINDOW:
+            raise ValueError(
+                f'_dedup_window can not exceed {MAX_DEDUP_WINDOW} seconds, '
+                'and must be at least 0 seconds long.')
 
     def max_claim_count(value):
         if value and not validation.is_int(value):
@@ -114,6 +143,7 @@ def _checks(limits: validation.Limits, encryption_ready: bool) -> dict:
             max_ttl,
             f'The TTL for a message may not exceed {max_ttl} seconds, and '
             f'must be at least {validation.MIN_MESSAGE_TTL} seconds long.'),
+        '_dedup_window': dedup_window_check,
         '_dead_letter_queue': dead_letter_queue,
         '_max_claim_count': max_claim_count,
         '_enable_encrypt_messages': encrypt,

@@ -19,7 +19,13 @@ import logging
 from oslo_policy import policy as oslo_policy
 
 from zaqar import policies
-from zaqar.api import authorizer, crypto, metadata_cache, validation
+from zaqar.api import (
+    authorizer,
+    crypto,
+    metadata_cache,
+    validation,
+    waiting,
+)
 from zaqar.common import errors, shared_cache, signing_key
 from zaqar.limits import enforcer as limits_enforcer
 from zaqar.notification import destinations, events
@@ -49,6 +55,8 @@ class Service:
         # that succeeded (actions.dispatch); the first one queues the
         # OpenStack lifecycle notification.
         self.after_action: list = [self.events.action_done]
+        # Long polling: a post wakes the queue's waiters (zaqar.api.waiting).
+        self.after_action.append(waiting.signal_hook(self))
         if cache_region is None:
             cache_region = shared_cache.region_from_conf(conf)
         self.cache_region = cache_region

@@ -59,13 +59,17 @@ def queue_share(svc, ctx, queue_name: str, payload: Payload) -> dict:
     base = f'/v2/queues/{queue_name}/'
     paths = [base + p for p in _paths(doc.get('paths'))]
     methods = _methods(doc.get('methods'))
+    if 'expires' in doc and doc['expires'] is None:
+        # Absent means the default; null is not a date.
+        raise errors.BadRequest('`expires` should be date format, for '
+                                'example 2016-01-01T00:00:00, not null')
     expires = _expires(doc.get('expires'))
     return signing.sign(key, paths, methods, ctx.project_id,
                         expires).to_dict()
 
 
 def _paths(value: Any) -> list[str]:
-    if not value:
+    if value is None or (isinstance(value, (list, str)) and not value):
         return list(DEFAULT_PATHS)
     if not isinstance(value, (list, str)):
         raise errors.BadRequest('`paths` should be a list')
@@ -79,7 +83,7 @@ def _paths(value: Any) -> list[str]:
 
 
 def _methods(value: Any) -> list[str]:
-    if not value:
+    if value is None or (isinstance(value, list) and not value):
         return list(DEFAULT_METHODS)
     if not isinstance(value, list):
         raise errors.BadRequest('`methods` should be a list')

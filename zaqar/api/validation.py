@@ -126,6 +126,22 @@ def page_limit(limit: int, maximum: int, queues: bool = False) -> None:
                                 f'{maximum}.')
 
 
+# Longest long poll (``wait``) in seconds.
+MAX_WAIT = 20
+
+
+def wait_seconds(wait: Any) -> int:
+    """The ``wait`` of a list or claim (absent: 0, no waiting)."""
+    if wait is None:
+        return 0
+    if isinstance(wait, bool) or not isinstance(wait, int) \
+            or not 0 <= wait <= MAX_WAIT:
+        raise errors.BadRequest(
+            f'The "wait" parameter must be an integer from 0 to '
+            f'{MAX_WAIT} (seconds).')
+    return wait
+
+
 def message_ttl(ttl: Any, limits: Limits) -> None:
     if not is_int(ttl):
         raise errors.InvalidBody('The value of the "ttl" field must be a int.')
@@ -133,6 +149,21 @@ def message_ttl(ttl: Any, limits: Limits) -> None:
         raise errors.BadRequest(
             f'The TTL for a message may not exceed {limits.max_message_ttl} '
             f'seconds, and must be at least {MIN_MESSAGE_TTL} seconds long.')
+
+
+# Longest ``dedup_id`` or ``group`` a message may carry.
+MESSAGE_KEY_MAX = 128
+
+
+def message_key(field: str, value: Any) -> None:
+    """A message's ``dedup_id`` or ``group``: 1 to 128 characters."""
+    if not isinstance(value, str):
+        raise errors.InvalidBody(
+            f'The value of the "{field}" field must be a string.')
+    if not 1 <= len(value) <= MESSAGE_KEY_MAX:
+        raise errors.BadRequest(
+            f'The "{field}" of a message must be 1 to {MESSAGE_KEY_MAX} '
+            'characters long.')
 
 
 def message_delay(delay: Any, limits: Limits) -> None:

@@ -44,7 +44,8 @@ SIDE_THREADS = 4
 CPU_BOUND_SHARE = 0.85
 # The role whose numbers headline each scenario.
 HEADLINE = {'post1': PRODUCER, 'post10': PRODUCER, 'consume': CONSUMER,
-            'list': OBSERVER, 'mixed': CONSUMER}
+            'list': OBSERVER, 'mixed': CONSUMER, 'post1-dedup': PRODUCER,
+            'consume-grouped': CONSUMER}
 
 
 @dataclass
@@ -87,7 +88,7 @@ def _side_threads(target: Target, jobs, work) -> None:
 
 
 def prefill(target: Target, queues: list[str], count: int,
-            body_size: int) -> tuple[WorkerResult, float]:
+            body_size: int, groups: int = 0) -> tuple[WorkerResult, float]:
     """Post ``count`` messages spread over ``queues`` before the clock runs.
 
     :returns: what the posts did (their ids are in its ledger) and how
@@ -103,7 +104,8 @@ def prefill(target: Target, queues: list[str], count: int,
         jobs += [(queue, PREFILL_BATCH)] * full
         if rest:
             jobs.append((queue, rest))
-    payloads = {n: batch_payload(n, body_size) for n in {n for _, n in jobs}}
+    payloads = {n: batch_payload(n, body_size, groups=groups)
+                for n in {n for _, n in jobs}}
 
     def work(client: Client, job) -> None:
         mine = WorkerResult('prefill')
@@ -199,9 +201,12 @@ def run_scenario(target: Target, scenario: Scenario,
     queues = [f'bench-{scenario.name}-{tag}-{i}'
               for i in range(options.queues)]
     count = scenario.prefill_count(options.duration, options.prefill)
-    filled, fill_seconds = prefill(target, queues, count, options.body_size)
+    filled, fill_seconds = prefill(target, queues, count, options.body_size,
+                                   scenario.groups)
     specs = plan(scenario, options.concurrency, queues, options.mix)
-    payloads = {batch: batch_payload(batch, options.body_size)
+    payloads = {batch: batch_payload(batch, options.body_size,
+                                     groups=scenario.groups,
+                                     dedup=scenario.dedup)
                 for batch in {1, scenario.batch}}
     machine = system.MachineCPU()
     load_before = system.loadavg()

@@ -35,6 +35,11 @@ class Scenario:
     prefill: int = 0
     prefill_per_second: int = 0
     verify: bool = False
+    # Each posted message carries a new dedup_id (idempotent posts).
+    dedup: bool = False
+    # Messages (prefill included) spread round-robin over this many FIFO
+    # groups; 0: no group.
+    groups: int = 0
 
     def prefill_count(self, duration: float, override: int | None) -> int:
         """Messages to post before the run (``override``: --prefill)."""
@@ -51,6 +56,11 @@ SCENARIOS = {s.name: s for s in (
     Scenario('consume', 'consumers claiming 10 and deleting each message '
              'with its claim id, from a pre-filled queue',
              prefill_per_second=1500, verify=True),
+    Scenario('post1-dedup', 'producers posting batches of 1 message, each '
+             'with a new dedup_id', dedup=True),
+    Scenario('consume-grouped', 'consume, from a queue pre-filled with '
+             'messages spread over 64 FIFO groups', prefill_per_second=1500,
+             verify=True, groups=64),
     Scenario('list', 'observers paging through a pre-filled queue',
              prefill=200),
     Scenario('mixed', 'producers, consumers and observers together',
@@ -95,7 +105,7 @@ def plan(scenario: Scenario, concurrency: int, queues: list[str],
         producers, consumers, observers = mix or default_mix(concurrency)
         roles = ([PRODUCER] * producers + [CONSUMER] * consumers
                  + [OBSERVER] * observers)
-    elif scenario.name == 'consume':
+    elif scenario.name.startswith('consume'):
         roles = [CONSUMER] * concurrency
     elif scenario.name == 'list':
         roles = [OBSERVER] * concurrency
@@ -110,5 +120,6 @@ def plan(scenario: Scenario, concurrency: int, queues: list[str],
         specs.append(WorkerSpec(
             role=role, queue=queues[index % len(queues)],
             batch=scenario.batch,
-            stop_when_empty=scenario.name == 'consume'))
+            stop_when_empty=scenario.name.startswith('consume'),
+            dedup=scenario.dedup))
     return specs

@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -47,6 +49,8 @@ class WorkerSpec:
     # Consumers: stop at the first empty claim (nothing more will come).
     stop_when_empty: bool = False
     claim_limit: int = CLAIM_LIMIT
+    # Producers: give every message a new dedup_id (DEDUP_SLOT).
+    dedup: bool = False
 
 
 @dataclass
@@ -67,15 +71,29 @@ class WorkerResult:
         return self.ops[name]
 
 
-def batch_payload(count: int, body_size: int, ttl: int = 3600) -> bytes:
+# Stands for a message's dedup_id in a payload; producers replace it with
+# a new value for every post (one message per post: see produce()).
+DEDUP_SLOT = b'@@dedup@@'
+
+
+def batch_payload(count: int, body_size: int, ttl: int = 3600,
+                  groups: int = 0, dedup: bool = False) -> bytes:
     """A POST body of ``count`` messages, each ``body`` ``body_size`` bytes.
 
     The message body is ``{"data": "xxx..."}`` padded so that its JSON text
-    is ``body_size`` bytes (or the smallest such object).
+    is ``body_size`` bytes (or the smallest such object). With ``groups``,
+    message i of the batch is in FIFO group ``g<i mod groups>``; with
+    ``dedup``, each carries the dedup_id placeholder DEDUP_SLOT.
     """
     padding = max(0, body_size - len(json.dumps({'data': ''})))
     message = {'ttl': ttl, 'body': {'data': 'x' * padding}}
-    return json.dumps({'messages': [message] * count}).encode()
+    if dedup:
+        message['dedup_id'] = DEDUP_SLOT.decode()
+    messages = [message] * count
+    if groups:
+        messages = [dict(message, group=f'g{i % groups}')
+                    for i in range(count)]
+    return json.dumps({'messages': messages}).encode()
 
 
 def _messages_path(queue: str) -> str:
@@ -105,8 +123,15 @@ def post_batch(client: Client, queue: str, payload: bytes,
 def produce(client: Client, spec: WorkerSpec, payload: bytes,
             deadline: float, result: WorkerResult) -> None:
     """Post batches until the deadline."""
+    fresh = None
+    if spec.dedup:
+        prefix = uuid.uuid4().hex
+        fresh = (f'{prefix}-{n}'.encode() for n in itertools.count())
     while time.monotonic() < deadline:
-        post_batch(client, spec.queue, payload, result)
+        body = payload
+        if fresh is not None:
+            body = payload.replace(DEDUP_SLOT, next(fresh))
+        post_batch(client, spec.queue, body, result)
         result.finished_at = time.monotonic()
 
 

@@ -93,7 +93,7 @@ def _register(conf: cfg.ConfigOpts) -> None:
 
 def database_uri(conf: cfg.ConfigOpts) -> str:
     """The message store's SQL URI, or the development SQLite file."""
-    return (conf[stores.SQLALCHEMY_MESSAGE].uri
+    return (conf[stores.message_group('sqlalchemy')].uri
             or paths.default_sqlite_uri())
 
 

@@ -52,8 +52,8 @@ REFERENCE_TABLES = {'Queues', 'Pools', 'Flavors', 'Catalogue', 'PoolGroup'}
 
 def database_uri(conf: cfg.ConfigOpts) -> str:
     """The database this command migrates (see the module docstring)."""
-    return (conf[stores.SQLALCHEMY_MANAGEMENT].uri
-            or conf[stores.SQLALCHEMY_MESSAGE].uri
+    return (conf[stores.management_group('sqlalchemy')].uri
+            or conf[stores.message_group('sqlalchemy')].uri
             or paths.default_sqlite_uri())
 
 

@@ -10,83 +10,64 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""[drivers:message_store:*] / [drivers:management_store:*] store URIs."""
+"""[drivers:message_store:*] / [drivers:management_store:*]: one group per
+installed store driver.
 
-from oslo_config import cfg
+The drivers are the entry points of ``zaqar.storage.data`` and
+``zaqar.storage.control``; a driver's options are ``list_opts()`` of the
+``options`` module beside the module its entry point names (for
+``zaqar.storage.redis.driver:DataDriver``, ``zaqar.storage.redis.options``).
+Only those small modules are imported, never a driver or its client
+library, so listing options stays cheap and works without the libraries.
+"""
 
-SQLALCHEMY_MESSAGE = 'drivers:message_store:sqlalchemy'
-SQLALCHEMY_MANAGEMENT = 'drivers:management_store:sqlalchemy'
-REDIS_MESSAGE = 'drivers:message_store:redis'
-REDIS_MANAGEMENT = 'drivers:management_store:redis'
-MONGODB_MESSAGE = 'drivers:message_store:mongodb'
-MONGODB_MANAGEMENT = 'drivers:management_store:mongodb'
+from __future__ import annotations
 
+import functools
+import importlib
+import importlib.util
+from importlib import metadata
 
-def _sqlalchemy_opts():
-    return [
-        cfg.StrOpt('uri', secret=True,
-                   help='SQLAlchemy URL: sqlite:///path, '
-                        'postgresql://user@host/db or '
-                        'mysql+pymysql://user@host/db. Unset: a SQLite file '
-                        'in the user data directory ($XDG_DATA_HOME/zaqar).'),
-        cfg.StrOpt('database',
-                   help='Accepted for compatibility (the database is part '
-                        'of the uri).'),
-    ]
+DATA_NAMESPACE = 'zaqar.storage.data'
+CONTROL_NAMESPACE = 'zaqar.storage.control'
 
 
-def _redis_opts():
-    return [
-        cfg.StrOpt('uri', default='redis://127.0.0.1:6379', secret=True,
-                   help='redis://[:password@]host[:port][?dbid=N], '
-                        'rediss://, redis+sentinel:// or '
-                        'redis:/path/to/socket.'),
-        cfg.IntOpt('max_reconnect_attempts', default=10,
-                   help='Retries of an operation on a lost connection.'),
-        cfg.FloatOpt('reconnect_sleep', default=1.0,
-                     help='Seconds between reconnection attempts.'),
-    ]
+def message_group(driver: str) -> str:
+    """The option group of message store ``driver``."""
+    return f'drivers:message_store:{driver}'
 
 
-def _mongodb_opts():
-    return [
-        cfg.StrOpt('uri', secret=True,
-                   help='MongoDB connection URI (mongodb://host:port).'),
-        cfg.StrOpt('database', default='zaqar',
-                   help='Database name.'),
-        cfg.StrOpt('replicaset', help='Replica set name, if any.'),
-        cfg.BoolOpt('ssl', default=False, help='Connect with TLS.'),
-        cfg.StrOpt('ssl_keyfile', help='Client private key file.'),
-        cfg.StrOpt('ssl_certfile', help='Client certificate file.'),
-        cfg.StrOpt('ssl_cert_reqs', default='CERT_REQUIRED',
-                   choices=['CERT_NONE', 'CERT_OPTIONAL', 'CERT_REQUIRED'],
-                   help='Accepted for compatibility: TLS connections '
-                        'always require a server certificate that '
-                        'verifies (against ssl_ca_certs when set).'),
-        cfg.StrOpt('ssl_ca_certs', help='CA bundle to verify the server.'),
-        cfg.IntOpt('max_attempts', min=0, default=1000,
-                   help='Retries of an operation on a lost connection.'),
-        cfg.FloatOpt('max_retry_sleep', default=0.1,
-                     help='Longest pause between retries, in seconds.'),
-        cfg.FloatOpt('max_retry_jitter', default=0.005,
-                     help='Random jitter added to a retry pause.'),
-        cfg.IntOpt('max_reconnect_attempts', default=10,
-                   help='Reconnection attempts before failing.'),
-        cfg.FloatOpt('reconnect_sleep', default=0.020,
-                     help='Seconds between reconnection attempts.'),
-        cfg.IntOpt('partitions', default=2,
-                   help='Accepted for compatibility.'),
-        cfg.StrOpt('write_concern', default='majority',
-                   help='Write concern "w" value (an integer or a name).'),
-    ]
+def management_group(driver: str) -> str:
+    """The option group of management store ``driver``."""
+    return f'drivers:management_store:{driver}'
 
 
-def list_opts():
-    return {
-        SQLALCHEMY_MESSAGE: _sqlalchemy_opts(),
-        SQLALCHEMY_MANAGEMENT: _sqlalchemy_opts(),
-        REDIS_MESSAGE: _redis_opts(),
-        REDIS_MANAGEMENT: _redis_opts(),
-        MONGODB_MESSAGE: _mongodb_opts(),
-        MONGODB_MANAGEMENT: _mongodb_opts(),
-    }
+def _options_module(entry_point) -> str | None:
+    """The options module beside ``entry_point``'s module, if any."""
+    package = entry_point.module.rpartition('.')[0]
+    if not package:
+        return None
+    name = package + '.options'
+    try:
+        return name if importlib.util.find_spec(name) else None
+    except ImportError:
+        return None
+
+
+@functools.cache
+def _option_modules() -> tuple[tuple[str, str], ...]:
+    """(group, options module) of every installed driver that has one."""
+    found = []
+    for namespace, group in ((DATA_NAMESPACE, message_group),
+                             (CONTROL_NAMESPACE, management_group)):
+        for entry_point in metadata.entry_points(group=namespace):
+            module = _options_module(entry_point)
+            if module is not None:
+                found.append((group(entry_point.name), module))
+    return tuple(found)
+
+
+def list_opts() -> dict[str, list]:
+    """Group name -> options, for every installed driver that has any."""
+    return {group: importlib.import_module(module).list_opts()
+            for group, module in _option_modules()}

@@ -75,9 +75,9 @@ class Source:
             self._pools = {p.name: p for p in self.management.pools()}
         else:
             kind = conf.drivers.message_store
-            group = conf[{'redis': stores.REDIS_MESSAGE,
-                          'mongodb': stores.MONGODB_MESSAGE}.get(
-                              kind, stores.MONGODB_MESSAGE)]
+            # The reference keeps messages in MongoDB unless it says Redis.
+            group = conf[stores.message_group(
+                'redis' if kind == 'redis' else 'mongodb')]
             if not group.uri:
                 raise SourceError(f'[drivers] message_store = {kind} has no '
                                   f'uri in the old configuration')
@@ -88,13 +88,13 @@ class Source:
     def _management(conf):
         kind = conf.drivers.management_store
         if kind == 'redis':
-            uri = conf[stores.REDIS_MANAGEMENT].uri
+            uri = conf[stores.management_group('redis')].uri
             return redis_layout.RedisLayout(uri) if uri else None
         if kind == 'sqlalchemy':
-            uri = conf[stores.SQLALCHEMY_MANAGEMENT].uri
+            uri = conf[stores.management_group('sqlalchemy')].uri
             return sql_layout.SqlLayout(uri) if uri else None
         if kind == 'mongodb':
-            group = conf[stores.MONGODB_MANAGEMENT]
+            group = conf[stores.management_group('mongodb')]
             return (mongodb_layout.MongoLayout(group.uri, group.database)
                     if group.uri else None)
         return None

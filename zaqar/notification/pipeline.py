@@ -288,6 +288,9 @@ class Notifier:
                                     'ttl': payload.get('ttl')}
         if payload.get('checksum'):
             document['checksum'] = payload['checksum']
+        for field in ('dedup_id', 'group'):
+            if payload.get(field) is not None:
+                document[field] = payload[field]
         if self.svc.cipher is not None and isinstance(document['body'],
                                                       dict):
             document['body'] = self.svc.cipher.open(document['body'])

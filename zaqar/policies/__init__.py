@@ -20,6 +20,7 @@ from zaqar.policies import (
     claims,
     messages,
     queues,
+    redrive,
     subscriptions,
     topics,
 )
@@ -29,6 +30,7 @@ def list_rules():
     return list(itertools.chain(
         base.list_rules(),
         queues.list_rules(),
+        redrive.list_rules(),
         messages.list_rules(),
         claims.list_rules(),
         subscriptions.list_rules(),

@@ -19,6 +19,26 @@ from zaqar.schemas import common, queues
 # Defaults of [transport] max_messages_per_page / _per_claim_or_pop.
 MAX_PER_PAGE = 20
 
+# Longest dedup_id / group (zaqar.api.validation.MESSAGE_KEY_MAX).
+MESSAGE_KEY_MAX = 128
+
+DEDUP_ID = {
+    'type': 'string', 'minLength': 1, 'maxLength': MESSAGE_KEY_MAX,
+    'description': (
+        'Idempotency key: within the queue\'s _dedup_window (seconds, '
+        'default 300, 0 = off) a message whose dedup_id was already posted '
+        'is not stored again; its href in the answer is the original '
+        'message\'s.'),
+}
+
+GROUP = {
+    'type': 'string', 'minLength': 1, 'maxLength': MESSAGE_KEY_MAX,
+    'description': (
+        'FIFO group: only the oldest live message of a group can be '
+        'claimed (or popped), so a group is processed in order, one '
+        'message at a time, while different groups go in parallel.'),
+}
+
 POST = {
     'type': 'object',
     'required': ['messages'],
@@ -39,6 +59,8 @@ POST = {
                         'Seconds before the message becomes visible, '
                         f'0..{queues.MAX_MESSAGE_DELAY}; honoured only on '
                         'queues with a _default_message_delay.')},
+                    'dedup_id': DEDUP_ID,
+                    'group': GROUP,
                 },
             },
         },
@@ -64,6 +86,9 @@ MESSAGE = {
         'age': common.SECONDS,
         'body': {},
         'checksum': {'type': 'string'},
+        # Shown only when the message was posted with them.
+        'dedup_id': DEDUP_ID,
+        'group': GROUP,
     },
 }
 

@@ -21,6 +21,9 @@ MAX_MESSAGE_TTL = 1209600
 MAX_MESSAGE_DELAY = 900
 MAX_MESSAGES_POST_SIZE = 262144
 MIN_TTL = 60
+# Idempotent posts: seconds a dedup_id is remembered (0 turns it off).
+DEFAULT_DEDUP_WINDOW = 300
+MAX_DEDUP_WINDOW = 86400
 
 RESERVED = {
     '_default_message_ttl': {'type': 'integer', 'minimum': MIN_TTL,
@@ -39,6 +42,8 @@ RESERVED = {
     '_enable_encrypt_messages': {'type': 'boolean'},
     '_retry_policy': {'type': 'object'},
     '_flavor': {'type': 'string'},
+    '_dedup_window': {'type': 'integer', 'minimum': 0,
+                      'maximum': MAX_DEDUP_WINDOW},
 }
 
 # PUT body: free-form user keys plus the reserved keys above.
@@ -63,6 +68,7 @@ METADATA_RESPONSE = {
         '_dead_letter_queue_messages_ttl': {'type': ['integer', 'null']},
         '_max_claim_count': {'type': ['integer', 'null']},
         '_enable_encrypt_messages': {'type': 'boolean'},
+        '_dedup_window': {'type': 'integer'},
     },
     'additionalProperties': True,
 }

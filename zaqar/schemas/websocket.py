@@ -92,10 +92,18 @@ REQUESTS: dict[str, dict] = {
     'queue_get_stats': _request('queue_get_stats', _QUEUE, ('queue_name',)),
     'queue_purge': _request('queue_purge', dict(
         _QUEUE, resource_types=_ANY), ('queue_name',)),
+    # Dead-letter redrive (the body fields are checked by the operation).
+    'redrive_create': _request('redrive_create', dict(
+        _QUEUE, destination=_ANY, max_messages=_ANY, rate=_ANY),
+        ('queue_name',)),
+    'redrive_get': _request('redrive_get', dict(
+        _QUEUE, redrive_id=_STRING), ('queue_name', 'redrive_id')),
+    'redrive_cancel': _request('redrive_cancel', dict(
+        _QUEUE, redrive_id=_STRING), ('queue_name', 'redrive_id')),
     # Messages.
     'message_list': _request('message_list', dict(
         _QUEUE, **_PAGE, echo=_BOOL, include_claimed=_BOOL,
-        include_delayed=_BOOL), ('queue_name',)),
+        include_delayed=_BOOL, wait=_INT), ('queue_name',)),
     'message_get': _request('message_get', dict(
         _QUEUE, message_id=_STRING), ('queue_name', 'message_id')),
     'message_get_many': _request('message_get_many', dict(
@@ -110,7 +118,8 @@ REQUESTS: dict[str, dict] = {
         ('queue_name',)),
     # Claims.
     'claim_create': _request('claim_create', dict(
-        _QUEUE, ttl=_ANY, grace=_ANY, limit=_INT), ('queue_name',)),
+        _QUEUE, ttl=_ANY, grace=_ANY, limit=_INT, wait=_INT),
+        ('queue_name',)),
     'claim_get': _request('claim_get', dict(
         _QUEUE, claim_id=_STRING), ('queue_name', 'claim_id')),
     'claim_update': _request('claim_update', dict(

@@ -20,22 +20,24 @@ before a thread of a bounded pool runs the WSGI application on them
 timer, never a thread; :mod:`.protocol` adds the deadlines, limits and JSON
 refusals uvicorn lacks.
 
-Chosen by measurement (``tools/bench-serving``: zaqar-bench ``post1``,
-8 connections, 8 s per round, A/B alternated, the same application on one
-Redis, 2 processes each, on the 2-core build machine). The machine was
-shared and saturated by other work during every run (100% busy before the
-benchmark started), so rounds vary widely; single-message posts/s per
-round:
+Chosen by measurement (``tools/bench-serving``: zaqar-bench, 8
+connections, 8 s per round, A/B alternated, the same application on one
+Redis, 2 processes each, on the 2-core build machine). Threads per process
+matter most: one thread per process ran single-message posts ~15% faster
+than eight on a quiet machine (~2,300/s against ~1,800-2,040/s; uWSGI
+1,980-2,120/s), so ``[drivers:transport:wsgi] threads`` defaults to 1 and
+``workers`` to one per core. Rounds of 2026-12-04, machine shared with
+other work (100% busy), messages/s:
 
-==========================  ==============================  ======
-server (2 processes)        rounds (msgs/s)                 median
-==========================  ==============================  ======
-zaqar-server (this model)   349, 690, 247, 523, 185, 363    356
-uWSGI --http-socket         371, 264, 111, 68, 87, 80       99
-gunicorn gthread x8         615, 598, 115, 153, 324, 241    283
-==========================  ==============================  ======
+=====================  ======================  =====================
+server (2 processes)   post1 (3 rounds)        post10 (3 rounds)
+=====================  ======================  =====================
+zaqar-server           1320, 1312, 867         5102, 7647, 6900
+uWSGI --http-socket    997, 745, 564           8106, 4243, 6864
+gunicorn gthread x8    1249, 1189, 876         6920, 8211, 5825
+=====================  ======================  =====================
 
-p99 in the same rounds: 33-178 ms here, 74-180 ms uWSGI. The previous
+p99 of post1 in the same rounds: 16-23 ms here, 26-60 ms uWSGI. The previous
 default (gunicorn gthread, one worker) froze for 30 s behind 8 silent
 connections; this one answers in milliseconds beside 1,000 slow and 1,000
 idle ones (tests/hostile/test_slow_clients.py).

@@ -15,7 +15,9 @@
 The event loop reads the body (Content-Length or chunked) up to the body
 limit and within the body deadline; only a complete request takes a thread.
 Our responses are small JSON documents, so the WSGI answer is collected
-whole in the thread and written back by the loop.
+whole in the thread and written back by the loop. A long poll that finds
+nothing hands its wait back to the loop and is run again when woken
+(:mod:`.parking`), so waiting requests hold no thread.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import logging
 import sys
 from typing import Any
 
-from zaqar.serving import errors
+from zaqar.serving import errors, parking
 from zaqar.serving.limits import ServingLimits
 
 LOG = logging.getLogger(__name__)
@@ -118,14 +120,23 @@ def call_wsgi(app, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
     return answer[0], answer[1], b''.join(written)
 
 
+async def _disconnect(receive) -> None:
+    """Return once the client has gone (the body is already read, so the
+    next ASGI message is the disconnect)."""
+    while (await receive())['type'] != 'http.disconnect':
+        pass
+
+
 class WSGIBridge:
     """An ASGI application that runs a WSGI one on fully read requests."""
 
     def __init__(self, app, limits: ServingLimits):
         self.app = app
         self.limits = limits
-        self.executor = concurrent.futures.ThreadPoolExecutor(
+        # threads = 0: the application runs on the loop's own thread.
+        self.executor = (concurrent.futures.ThreadPoolExecutor(
             limits.threads, thread_name_prefix='zaqar-wsgi')
+            if limits.threads else None)
 
     async def __call__(self, scope, receive, send):
         if scope['type'] == 'lifespan':
@@ -133,7 +144,10 @@ class WSGIBridge:
             return
         if scope['type'] != 'http':
             return
-        status, headers, data = await self._answer(scope, receive)
+        answer = await self._answer(scope, receive)
+        if answer is parking.GONE:
+            return  # the client left while its long poll waited
+        status, headers, data = answer
         await send({'type': 'http.response.start',
                     'status': int(status[:3]),
                     'headers': _header_pairs(headers)})
@@ -159,11 +173,13 @@ class WSGIBridge:
             return _json_error(413)
         except asyncio.TimeoutError:
             return _json_error(408)
-        environ = build_environ(scope, body,
-                                declared is not None or chunked)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, call_wsgi,
-                                          self.app, environ)
+        sent = declared is not None or chunked
+        # A long poll (?wait=) parks here instead of holding the thread,
+        # and each run gets a fresh environ (zaqar.serving.parking).
+        return await parking.run(
+            self.executor,
+            lambda: call_wsgi(self.app, build_environ(scope, body, sent)),
+            gone=lambda: _disconnect(receive))
 
     async def _read_body(self, receive) -> bytes:
         parts, size = [], 0
@@ -185,6 +201,7 @@ class WSGIBridge:
             if message['type'] == 'lifespan.startup':
                 await send({'type': 'lifespan.startup.complete'})
             elif message['type'] == 'lifespan.shutdown':
-                self.executor.shutdown(wait=True)
+                if self.executor is not None:
+                    self.executor.shutdown(wait=True)
                 await send({'type': 'lifespan.shutdown.complete'})
                 return

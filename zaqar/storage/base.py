@@ -44,6 +44,7 @@ place: a driver adds the scope to the keys it already builds.
 from __future__ import annotations
 
 import abc
+import asyncio
 import dataclasses
 import threading
 from typing import Any, Iterable, Sequence
@@ -122,10 +123,18 @@ class MessageController(abc.ABC):
 
         Each item has ``body`` (any JSON value), ``ttl`` (int seconds),
         ``delay`` (int seconds, 0 = visible at once) and optionally
-        ``checksum``. The whole batch is stored atomically, with its
-        notifications (DeliveryController); ``traceparent`` goes into
-        their payloads, never into the messages.
-        :returns: the new ids, in input order.
+        ``checksum``, ``group`` (FIFO group, see ClaimController.create)
+        and ``dedup_id`` with ``dedup_window`` (seconds; 0 or missing:
+        stored, not deduplicated). The whole batch is stored atomically,
+        with its notifications (DeliveryController); ``traceparent`` goes
+        into their payloads, never into the messages.
+
+        Idempotent posts: an item whose ``dedup_id`` the queue remembers
+        (posted within that item's window, the original deleted or not)
+        is not stored and answers with the original's id; so does a later
+        item of the batch repeating an earlier one's. Concurrent posts of
+        one ``dedup_id`` store exactly one message.
+        :returns: the ids, in input order (new or original).
         """
 
     @abc.abstractmethod
@@ -193,6 +202,11 @@ class ClaimController(abc.ABC):
     def create(self, queue: str, *, project: str, ttl: int, grace: int,
                limit: int = 10) -> models.Claimed:
         """Claim up to ``limit`` oldest unclaimed, undelayed live messages.
+
+        FIFO groups: a message posted with a ``group`` is claimable only
+        while no other message holds its group under a live claim (SQL and
+        MongoDB: while it is the oldest live message of its group), and a
+        call takes at most one message per group (also ``pop``).
 
         Atomic: concurrent callers never receive the same message while a
         claim on it is live. Each claimed message's ``claim_count`` goes up
@@ -303,9 +317,9 @@ class Delivery:
 
     ``payload`` of a message delivery is the message as posted: ``id``,
     ``body`` (as stored, so still sealed on encrypting queues), ``ttl``
-    and, when stored, ``checksum`` and the posting request's W3C
-    ``traceparent`` (kept only when tracing is on, so that the delivery
-    continues the post's trace). ``attempts`` counts leases so far, this
+    and, when stored, ``checksum``, ``dedup_id``, ``group`` and the posting
+    request's W3C ``traceparent`` (kept only when tracing is on, so that
+    the delivery continues the post's trace). ``attempts`` counts leases so far, this
     one included; ``lease`` is the token that completes, retries or fails
     it (a lease that ran out and was handed to someone else no longer can).
     """
@@ -433,6 +447,112 @@ class DeliveryController(abc.ABC):
         """Store the subscription's Keystone trust id."""
 
 
+class Waiter:
+    """One subscription to a queue's "message available" signal (``wait``).
+
+    Made by ``Signals.subscribe`` *before* the caller checks the queue, so a
+    signal sent between that check and the wait is never lost: it sets the
+    waiter, and the wait that follows returns at once. Waited on either in a
+    thread (``wait``) or on an event loop (``wait_async``, no thread held);
+    ``fire`` may come from any thread. A fired waiter only means "look
+    again": another consumer may have taken the message meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._event = threading.Event()
+        self._future: asyncio.Future | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cleanups: list = []
+        self._closed = False
+
+    @property
+    def fired(self) -> bool:
+        return self._event.is_set()
+
+    def fire(self) -> None:
+        """Wake the wait (now or when it starts)."""
+        with self._lock:
+            self._event.set()
+            future, loop = self._future, self._loop
+        if future is not None:
+            try:
+                loop.call_soon_threadsafe(_resolve, future)
+            except RuntimeError:  # the loop is closed: nobody waits
+                pass
+
+    def wait(self, timeout: float) -> bool:
+        """Block this thread until fired or ``timeout``; whether fired."""
+        return self._event.wait(max(timeout, 0.0))
+
+    async def wait_async(self, timeout: float) -> bool:
+        """Await on the running loop until fired or ``timeout``."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._event.is_set():
+                return True
+            self._future, self._loop = loop.create_future(), loop
+        try:
+            async with asyncio.timeout(max(timeout, 0.0)):
+                await self._future
+            return True
+        except TimeoutError:
+            return self._event.is_set()
+
+    def on_close(self, cleanup) -> None:
+        """Call ``cleanup()`` when the waiter is closed (unsubscribe)."""
+        self._cleanups.append(cleanup)
+
+    def close(self) -> None:
+        """Unsubscribe from everything it was subscribed to (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            cleanups, self._cleanups = self._cleanups, []
+        for cleanup in cleanups:
+            cleanup()
+
+    def __enter__(self) -> Waiter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(True)
+
+
+class Signals(abc.ABC):
+    """Whether a message may be available, told between API processes.
+
+    What long polling (``wait``) waits on instead of polling the store.
+    ``notify`` is called after a post (and a claim release) succeeded; it
+    reaches the waiters of the same queue in this process and in every
+    other API process sharing the store (by the backend's own channel:
+    Redis pub/sub, PostgreSQL LISTEN/NOTIFY) or, for stores without one, in
+    every process of this host (``zaqar.storage.signals``). Best effort: a
+    lost signal costs latency, never a message, because a waiter always
+    checks the queue again when its wait ends.
+    """
+
+    @abc.abstractmethod
+    def subscribe(self, queue: str, *, project: str,
+                  waiter: Waiter | None = None) -> Waiter:
+        """Start listening for ``queue``; the returned waiter (``waiter``
+        when given, so one waiter can listen on several stores) must be
+        closed. Returns only once a notify sent afterwards will reach it."""
+
+    @abc.abstractmethod
+    def notify(self, queue: str, *, project: str) -> None:
+        """Wake the waiters of ``queue`` everywhere (never raises)."""
+
+    def close(self) -> None:
+        """Stop listening (background listener, sockets)."""
+
+
 class DataDriver(abc.ABC):
     """A backend holding queues and everything in them.
 
@@ -488,6 +608,11 @@ class DataDriver(abc.ABC):
     @abc.abstractmethod
     def transfer_controller(self) -> transfer.TransferController:
         """Whole-record export and import (moving a queue between pools)."""
+
+    @property
+    @abc.abstractmethod
+    def signals(self) -> Signals:
+        """Wake-ups of long-polling readers (``wait``)."""
 
     @abc.abstractmethod
     def is_alive(self) -> bool:

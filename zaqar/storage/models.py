@@ -34,6 +34,8 @@ class Message:
     claim_id: str | None = None
     claim_count: int = 0
     checksum: str | None = None
+    dedup_id: str | None = None
+    group: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -55,6 +55,9 @@ class MessageRecord:
     claim_id: str | None = None
     claim_expires: float | None = None
     claim_count: int = 0
+    #: Idempotency key and FIFO group as posted (moves keep them).
+    dedup_id: str | None = None
+    group: str | None = None
 
     def same_state(self, other: MessageRecord) -> bool:
         """Whether a consumer changed nothing between the two reads."""

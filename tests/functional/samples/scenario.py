@@ -21,6 +21,7 @@ recorded as missing and its hand-written sample stays as it is.
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Any
 
 from tests.functional import server as fserver
@@ -92,7 +93,8 @@ def play(url: str) -> Recorder:
     # Messages
     rec.call(me, 'POST', q + '/messages', 'messages-post', expect=201,
              body={'messages': [
-                 {'ttl': 900, 'body': {'order': 1001, 'sku': 'A-12'}},
+                 {'ttl': 900, 'body': {'order': 1001, 'sku': 'A-12'},
+                  'dedup_id': 'order-1001', 'group': 'customer-42'},
                  {'body': {'order': 1002, 'sku': 'B-7'}}]})
     listed = rec.call(other, 'GET', q + '/messages?limit=2',
                       'messages-list', expect=200).json()
@@ -137,6 +139,8 @@ def play(url: str) -> Recorder:
         'paths': ['messages', 'claims'], 'methods': ['GET', 'POST'],
         'expires': EXPIRES})
 
+    _redrive(rec, me)
+
     rec.call(me, 'POST', q + '/purge', 'queue-purge', expect=204,
              body={'resource_types': ['messages', 'subscriptions']})
     rec.call(me, 'DELETE', '/v2/queues/returns', 'queue-delete',
@@ -146,6 +150,27 @@ def play(url: str) -> Recorder:
     rec.call(admin, 'GET', '/v2/health', 'health', expect=200)
     _pools_and_flavors(rec, admin)
     return rec
+
+
+def _redrive(rec: Recorder, me: fserver.Client) -> None:
+    """Two dead letters go back to the orders queue."""
+    dlq = '/v2/queues/orders-dlq'
+    me.put(dlq)
+    me.post(dlq + '/messages', json={'messages': [
+        {'body': {'order': 1003, 'sku': 'C-3'}},
+        {'body': {'order': 1004, 'sku': 'D-9'}}]})
+    started = rec.call(me, 'POST', dlq + '/redrive', 'redrive-create',
+                       expect=(202,), body={'destination': QUEUE,
+                                            'max_messages': 500, 'rate': 50})
+    if started is None:
+        rec.missing.append('redrive-get')
+        return
+    task = started.headers['Location']
+    deadline = time.monotonic() + 30
+    while (me.get(task).json()['state'] != 'done'
+           and time.monotonic() < deadline):
+        time.sleep(0.2)
+    rec.call(me, 'GET', task, 'redrive-get', expect=200)
 
 
 def _pools_and_flavors(rec: Recorder, admin: fserver.Client) -> None:

@@ -23,6 +23,7 @@ _PATTERNS = (
                 r'[0-9a-f]{12}'), '<uuid>'),
     (re.compile(r'\b[0-9a-f]{64}\b'), '<hex64>'),
     (re.compile(r'\b[0-9a-f]{24}\b'), '<objectid>'),
+    (re.compile(r'\b[0-9a-f]{32}\b'), '<hex32>'),
     (re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ'), '<time>'),
 )
 # Keys whose numbers vary with timing.

@@ -83,7 +83,15 @@ class ReservedKeysTest(unittest.TestCase):
         self.assertEqual(['a', '_max_claim_count'], list(shown)[:2])
         self.assertIsNone(shown['_max_claim_count'])
         self.assertEqual(3600, shown['_default_message_ttl'])
-        self.assertEqual(8, len(shown))
+        self.assertEqual(300, shown['_dedup_window'])
+        self.assertEqual(9, len(shown))
+
+    def test_a_zero_dedup_window_is_shown_as_set(self):
+        shown = meta.with_defaults({'_dedup_window': 0}, self.limits)
+        self.assertEqual(0, shown['_dedup_window'])
+        self.assertEqual(0, meta.dedup_window({'_dedup_window': 0}))
+        self.assertEqual(300, meta.dedup_window({}))
+        self.assertEqual(300, meta.dedup_window({'_dedup_window': 'x'}))
 
 
 class PatchTest(unittest.TestCase):

@@ -17,7 +17,7 @@ import json
 import testtools
 
 from zaqar.bench import scenarios
-from zaqar.bench.workers import batch_payload
+from zaqar.bench.workers import DEDUP_SLOT, batch_payload
 
 
 class TestPlan(testtools.TestCase):
@@ -46,6 +46,15 @@ class TestPlan(testtools.TestCase):
         self.assertTrue(all(s.stop_when_empty for s in specs))
         self.assertEqual({'consumer'}, {s.role for s in specs})
 
+    def test_new_field_scenarios(self):
+        grouped = scenarios.SCENARIOS['consume-grouped']
+        specs = scenarios.plan(grouped, 3, ['q'])
+        self.assertTrue(all(s.stop_when_empty for s in specs))
+        self.assertEqual(64, grouped.groups)
+        specs = scenarios.plan(scenarios.SCENARIOS['post1-dedup'], 2, ['q'])
+        self.assertEqual({('producer', True)},
+                         {(s.role, s.dedup) for s in specs})
+
     def test_prefill_scales_with_duration_unless_given(self):
         consume = scenarios.SCENARIOS['consume']
         self.assertEqual(15000, consume.prefill_count(10, None))
@@ -61,3 +70,13 @@ class TestPayload(testtools.TestCase):
         self.assertEqual(10, len(doc['messages']))
         for message in doc['messages']:
             self.assertEqual(256, len(json.dumps(message['body'])))
+
+    def test_groups_round_robin_and_dedup_slot(self):
+        doc = json.loads(batch_payload(5, 64, groups=2))
+        self.assertEqual(['g0', 'g1', 'g0', 'g1', 'g0'],
+                         [m['group'] for m in doc['messages']])
+        self.assertNotIn('dedup_id', doc['messages'][0])
+        payload = batch_payload(1, 64, dedup=True)
+        self.assertIn(DEDUP_SLOT, payload)
+        doc = json.loads(payload.replace(DEDUP_SLOT, b'k-1'))
+        self.assertEqual('k-1', doc['messages'][0]['dedup_id'])

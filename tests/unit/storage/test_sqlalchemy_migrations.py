@@ -49,6 +49,29 @@ class MigrationsMixin:
             d[0] == 'remove_table' and d[1].name == migration.VERSION_TABLE)]
         self.assertEqual([], diff)
 
+    def test_upgrade_from_0003_keeps_messages_and_adds_dedup_fields(self):
+        engine = self.engine()
+        migration.upgrade(engine, '0003')
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO queues (project, name, metadata, created) "
+                "VALUES ('p', 'q', '{}', 1)"))
+            qid = conn.execute(sa.text('SELECT id FROM queues')).scalar()
+            conn.execute(sa.text(
+                "INSERT INTO messages (id, queue_id, body, created, expires, "
+                "delay_until, claim_count) VALUES ('m1', :q, '1', 1, 2, 0, "
+                "0)"), {'q': qid})
+        migration.upgrade(engine)
+        self.assertEqual(migration.head(), migration.version(engine))
+        with engine.connect() as conn:
+            row = conn.execute(sa.text(
+                'SELECT id, dedup_id, msg_group FROM messages')).one()
+            self.assertEqual(('m1', None, None), tuple(row))
+            self.assertEqual(0, conn.execute(sa.text(
+                'SELECT COUNT(*) FROM message_dedup')).scalar())
+        migration.downgrade(engine, '0003')
+        self.assertNotIn('message_dedup', sa.inspect(engine).get_table_names())
+
     def test_downgrade_to_base_removes_every_table(self):
         engine = self.engine()
         migration.upgrade(engine)

@@ -11,7 +11,7 @@
 # under the License.
 
 """``zaqar-manage db sync`` turns topics stored under the hidden project
-("\n" + project, the layout before revision 0004) into topic-scope rows.
+("\n" + project, the layout before revision 0005) into topic-scope rows.
 
 The old rows are written with plain SQL, as the driver of revision 0003
 stored them; the migrated ones are read back through the driver.
@@ -40,7 +40,7 @@ class TopicMigrationMixin:
     def _old_rows(self, uri: str) -> None:
         engine = sql_engine.create_engine(uri)
         self.addCleanup(engine.dispose)
-        migration.upgrade(engine, '0003')
+        migration.upgrade(engine, '0004')
         meta = sa.MetaData()
         meta.reflect(engine)
         now = time.time()

@@ -96,12 +96,16 @@ class ClaimController(base.ClaimController):
         claim_expires = codec.to_date(now + ttl)
         guard = messages.available(queue, project, now)
         won = moved = 0
+        gate = messages.GroupGate(self._messages, queue, project, now)
         for _ in range(messages.MAX_ROUNDS):
-            candidates = list(self._messages.find(
-                guard, projection={'created': True, 'claim_count': True})
+            found = list(self._messages.find(
+                gate.query(guard), projection=messages.CANDIDATE)
                 .sort('marker', ASCENDING).limit(limit - won))
-            if not candidates:
+            if not found:
                 break
+            candidates = gate.passed(found)
+            if not candidates:
+                continue
             if policy is not None:
                 spent = [c for c in candidates
                          if c.get('claim_count', 0) >= policy[0]]

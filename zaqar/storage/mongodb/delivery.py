@@ -72,11 +72,16 @@ def _error(text: str | None) -> str | None:
 
 
 def _payload(message_id: str, body_json: str, ttl: int,
-             checksum: str | None, traceparent: str | None) -> str:
+             checksum: str | None, traceparent: str | None,
+             dedup_id: str | None = None, group: str | None = None) -> str:
     """A message payload as JSON text, the stored body spliced in."""
     head = {'id': message_id, 'ttl': ttl}
     if checksum:
         head['checksum'] = checksum
+    if dedup_id is not None:
+        head['dedup_id'] = dedup_id
+    if group is not None:
+        head['group'] = group
     if traceparent:
         head['traceparent'] = traceparent
     return codec.dump_json(head)[:-1] + ',"body":' + body_json + '}'
@@ -98,7 +103,8 @@ def enqueue_posted(driver: DataDriver, queue: str, project: str,
     documents = []
     for record in records:
         payload = _payload(str(record['_id']), record['body'], record['ttl'],
-                           record.get('checksum'), traceparent)
+                           record.get('checksum'), traceparent,
+                           record.get('dedup_id'), record.get('group'))
         delay = (record['visible_at'] - codec.to_date(now)).total_seconds()
         due = now + max(0.0, delay)
         for sub in subs:

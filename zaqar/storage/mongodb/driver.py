@@ -23,14 +23,15 @@ from pymongo import errors as mongo_errors
 from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
 
-from zaqar.conf import stores
 from zaqar.storage import base, errors
+from zaqar.storage import signals as shared_signals
 from zaqar.storage.mongodb import (
     claims,
     codec,
     delivery,
     indexes,
     messages,
+    options,
     queues,
     resilience,
     subscriptions,
@@ -44,8 +45,7 @@ _SERVER_SELECTION_TIMEOUT_MS = 5000
 
 def _defaults() -> dict[str, Any]:
     """The [drivers:message_store:mongodb] defaults, from the config group."""
-    opts = stores.list_opts()[stores.MONGODB_MESSAGE]
-    return {opt.dest: opt.default for opt in opts}
+    return {opt.dest: opt.default for opt in options.list_opts()}
 
 
 def _write_concern(value: Any) -> WriteConcern:
@@ -91,6 +91,8 @@ class DataDriver(base.DataDriver):
         database = self.options.get('database')
         if not database:
             database = self.client.get_default_database('zaqar').name
+        self._signals: base.Signals | None = None
+        self._signals_lock = threading.Lock()
         self.database: Database = self.client.get_database(
             database, write_concern=_write_concern(conf['write_concern']))
         self._ready = False
@@ -161,6 +163,16 @@ class DataDriver(base.DataDriver):
     def transfer_controller(self) -> transfer.TransferController:
         return self._transfer
 
+    @property
+    def signals(self) -> base.Signals:
+        """This host's wake-ups (zaqar.storage.signals): change streams
+        would reach every host but need a replica set."""
+        with self._signals_lock:
+            if self._signals is None:
+                self._signals = shared_signals.HostSignals(
+                    f'mongodb:{self.uri}/{self.database.name}')
+            return self._signals
+
     def is_alive(self) -> bool:
         """``ping`` the server (works on mongod and the test emulator)."""
         try:
@@ -175,7 +187,7 @@ class DataDriver(base.DataDriver):
         now = codec.to_date(time.time())
         removed = 0
         for name in (indexes.MESSAGES, indexes.CLAIMS,
-                     indexes.SUBSCRIPTIONS):
+                     indexes.SUBSCRIPTIONS, indexes.DEDUP):
             result = self.collection(name).delete_many(
                 {'expires': {'$lte': now}})
             removed += result.deleted_count
@@ -187,4 +199,6 @@ class DataDriver(base.DataDriver):
         return self
 
     def close(self) -> None:
+        if self._signals is not None:
+            self._signals.close()
         self.client.close()

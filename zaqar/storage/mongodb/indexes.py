@@ -25,7 +25,16 @@ message of the queue), ``created``.
 ``ttl`` (lifetime in seconds counted from ``created``), ``created``,
 ``expires``, ``visible_at`` (end of the delay), ``client`` (poster's
 Client-ID), ``claim_id``, ``claim_expires`` (EPOCH when unclaimed),
-``claim_count``, ``checksum``.
+``claim_count``, ``checksum``; ``dedup_id`` and ``group`` only when the
+message was posted with them.
+
+``dedup``: ``_id`` (``dedup_key``: project, queue and dedup_id in one
+string, so the primary key settles concurrent posts of one dedup_id),
+``project``, ``queue``, ``message`` (the id first posted with it),
+``state`` (``pending`` while its poster stores the message, ``done`` once
+stored; missing means done), ``lease`` (while pending: when a retry may
+presume the poster dead), ``expires`` (end of the queue's _dedup_window).
+The protocol is described in messages.py.
 
 ``claims``: ``_id`` (the claim id), ``project``, ``queue``, ``ttl``,
 ``created`` (creation or last renewal), ``expires``.
@@ -48,6 +57,12 @@ QUEUES = 'queues'
 MESSAGES = 'messages'
 CLAIMS = 'claims'
 SUBSCRIPTIONS = 'subscriptions'
+DEDUP = 'dedup'
+
+
+def dedup_key(project: str, queue: str, dedup_id: str) -> str:
+    """The ``dedup`` _id: unambiguous (queue names hold no ':')."""
+    return f'{len(project)}:{project}:{queue}:{dedup_id}'
 
 
 def _ttl(name: str) -> IndexModel:
@@ -73,7 +88,16 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([('project', ASCENDING), ('queue', ASCENDING),
                     ('claim_id', ASCENDING)],
                    name='queue_claim'),
+        # FIFO groups: is there an older live message of this group?
+        IndexModel([('project', ASCENDING), ('queue', ASCENDING),
+                    ('group', ASCENDING), ('marker', ASCENDING)],
+                   name='queue_group'),
         _ttl('message_ttl'),
+    ],
+    DEDUP: [
+        IndexModel([('project', ASCENDING), ('queue', ASCENDING)],
+                   name='dedup_queue'),
+        _ttl('dedup_ttl'),
     ],
     CLAIMS: [
         IndexModel([('project', ASCENDING), ('queue', ASCENDING)],

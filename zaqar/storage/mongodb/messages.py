@@ -10,7 +10,35 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Messages: posting, FIFO listing, lookups, deletes and pop."""
+"""Messages: posting, FIFO listing, lookups, deletes and pop.
+
+Idempotent posts (``dedup_id``) without multi-document transactions. The
+rule: a post is never answered with the id of a message that is not, and
+will not be, stored; concurrent posts of one dedup_id store one message.
+
+A ``dedup`` record (indexes.py) is written *before* the message, in state
+``pending``, naming the new message's id and holding a short lease
+(``DEDUP_LEASE``); the message is inserted; the record is then set
+``done``. Only a ``done`` record answers another post. A post that finds
+a ``pending`` record re-reads it (up to ``DEDUP_WAIT``, then 503: the
+client retries) until it is done, gone (its poster failed and took it
+back) or its lease has run out. A poster whose lease ran out is presumed
+dead: if its message is stored, the retry sets the record done for it and
+answers that id; if not, the retry takes the record over and stores its
+own. Each of these steps is a compare-and-set on the state read
+(``find_one_and_update`` guarded by message, state and lease), so one
+caller wins it. A poster that lost its record (stalled past its lease)
+finds out when it sets its record done, fails its post and takes its
+message back. Whoever deletes a message carrying a dedup_id first sets its
+pending record done, so a dead poster's message consumed before the lease
+ran out is still answered and not posted again.
+
+What this leaves open: a poster stalled past its lease between reading
+its record and inserting its message can land a copy after a retry took
+the record over; that copy is removed when the stalled poster finds its
+record taken, so it is visible (claimable) only for that moment (and
+stays, a duplicate, if that poster then dies too).
+"""
 
 from __future__ import annotations
 
@@ -35,6 +63,19 @@ _POP_LEASE = 60
 # Selection rounds when concurrent consumers keep taking our candidates.
 MAX_ROUNDS = 10
 
+# States of a ``dedup`` record (see the package docstring): ``pending``
+# while its poster stores the message, ``done`` once it is stored.
+DEDUP_PENDING = 'pending'
+DEDUP_DONE = 'done'
+
+# Seconds a poster holds a pending dedup record before a retry may
+# presume it dead; how long a retry waits for a live one to settle
+# (longer than the lease, so it always outlives a dead poster's); and how
+# often it re-reads meanwhile.
+DEDUP_LEASE = 2.0
+DEDUP_WAIT = 3.0
+_DEDUP_POLL = 0.05
+
 
 def to_message(record: dict, now: float) -> models.Message:
     """The model of a stored message; the claim shows only while live."""
@@ -47,7 +88,55 @@ def to_message(record: dict, now: float) -> models.Message:
         created=record['created'],
         claim_id=record.get('claim_id') if claimed else None,
         claim_count=record.get('claim_count', 0),
-        checksum=record.get('checksum'))
+        checksum=record.get('checksum'),
+        dedup_id=record.get('dedup_id'),
+        group=record.get('group'))
+
+
+# What claim and pop read of a candidate message.
+CANDIDATE = {'created': True, 'claim_count': True, 'marker': True,
+             'group': True}
+
+
+class GroupGate:
+    """FIFO groups for one claim or pop call.
+
+    A message of a group may be taken only while no older live message of
+    its group exists (decided by existence, so concurrent callers agree),
+    and one call takes at most one message per group. ``passed`` filters a
+    batch of candidates (sorted by marker); the ids it turns away are
+    excluded from the caller's next query, in ``skipped``.
+    """
+
+    def __init__(self, col, queue: str, project: str, now: float):
+        self._col = col
+        self._scope = {'project': project, 'queue': queue}
+        self._now = codec.to_date(now)
+        self.groups: set[str] = set()
+        self.skipped: list = []
+
+    def passed(self, candidates: list[dict]) -> list[dict]:
+        kept = []
+        for candidate in candidates:
+            group = candidate.get('group')
+            if group is None:
+                kept.append(candidate)
+            elif group in self.groups or self._col.find_one(dict(
+                    self._scope, group=group,
+                    marker={'$lt': candidate['marker']},
+                    expires={'$gt': self._now}),
+                    projection={'_id': True}) is not None:
+                self.groups.add(group)
+                self.skipped.append(candidate['_id'])
+            else:
+                self.groups.add(group)
+                kept.append(candidate)
+        return kept
+
+    def query(self, guard: dict) -> dict:
+        if not self.skipped:
+            return guard
+        return dict(guard, _id={'$nin': self.skipped})
 
 
 def live(queue: str, project: str, now: float) -> dict[str, Any]:
@@ -76,6 +165,25 @@ def _parse_marker(marker: str | None) -> int | None:
         return None
 
 
+def settle_before_delete(dedup, queue: str, project: str,
+                         records: list[dict]) -> None:
+    """Mark done the pending dedup records of messages about to be deleted.
+
+    A poster may die after storing its message but before settling its
+    dedup record; once the message is deleted, a retry could no longer
+    tell it was stored and would store another. So whoever deletes a
+    message that carries a dedup_id settles the record first.
+    """
+    keys = {indexes.dedup_key(project, queue, record['dedup_id'])
+            for record in records if record.get('dedup_id') is not None}
+    if keys:
+        dedup.update_many(
+            {'_id': {'$in': list(keys)},
+             'message': {'$in': [str(record['_id']) for record in records]},
+             'state': DEDUP_PENDING},
+            {'$set': {'state': DEDUP_DONE}})
+
+
 class MessageController(base.MessageController):
     """Messages in the ``messages`` collection, ordered by ``marker``."""
 
@@ -83,6 +191,7 @@ class MessageController(base.MessageController):
         self._driver = driver
         self._col = driver.collection(indexes.MESSAGES)
         self._claims = driver.collection(indexes.CLAIMS)
+        self._dedup = driver.collection(indexes.DEDUP)
 
     @retried
     def post(self, queue, messages, *, project, client_uuid,
@@ -105,21 +214,153 @@ class MessageController(base.MessageController):
                 'claim_id': None, 'claim_expires': codec.EPOCH,
                 'claim_count': 0,
                 'checksum': item.get('checksum')})
+            for field in ('dedup_id', 'group'):
+                if item.get(field) is not None:
+                    records[-1][field] = item[field]
         ids = [record['_id'] for record in records]
+        answer = [str(oid) for oid in ids]
+        # (dedup _id, message id) of each dedup record this post holds.
+        remembered: list[tuple[str, str]] = []
         try:
-            self._col.insert_many(records, ordered=True)
+            if any(item.get('dedup_window') for item in messages):
+                records = self._deduplicate(queue, project, messages,
+                                            records, answer, remembered)
+            if records:
+                self._col.insert_many(records, ordered=True)
             # Not atomic with the insert: see delivery.py for the window.
             if delivery.enqueue_posted(self._driver, queue, project,
                                        records, now, traceparent):
                 self._driver.delivery_controller.activity.set()
-        except mongo_errors.PyMongoError:
-            # All or nothing: take back whatever part of the batch landed.
-            try:
-                self._col.delete_many({'_id': {'$in': ids}})
-            except mongo_errors.PyMongoError:
-                pass
+            if remembered:
+                self._settle(remembered)
+        except (mongo_errors.PyMongoError, errors.StorageUnavailable):
+            # All or nothing: take back whatever part of the batch landed,
+            # except a message whose dedup record another caller already
+            # settled (its id may have been answered to a retry).
+            self._take_back(ids, remembered)
             raise
-        return [str(oid) for oid in ids]
+        return answer
+
+    def _settle(self, remembered: list[tuple[str, str]]) -> None:
+        """Mark this post's dedup records done, once its messages are in.
+
+        Only from here on (or a helper's equivalent update, see
+        ``_hold_or_answer``) may a retry be answered with these ids. A
+        record that no longer names our message was taken over after our
+        lease ran out: the post fails and takes its messages back.
+        """
+        keys = [key for key, _ in remembered]
+        result = self._dedup.update_many(
+            {'_id': {'$in': keys},
+             'message': {'$in': [mine for _, mine in remembered]}},
+            {'$set': {'state': DEDUP_DONE}})
+        if result.matched_count < len(keys):
+            raise errors.StorageUnavailable(
+                'A dedup_id of this post was taken over by a retry')
+
+    def _take_back(self, ids: list, remembered: list[tuple[str, str]]):
+        """Best-effort undo of a failed post (see ``post``)."""
+        kept = set()
+        try:
+            for key, mine in remembered:
+                gone = self._dedup.delete_one(
+                    {'_id': key, 'message': mine, 'state': DEDUP_PENDING})
+                if not gone.deleted_count and self._dedup.find_one(
+                        {'_id': key, 'message': mine},
+                        projection={'_id': True}) is not None:
+                    kept.add(mine)
+            self._col.delete_many({'_id': {'$in': [
+                oid for oid in ids if str(oid) not in kept]}})
+        except mongo_errors.PyMongoError:
+            pass
+
+    def _deduplicate(self, queue, project, items, records, answer,
+                     remembered):
+        """The records to insert; ``answer`` gets each one's id.
+
+        Each dedup_id's record is held (``remembered``) or answered by
+        ``_hold_or_answer``; a repeat inside the batch gets the id its
+        first occurrence got.
+        """
+        fresh, seen = [], {}
+        for index, (item, record) in enumerate(zip(items, records,
+                                                   strict=True)):
+            key, window = item.get('dedup_id'), item.get('dedup_window')
+            if key is None or not window:
+                fresh.append(record)
+                continue
+            if key in seen:
+                answer[index] = seen[key]
+                continue
+            doc_id = indexes.dedup_key(project, queue, key)
+            mine = str(record['_id'])
+            original = self._hold_or_answer(doc_id, project, queue, mine,
+                                            window)
+            if original is None:
+                remembered.append((doc_id, mine))
+                fresh.append(record)
+                seen[key] = mine
+            else:
+                seen[key] = answer[index] = original
+        return fresh
+
+    def _hold_or_answer(self, doc_id: str, project: str, queue: str,
+                        mine: str, window: int) -> str | None:
+        """None once this caller holds ``doc_id`` pending for ``mine``;
+        else the id of the message stored under it.
+
+        The record's _id settles concurrent first posts; every later change
+        is a compare-and-set on the state read, so exactly one caller wins
+        each step. A ``done`` record is answered. A ``pending`` one whose
+        lease is live is waited for (up to ``DEDUP_WAIT``, then 503). Once
+        the lease has run out, its poster is presumed dead: if its message
+        is stored the record is settled for it and answered, otherwise it
+        is taken over. A record past its window is taken over too.
+        """
+        deadline = time.monotonic() + DEDUP_WAIT
+        while True:
+            now = time.time()
+            now_date = codec.to_date(now)
+            held = {'message': mine, 'state': DEDUP_PENDING,
+                    'lease': codec.to_date(now + DEDUP_LEASE),
+                    'expires': codec.to_date(now + window)}
+            try:
+                self._dedup.insert_one(dict(held, _id=doc_id,
+                                            project=project, queue=queue))
+                return None
+            except mongo_errors.DuplicateKeyError:
+                pass
+            found = self._dedup.find_one({'_id': doc_id})
+            if found is None:
+                continue  # its poster failed and took it back: try again
+            theirs = found['message']
+            if found['expires'] <= now_date:
+                if self._dedup.find_one_and_update(
+                        {'_id': doc_id, 'message': theirs,
+                         'expires': {'$lte': now_date}},
+                        {'$set': held}) is not None:
+                    return None
+                continue
+            # Records without a state were written done by older code.
+            if found.get('state', DEDUP_DONE) == DEDUP_DONE:
+                return theirs
+            if found['lease'] <= now_date:
+                guard = {'_id': doc_id, 'message': theirs,
+                         'state': DEDUP_PENDING,
+                         'lease': {'$lte': now_date}}
+                if self._col.find_one({'_id': codec.to_id(theirs)},
+                                      projection={'_id': True}):
+                    if self._dedup.find_one_and_update(
+                            guard, {'$set': {'state': DEDUP_DONE}}):
+                        return theirs
+                elif self._dedup.find_one_and_update(
+                        guard, {'$set': held}) is not None:
+                    return None
+                continue
+            if time.monotonic() >= deadline:
+                raise errors.StorageUnavailable(
+                    'A post of the same dedup_id is still in progress')
+            time.sleep(_DEDUP_POLL)
 
     @retried
     def list(self, queue, *, project, marker=None, limit=10, echo=False,
@@ -188,7 +429,8 @@ class MessageController(base.MessageController):
             now_date = codec.to_date(now)
             record = self._col.find_one(
                 dict(live(queue, project, now), _id=oid),
-                projection={'claim_id': True, 'claim_expires': True})
+                projection={'claim_id': True, 'claim_expires': True,
+                            'dedup_id': True})
             if record is None:
                 return
             claimed = record['claim_expires'] > now_date
@@ -209,6 +451,7 @@ class MessageController(base.MessageController):
                 if claimed:
                     raise errors.MessageIsClaimed(message_id)
                 guard = {'claim_expires': {'$lte': now_date}}
+            settle_before_delete(self._dedup, queue, project, [record])
             result = self._col.delete_one(dict(guard, _id=oid,
                                                project=project, queue=queue))
             if result.deleted_count:
@@ -227,6 +470,9 @@ class MessageController(base.MessageController):
             query['claim_id'] = {'$in': [c for c in claim_ids
                                          if isinstance(c, str)]}
             query['claim_expires'] = {'$gt': codec.to_date(time.time())}
+        settle_before_delete(self._dedup, queue, project, list(self._col.find(
+            dict(query, dedup_id={'$exists': True}),
+            projection={'dedup_id': True})))
         self._col.delete_many(query)
 
     @retried
@@ -237,13 +483,17 @@ class MessageController(base.MessageController):
         tag = str(ObjectId())
         scope = {'project': project, 'queue': queue, 'claim_id': tag}
         taken = 0
+        gate = GroupGate(self._col, queue, project, now)
         for _ in range(MAX_ROUNDS):
             guard = available(queue, project, now)
-            candidates = [record['_id'] for record in self._col.find(
-                guard, projection={'_id': True})
-                .sort('marker', ASCENDING).limit(limit - taken)]
-            if not candidates:
+            found = list(self._col.find(
+                gate.query(guard), projection=CANDIDATE)
+                .sort('marker', ASCENDING).limit(limit - taken))
+            if not found:
                 break
+            candidates = [record['_id'] for record in gate.passed(found)]
+            if not candidates:
+                continue
             result = self._col.update_many(
                 dict(guard, _id={'$in': candidates}),
                 {'$set': {'claim_id': tag, 'claim_expires':
@@ -253,6 +503,7 @@ class MessageController(base.MessageController):
                 break  # done, or nothing was lost to a concurrent consumer
         records = list(self._col.find(scope).sort('marker', ASCENDING))
         if records:
+            settle_before_delete(self._dedup, queue, project, records)
             self._col.delete_many(scope)
         popped = []
         for record in records:

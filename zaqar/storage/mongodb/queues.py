@@ -103,7 +103,8 @@ class QueueController(base.QueueController):
         # The record goes last, so an interrupted delete can be redone.
         owned = {'project': project, 'queue': name}
         if scope == base.QUEUE:
-            for collection in (indexes.MESSAGES, indexes.CLAIMS):
+            for collection in (indexes.MESSAGES, indexes.CLAIMS,
+                               indexes.DEDUP):
                 self._driver.collection(collection).delete_many(owned)
         else:
             # A topic's pending deliveries go with it.

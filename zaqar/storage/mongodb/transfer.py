@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from zaqar.storage.mongodb.driver import DataDriver
 
 
+def _optional(record: transfer.MessageRecord) -> dict:
+    """dedup_id and group, stored only when the message has them."""
+    fields = {'dedup_id': record.dedup_id, 'group': record.group}
+    return {k: v for k, v in fields.items() if v is not None}
+
+
 def _record(doc: dict, now: float) -> transfer.MessageRecord:
     claimed = doc['claim_expires'] > codec.to_date(now)
     return transfer.MessageRecord(
@@ -45,7 +51,8 @@ def _record(doc: dict, now: float) -> transfer.MessageRecord:
         claim_id=doc.get('claim_id') if claimed else None,
         claim_expires=(codec.from_date(doc['claim_expires'])
                        if claimed else None),
-        claim_count=doc.get('claim_count', 0))
+        claim_count=doc.get('claim_count', 0),
+        dedup_id=doc.get('dedup_id'), group=doc.get('group'))
 
 
 def _date(timestamp: float):
@@ -123,8 +130,8 @@ class TransferController(transfer.TransferController):
         self._messages.insert_many([dict(
             _state(r), _id=codec.to_id(r.id), project=project, queue=queue,
             marker=first + offset, body=codec.dump_json(r.body),
-            created=r.created, client=r.client_uuid, checksum=r.checksum)
-            for offset, r in enumerate(new)], ordered=True)
+            created=r.created, client=r.client_uuid, checksum=r.checksum,
+            **_optional(r)) for offset, r in enumerate(new)], ordered=True)
 
     @retried
     def release(self, queue, records, *, project):

@@ -41,6 +41,7 @@ from typing import Any
 from zaqar.storage import base, control, errors, loader, models, transfer
 from zaqar.storage.pooling import catalog as catalog_mod
 from zaqar.storage.pooling import forwarding
+from zaqar.storage.pooling import signals as pooled_signals
 
 LOG = logging.getLogger(__name__)
 
@@ -275,6 +276,7 @@ class DataDriver(base.DataDriver):
         self._subscriptions = _Subscriptions(self)
         self._deliveries = _Deliveries(self)
         self._transfer = _Transfer(self)
+        self._signals = pooled_signals.PooledSignals(self)
         self.catalog = catalog_mod.Catalog(
             store, ttl=float(self.options.get('cache_ttl', 5.0)),
             size=int(self.options.get('cache_size', 100000)),
@@ -309,6 +311,10 @@ class DataDriver(base.DataDriver):
     @property
     def transfer_controller(self) -> transfer.TransferController:
         return self._transfer
+
+    @property
+    def signals(self) -> base.Signals:
+        return self._signals
 
     def project_drivers(self, project: str) -> list[base.DataDriver]:
         """The drivers of the pools holding the project's queues."""

@@ -19,8 +19,8 @@ from typing import Any
 
 from redis import exceptions as redis_errors
 
-from zaqar.conf import stores
 from zaqar.storage import base, hidden_project
+from zaqar.storage import signals as shared_signals
 from zaqar.storage.redis import (
     claims,
     cluster,
@@ -29,10 +29,12 @@ from zaqar.storage.redis import (
     delivery,
     keys,
     messages,
+    options,
     queues,
     records,
     resilience,
     scripts,
+    signals,
     subscriptions,
     transfer,
     wire,
@@ -49,7 +51,7 @@ GC_QUEUES = 100
 
 def _defaults() -> dict[str, Any]:
     """The [drivers:message_store:redis] defaults, from the config group."""
-    return {opt.dest: opt.default for opt in stores._redis_opts()}
+    return {opt.dest: opt.default for opt in options.list_opts()}
 
 
 class DataDriver(base.DataDriver):
@@ -116,6 +118,13 @@ class DataDriver(base.DataDriver):
             self._subscriptions)
         self._scoped_delivery = hidden_project.ScopedDeliveries(
             self._delivery, self._queues)
+        if self.client is None:
+            # Cluster: pub/sub of a cluster client is not used (yet); the
+            # processes of one host still wake each other.
+            self._signals: base.Signals = shared_signals.HostSignals(uri)
+        else:
+            self._signals = signals.RedisSignals(self.client,
+                                                 self.settings.db)
 
     @property
     def queue_controller(self) -> queues.QueueController:
@@ -141,6 +150,10 @@ class DataDriver(base.DataDriver):
     @property
     def transfer_controller(self) -> transfer.TransferController:
         return self._transfer
+
+    @property
+    def signals(self) -> base.Signals:
+        return self._signals
 
     def is_alive(self) -> bool:
         """One PING (of each master on a cluster), no retries."""
@@ -198,6 +211,7 @@ class DataDriver(base.DataDriver):
             lambda w, r: w.script('project_forget', pkeys, (project,)))
 
     def close(self) -> None:
+        self._signals.close()
         if self.client is None:
             self.wire.close()
             return

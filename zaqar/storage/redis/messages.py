@@ -76,7 +76,9 @@ class MessageController(base.MessageController):
         for message_id, item in zip(ids, messages, strict=True):
             args += (message_id, records.encode_body(item.get('body')),
                      int(item['ttl']), int(item.get('delay') or 0),
-                     item.get('checksum') or '')
+                     item.get('checksum') or '', item.get('dedup_id') or '',
+                     int(item.get('dedup_window') or 0),
+                     item.get('group') or '')
         if traceparent:
             args.append(traceparent)
 
@@ -84,9 +86,12 @@ class MessageController(base.MessageController):
             args[3] = '1' if retrying else '0'
             return wire.script('message_post', qkeys, args)
 
-        _, enqueued = self._run(op)
-        if enqueued:
+        reply = self._run(op)
+        if reply[1]:
             self._driver.delivery_controller.announce(project)
+        if len(reply) > 2:
+            # The batch had dedup_ids: the script says who answers for each.
+            return [records.text(i) for i in reply[2:]]
         return ids
 
     def list(self, queue: str, *, project: str, marker: str | None = None,

@@ -15,7 +15,10 @@
 Message record (a MessagePack array, written by the scripts)::
 
     [seq, created, ttl, delay_until, client_uuid, checksum, claim_id,
-     claim_expires, claim_count]
+     claim_expires, claim_count(, dedup_id, group)]
+
+The last two ('' = none) are only written for messages posted with one of
+them, so plain messages keep the nine-field record.
 
 Times are epoch seconds rounded to the millisecond, so they survive Lua's
 14-digit number formatting exactly wherever they are printed. The ttl is
@@ -42,6 +45,7 @@ from zaqar.storage import models
 # Positions in a message record (mirrors scripts/lib.lua).
 SEQ, CREATED, TTL, DELAY, CLIENT, CHECKSUM = range(6)
 CLAIM, CLAIM_EXP, CLAIM_COUNT = 6, 7, 8
+DEDUP, GROUP = 9, 10
 
 _dumps = json.JSONEncoder(separators=(',', ':')).encode
 _loads = json.loads
@@ -85,6 +89,8 @@ def message(message_id: bytes | str, record: bytes | str,
         claim_id=claim_id,
         claim_count=int(info[CLAIM_COUNT]),
         checksum=info[CHECKSUM] or None,
+        dedup_id=(info[DEDUP] or None) if len(info) > DEDUP else None,
+        group=(info[GROUP] or None) if len(info) > GROUP else None,
     )
 
 

@@ -50,7 +50,14 @@ def _record(message_id, raw, body, at: float) -> transfer.MessageRecord:
         checksum=info[records.CHECKSUM] or None,
         claim_id=info[records.CLAIM] if claimed else None,
         claim_expires=float(info[records.CLAIM_EXP]) if claimed else None,
-        claim_count=int(info[records.CLAIM_COUNT]))
+        claim_count=int(info[records.CLAIM_COUNT]),
+        dedup_id=_optional(info, records.DEDUP),
+        group=_optional(info, records.GROUP))
+
+
+def _optional(info: list, at: int) -> str | None:
+    """A record field written only for some messages ('' = none)."""
+    return (info[at] or None) if len(info) > at else None
 
 
 class TransferController(transfer.TransferController):
@@ -107,7 +114,8 @@ class TransferController(transfer.TransferController):
                          _number(r.created), _number(r.expires),
                          _number(r.delay_until), r.client_uuid or '',
                          r.checksum or '', r.claim_id or '',
-                         _number(r.claim_expires or 0), int(r.claim_count))
+                         _number(r.claim_expires or 0), int(r.claim_count),
+                         r.dedup_id or '', r.group or '')
             self._run(lambda w, r, a=args: w.script('transfer_import',
                                                     qkeys, a))
 

@@ -125,6 +125,8 @@ def _move(conn: sa.Connection, project: str, target: str, ttl: int | None,
         'client_uuid': row.client_uuid,
         'claim_count': row.claim_count,
         'checksum': row.checksum,
+        'dedup_id': row.dedup_id,
+        'msg_group': row.msg_group,
     } for row in rows])
 
 
@@ -184,6 +186,8 @@ class ClaimController(base.ClaimController):
             claim_id=claim_id,
             claim_count=row.claim_count + 1,
             checksum=row.checksum,
+            dedup_id=row.dedup_id,
+            group=row.msg_group,
         ) for row in rows], moved)
 
     def get(self, queue: str, claim_id: str, *,

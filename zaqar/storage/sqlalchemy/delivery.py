@@ -135,11 +135,17 @@ def _error(text: str | None) -> str | None:
 
 def message_payload(message_id: str, body_json: str, ttl: int,
                     checksum: str | None,
-                    traceparent: str | None = None) -> str:
+                    traceparent: str | None = None, *,
+                    dedup_id: str | None = None,
+                    group: str | None = None) -> str:
     """A message delivery's payload as JSON text (body already encoded)."""
     head = {'id': message_id, 'ttl': ttl}
     if checksum:
         head['checksum'] = checksum
+    if dedup_id is not None:
+        head['dedup_id'] = dedup_id
+    if group is not None:
+        head['group'] = group
     if traceparent:
         head['traceparent'] = traceparent
     return sql.dumps(head)[:-1] + ',"body":' + body_json + '}'
@@ -164,7 +170,9 @@ def enqueue_posted(conn: sa.Connection, project: str, queue: str,
     for row in rows:
         payload = message_payload(row['id'], row['body'],
                                   round(row['expires'] - row['created']),
-                                  row.get('checksum'), traceparent)
+                                  row.get('checksum'), traceparent,
+                                  dedup_id=row.get('dedup_id'),
+                                  group=row.get('msg_group'))
         for sub_id in subs:
             items.append({
                 'project': project, 'scope': scope, 'queue': queue,

@@ -29,6 +29,7 @@ from zaqar.storage.sqlalchemy import (
     messages,
     migration,
     queues,
+    signals,
     sql,
     subscriptions,
     tables,
@@ -84,6 +85,10 @@ class DataDriver(base.DataDriver):
     def transfer_controller(self) -> transfer.TransferController:
         return transfer.TransferController(self.db)
 
+    @functools.cached_property
+    def signals(self) -> base.Signals:
+        return signals.for_database(self.db)
+
     def is_alive(self) -> bool:
         return self.db.ping()
 
@@ -95,6 +100,9 @@ class DataDriver(base.DataDriver):
                            (tables.claims, tables.claims.c.id),
                            (tables.subscriptions, tables.subscriptions.c.id)):
             removed += self._gc_table(table, key, when)
+        removed += self.db.write(lambda conn: max(conn.execute(
+            tables.message_dedup.delete().where(
+                tables.message_dedup.c.expires <= when)).rowcount, 0))
         removed += delivery.gc(self.db)
         if removed:
             LOG.debug('gc removed %d expired rows', removed)
@@ -122,4 +130,6 @@ class DataDriver(base.DataDriver):
                 return removed
 
     def close(self) -> None:
+        if 'signals' in self.__dict__:
+            self.signals.close()
         self.db.dispose()

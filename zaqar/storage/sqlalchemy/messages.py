@@ -32,6 +32,7 @@ from zaqar.storage.sqlalchemy import delivery, engine, sql, tables
 
 M = tables.messages
 C = tables.claims
+D = tables.message_dedup
 
 # Every id this driver hands out (messages, claims, subscriptions) is a
 # canonical lowercase UUID; a queue moved here from MongoDB keeps its
@@ -84,14 +85,27 @@ _BULK_DELETE_CLAIMED = _BULK_DELETE.where(
     M.c.claim_id.in_(sa.bindparam('claim_ids', expanding=True)),
     M.c.claim_expires > sa.bindparam('now'))
 
-# Oldest messages that are live, unclaimed and not delayed, locked.
+# Oldest messages that are live, unclaimed and not delayed, locked; of a
+# FIFO group only its oldest live message (sql.group_head).
 CLAIMABLE = sql.in_queue_order(sa.select(
     *sql.MESSAGE_COLUMNS, M.c.delay_until, M.c.client_uuid).where(
     M.c.queue_id == sa.bindparam('queue_id'),
     M.c.expires > sa.bindparam('now'),
     sql.unclaimed(),
     M.c.delay_until <= sa.bindparam('now'),
+    sql.group_head(),
 )).limit(sa.bindparam('limit')).with_for_update(skip_locked=True)
+
+# Idempotent posts: forget an expired dedup record, then look one up.
+_DEDUP_EXPIRED = D.delete().where(
+    D.c.queue_id == sa.bindparam('queue_id'),
+    D.c.dedup_id == sa.bindparam('dedup_id'),
+    D.c.expires <= sa.bindparam('now'))
+# A locking read: on MariaDB it sees the row a concurrent post committed
+# after this transaction's snapshot (the one INSERT IGNORE gave way to).
+_DEDUP_FIND = sa.select(D.c.message_id).where(
+    D.c.queue_id == sa.bindparam('queue_id'),
+    D.c.dedup_id == sa.bindparam('dedup_id')).with_for_update()
 
 
 def valid_id(value: object) -> bool:
@@ -136,6 +150,39 @@ def _list_statement(marker: bool, hide_client: bool, include_claimed: bool,
     return sql.in_queue_order(stmt).limit(sa.bindparam('limit'))
 
 
+def _deduplicate(conn: sa.Connection, qid: int, items: Sequence[dict],
+                 rows: list[dict], when: float
+                 ) -> tuple[list[dict], list[str]]:
+    """(rows to insert, the ids to answer in input order).
+
+    A message whose dedup_id is remembered is not inserted and answers
+    with the original message's id; the first message with a new dedup_id
+    is remembered for its queue's window. The dedup table's primary key
+    settles concurrent posts: the loser's insert gives way (waiting for the
+    winner's commit) and reads the winner's id. ``rows`` are not changed,
+    so a retried transaction starts from the same input.
+    """
+    fresh, ids, seen = [], [], {}
+    for item, row in zip(items, rows, strict=True):
+        key, window = item.get('dedup_id'), item.get('dedup_window')
+        if not window or key is None:
+            fresh.append(row)
+            ids.append(row['id'])
+            continue
+        if key not in seen:
+            params = {'queue_id': qid, 'dedup_id': key, 'now': when}
+            conn.execute(_DEDUP_EXPIRED, params)
+            if sql.insert_ignoring_conflict(conn, D, {
+                    'queue_id': qid, 'dedup_id': key,
+                    'message_id': row['id'], 'expires': when + window}):
+                fresh.append(row)
+                seen[key] = row['id']
+            else:
+                seen[key] = conn.execute(_DEDUP_FIND, params).scalar_one()
+        ids.append(seen[key])
+    return fresh, ids
+
+
 class MessageController(base.MessageController):
     """Messages of one SQL database."""
 
@@ -162,22 +209,34 @@ class MessageController(base.MessageController):
                 'client_uuid': client,
                 'claim_count': 0,
                 'checksum': item.get('checksum'),
+                'dedup_id': item.get('dedup_id'),
+                'msg_group': item.get('group'),
             })
         if not rows:
             return []
+        deduped = any(item.get('dedup_window') for item in messages)
 
-        def run(conn: sa.Connection) -> int:
+        def run(conn: sa.Connection) -> tuple[int, list[str]]:
             qid = sql.ensure_queue(conn, project, queue, when)
             for row in rows:
                 row['queue_id'] = qid
-            conn.execute(_INSERT, rows)
+            fresh, ids = rows, None
+            if deduped:
+                fresh, ids = _deduplicate(conn, qid, messages, rows, when)
+            if fresh:
+                conn.execute(_INSERT, fresh)
+            if ids is None:
+                ids = [row['id'] for row in rows]
+            if not fresh:
+                return 0, ids
             # Notifications commit (or roll back) with the messages.
-            return delivery.enqueue_posted(conn, project, queue, rows, when,
-                                           traceparent)
+            return delivery.enqueue_posted(conn, project, queue, fresh, when,
+                                           traceparent), ids
 
-        if self._db.write(run) and self.outbox is not None:
+        enqueued, ids = self._db.write(run)
+        if enqueued and self.outbox is not None:
             self.outbox.activity.set()
-        return [row['id'] for row in rows]
+        return ids
 
     def list(self, queue: str, *, project: str, marker: str | None = None,
              limit: int = 10, echo: bool = False,

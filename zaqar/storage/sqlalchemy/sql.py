@@ -45,7 +45,7 @@ QUEUE_ID_SUBQUERY = QUEUE_ID.scalar_subquery()
 # Columns a Message is built from.
 MESSAGE_COLUMNS = (M.c.seq, M.c.id, M.c.body, M.c.created, M.c.expires,
                    M.c.claim_id, M.c.claim_expires, M.c.claim_count,
-                   M.c.checksum)
+                   M.c.checksum, M.c.dedup_id, M.c.msg_group)
 
 
 def in_queue_order(stmt: sa.Select) -> sa.Select:
@@ -143,7 +143,24 @@ def message(row: Any, when: float) -> models.Message:
         claim_id=row.claim_id if live else None,
         claim_count=row.claim_count,
         checksum=row.checksum,
+        dedup_id=row.dedup_id,
+        group=row.msg_group,
     )
+
+
+def group_head(when_param: str = 'now') -> sa.ColumnElement[bool]:
+    """Messages without a group, or the oldest live message of theirs.
+
+    Decided by existence alone (an earlier live row of the group, free,
+    claimed or delayed, holds the later ones back), so two transactions
+    claiming at once never both see a later message as the head.
+    """
+    earlier = M.alias('earlier')
+    return sa.or_(M.c.msg_group.is_(None), ~sa.exists().where(
+        earlier.c.queue_id == M.c.queue_id,
+        earlier.c.msg_group == M.c.msg_group,
+        earlier.c.seq < M.c.seq,
+        earlier.c.expires > sa.bindparam(when_param)))
 
 
 def unclaimed(when_param: str = 'now') -> sa.ColumnElement[bool]:

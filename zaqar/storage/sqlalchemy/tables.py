@@ -94,11 +94,31 @@ messages = sa.Table(
     sa.Column('claim_expires', sa.Double, nullable=True),
     sa.Column('claim_count', sa.Integer, nullable=False, default=0),
     sa.Column('checksum', sa.String(128), nullable=True),
+    # Idempotency key and FIFO group as posted (revision 0004).
+    sa.Column('dedup_id', key_string(128), nullable=True),
+    sa.Column('msg_group', key_string(128), nullable=True),
     sa.UniqueConstraint('id', name='uq_messages_id'),
     sa.Index('ix_messages_queue_seq', 'queue_id', 'seq'),
     sa.Index('ix_messages_claim_id', 'claim_id'),
     sa.Index('ix_messages_expires', 'expires'),
+    sa.Index('ix_messages_group', 'queue_id', 'msg_group', 'seq'),
     sqlite_autoincrement=True,
+    **MYSQL_TABLE_ARGS,
+)
+
+# dedup_id -> the message first posted with it, until ``expires`` (the
+# queue's _dedup_window after that post). The primary key is what makes
+# concurrent posts of one dedup_id store a single message.
+message_dedup = sa.Table(
+    'message_dedup', metadata,
+    sa.Column('queue_id', sa.Integer,
+              sa.ForeignKey('queues.id', ondelete='CASCADE',
+                            name='fk_message_dedup_queue_id'),
+              primary_key=True),
+    sa.Column('dedup_id', key_string(128), primary_key=True),
+    sa.Column('message_id', key_string(36), nullable=False),
+    sa.Column('expires', sa.Double, nullable=False),
+    sa.Index('ix_message_dedup_expires', 'expires'),
     **MYSQL_TABLE_ARGS,
 )
 

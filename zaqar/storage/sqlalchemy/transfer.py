@@ -34,7 +34,8 @@ C = tables.claims
 
 _COLUMNS = (M.c.seq, M.c.id, M.c.body, M.c.created, M.c.expires,
             M.c.delay_until, M.c.client_uuid, M.c.checksum, M.c.claim_id,
-            M.c.claim_expires, M.c.claim_count)
+            M.c.claim_expires, M.c.claim_count, M.c.dedup_id,
+            M.c.msg_group)
 
 _TAIL = sa.select(*_COLUMNS).where(
     M.c.queue_id == sa.bindparam('queue_id'),
@@ -89,7 +90,8 @@ def _record(row, when: float) -> transfer.MessageRecord:
         client_uuid=row.client_uuid, checksum=row.checksum,
         claim_id=row.claim_id if live else None,
         claim_expires=row.claim_expires if live else None,
-        claim_count=row.claim_count)
+        claim_count=row.claim_count, dedup_id=row.dedup_id,
+        group=row.msg_group)
 
 
 def _state(record: transfer.MessageRecord) -> dict:
@@ -167,6 +169,8 @@ class TransferController(transfer.TransferController):
                 'claim_expires': record.claim_expires,
                 'claim_count': record.claim_count,
                 'checksum': record.checksum,
+                'dedup_id': record.dedup_id,
+                'msg_group': record.group,
             } for offset, record in enumerate(new)])
 
         for attempt in range(_ATTEMPTS):

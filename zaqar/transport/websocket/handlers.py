@@ -144,6 +144,30 @@ def queue_purge(svc, ctx, body: dict) -> Result:
     return 204, {}
 
 
+# -- Dead-letter redrive ---------------------------------------------------
+
+@handler('redrive_create')
+def redrive_create(svc, ctx, body: dict) -> Result:
+    return 202, actions.dispatch(
+        svc, ctx, 'redrive_create', queue_name=body['queue_name'],
+        payload=_fields(body, 'destination', 'max_messages', 'rate'))
+
+
+@handler('redrive_get')
+def redrive_get(svc, ctx, body: dict) -> Result:
+    return 200, actions.dispatch(svc, ctx, 'redrive_get',
+                                 queue_name=body['queue_name'],
+                                 redrive_id=body['redrive_id'])
+
+
+@handler('redrive_cancel')
+def redrive_cancel(svc, ctx, body: dict) -> Result:
+    actions.dispatch(svc, ctx, 'redrive_cancel',
+                     queue_name=body['queue_name'],
+                     redrive_id=body['redrive_id'])
+    return 204, {}
+
+
 # -- Messages -------------------------------------------------------------
 
 @handler('message_list')
@@ -153,7 +177,8 @@ def message_list(svc, ctx, body: dict) -> Result:
         marker=body.get('marker'), limit=_int(body.get('limit', 10)),
         echo=body.get('echo', False),
         include_claimed=body.get('include_claimed', False),
-        include_delayed=body.get('include_delayed', False))
+        include_delayed=body.get('include_delayed', False),
+        wait=_int(body.get('wait')))
     return 200, {'messages': render.messages(found)}
 
 
@@ -213,7 +238,7 @@ def claim_create(svc, ctx, body: dict) -> Result:
     claim_id, claimed = actions.dispatch(
         svc, ctx, 'claim_create', queue_name=body['queue_name'],
         payload=_fields(body, 'ttl', 'grace'),
-        limit=_int(body.get('limit')))
+        limit=_int(body.get('limit')), wait=_int(body.get('wait')))
     if not claimed:
         # Nothing to claim: no claim exists, so no id (upstream made one up).
         return 204, {'claim_id': None, 'messages': []}

@@ -35,6 +35,7 @@ from websockets.exceptions import ConnectionClosed
 
 from zaqar.common import errors
 from zaqar.schemas import websocket as schemas
+from zaqar.serving import parking
 from zaqar.transport.websocket import (
     auth,
     codec,
@@ -172,8 +173,15 @@ class Connection:
                 status, result = await subscribe.ACTIONS[action](
                     self, ctx, body, binary)
             else:
-                status, result = await self.in_thread(
-                    handlers.HANDLERS[action], self.server.svc, ctx, body)
+                # A long poll (wait) awaits on the loop, not in a thread,
+                # and ends when the connection closes.
+                answer = await parking.run(
+                    self.server.executor, handlers.HANDLERS[action],
+                    self.server.svc, ctx, body, gone=self.ws.wait_closed)
+                if answer is parking.GONE:
+                    # Never sent: the connection is closed.
+                    return request, 503, {'error': 'Connection closed.'}
+                status, result = answer
         except errors.APIError as exc:
             return request, exc.status, render.api_error(exc, body)
         except Exception:

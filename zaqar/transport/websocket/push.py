@@ -60,6 +60,10 @@ def push_document(queue_name: str, msg: models.Message) -> dict:
            'queue_name': queue_name}
     if msg.checksum:
         doc['checksum'] = msg.checksum
+    if msg.dedup_id is not None:
+        doc['dedup_id'] = msg.dedup_id
+    if msg.group is not None:
+        doc['group'] = msg.group
     return doc
 
 

@@ -43,6 +43,10 @@ def message(msg: models.Message) -> dict:
             'age': msg.age, 'body': msg.body}
     if msg.checksum:
         item['checksum'] = msg.checksum
+    if msg.dedup_id is not None:
+        item['dedup_id'] = msg.dedup_id
+    if msg.group is not None:
+        item['group'] = msg.group
     return item
 
 

@@ -74,6 +74,10 @@ def message(msg: models.Message, base: str) -> dict:
             'body': msg.body}
     if msg.checksum:
         body['checksum'] = msg.checksum
+    if msg.dedup_id is not None:
+        body['dedup_id'] = msg.dedup_id
+    if msg.group is not None:
+        body['group'] = msg.group
     return body
 
 

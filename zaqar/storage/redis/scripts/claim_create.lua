@@ -20,7 +20,8 @@
 -- ARGV[8] project
 --
 -- Touches: msgs, bodies, avail, delayed, claimed, exp, claims, cexp of the
--- queue (and drops expired messages/claims met on the way); when the queue
+-- queue (and drops expired messages/claims met on the way), gl when it
+-- meets messages of a FIFO group (lib.lua); when the queue
 -- dead-letters (rec fields mcc and dlq), the target queue's rec, msgs,
 -- bodies, ids, exp, avail and the project and queue indexes.
 -- A claim id that already exists answers with that claim's messages (the
@@ -76,27 +77,49 @@ local function bury(id, info)
   buried = buried + 1
 end
 
-while #held < limit do
-  local batch = redis.call('ZRANGE', K.avail, 0, limit - #held - 1)
+-- FIFO groups (lib.lua gl): a message of a group is claimable when no
+-- other message holds the group under a live claim, and a claim takes at
+-- most one message per group; the first met in seq order is the oldest
+-- free one. Messages of a group left behind stay in "avail": the scan
+-- steps over them (`offset`), at most SCAN_MAX of them.
+local SCAN_MAX = 1000
+local gl, taken = nil, {}
+local offset = 0
+
+while #held < limit and offset < SCAN_MAX do
+  local batch = redis.call('ZRANGE', K.avail, offset,
+                           offset + limit - #held - 1)
   if #batch == 0 then
     break
   end
-  -- Every id of the batch leaves "avail": claimed, buried, dropped or
-  -- found delayed.
-  redis.call('ZREM', K.avail, unpack(batch))
   local records = redis.call('HMGET', K.msgs, unpack(batch))
-  local updates, claimed, lifetimes = {}, {}, {}
+  local updates, claimed, lifetimes, gone = {}, {}, {}, {}
   for i, id in ipairs(batch) do
     local raw = records[i]
+    local keep = false
     if raw then
       local info = decode(raw)
+      local group = group_of(info)
       if not is_live(info, now) then
         drop(K, id)
       elseif info[DELAY] > now then
         redis.call('ZADD', K.delayed, info[DELAY], id)
+      elseif group and (taken[group] or group_held(
+          K, gl or extra_key(K, 'gl'), group, id, now)) then
+        taken[group] = true
+        keep = true
       elseif dead and info[CLAIM_COUNT] >= max_claims then
+        if group then
+          -- The next message of the group waits for the next claim.
+          taken[group] = true
+        end
         bury(id, info)
       else
+        if group then
+          gl = gl or extra_key(K, 'gl')
+          redis.call('HSET', gl, group, id)
+          taken[group] = true
+        end
         info[CLAIM], info[CLAIM_EXP] = cid, expires
         info[CLAIM_COUNT] = info[CLAIM_COUNT] + 1
         if raise_lifetime(info, need) then
@@ -112,7 +135,14 @@ while #held < limit do
         raws[#raws + 1] = raw
       end
     end
+    if keep then
+      offset = offset + 1
+    else
+      -- Claimed, buried, dropped or found delayed: out of "avail".
+      gone[#gone + 1] = id
+    end
   end
+  variadic('ZREM', K.avail, gone)
   variadic('HSET', K.msgs, updates)
   variadic('ZADD', K.claimed, claimed)
   variadic('ZADD', K.exp, lifetimes)

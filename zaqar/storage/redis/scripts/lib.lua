@@ -31,6 +31,12 @@
 --                                      created]
 --   suburi   HASH  subscriber URI -> subscription id
 --   subexp   ZSET  subscription id -> expires
+--   dd       HASH  dedup_id -> id of the message first posted with it
+--   ddx      ZSET  dedup_id -> when it is forgotten (post + _dedup_window)
+--   gl       HASH  FIFO group -> id of the message that last took the
+--                  group in a claim (it holds the group while claimed)
+-- dd, ddx and gl are not in KEYS: scripts derive them from rec (same hash
+-- tag, same slot), so scripts that never use them keep their KEYS layout.
 -- followed by the project's queue index (KEYS[11]) and, as KEYS[15], the
 -- driver's project index (zq:projects, the gc index): a script that
 -- creates a queue adds the project to it, the only key of another slot it
@@ -56,6 +62,8 @@
 -- Positions in a message record.
 local SEQ, CREATED, TTL, DELAY, CLIENT, CHECKSUM = 1, 2, 3, 4, 5, 6
 local CLAIM, CLAIM_EXP, CLAIM_COUNT = 7, 8, 9
+-- Optional (records written before them have 9 fields): '' = none.
+local DEDUP, GROUP = 10, 11
 
 -- Largest argument count handed to one variadic command.
 local CHUNK = 1000
@@ -73,6 +81,20 @@ local function outbox_keys(k, at)
   return {pend = k[at], state = k[at + 1], dlv = k[at + 2],
           body = k[at + 3], due = k[at + 4], pdue = k[at + 5],
           seq = k[at + 6]}
+end
+
+-- A queue's key named `suffix` that is not in KEYS (dd, ddx, gl).
+local function extra_key(K, suffix)
+  return string.sub(K.rec, 1, -4) .. suffix
+end
+
+-- The FIFO group of a message record, or nil.
+local function group_of(info)
+  local group = info[GROUP]
+  if group == nil or group == '' then
+    return nil
+  end
+  return group
 end
 
 -- The same layout for a queue named at run time (dead-letter target).
@@ -140,6 +162,22 @@ local function raise_lifetime(info, need)
     return true
   end
   return false
+end
+
+-- Whether `group` is held by a live claim on a message other than `id`:
+-- the message gl names is still claimed. A stale entry is left for the
+-- next taker to overwrite.
+local function group_held(K, gl, group, id, now)
+  local holder = redis.call('HGET', gl, group)
+  if not holder or holder == id then
+    return false
+  end
+  local raw = redis.call('HGET', K.msgs, holder)
+  if not raw then
+    return false
+  end
+  local info = decode(raw)
+  return is_claimed(info, now) and is_live(info, now)
 end
 
 -- Create the queue record (empty metadata) if missing; true if created.
@@ -256,7 +294,7 @@ end
 
 -- Enqueue a delivery per message and live subscription of the queue.
 -- `items` is a list of {id, body (JSON text), ttl (text), delay, checksum
--- ('' = none)}; `trace` (nil = none) is the post's W3C traceparent, put
+-- ('' = none), optional dedup_id and group ('' or nil = none)}; `trace` (nil = none) is the post's W3C traceparent, put
 -- in each payload. Returns how many deliveries were added.
 local function fan_out(K, O, now, project, escaped, queue, items, trace)
   local subs = redis.call('ZRANGEBYSCORE', K.subexp, '(' .. now, '+inf')
@@ -270,6 +308,12 @@ local function fan_out(K, O, now, project, escaped, queue, items, trace)
                     item[2] .. ',"ttl":' .. item[3]
     if item[5] ~= '' then
       payload = payload .. ',"checksum":' .. cjson.encode(item[5])
+    end
+    if item[6] and item[6] ~= '' then
+      payload = payload .. ',"dedup_id":' .. cjson.encode(item[6])
+    end
+    if item[7] and item[7] ~= '' then
+      payload = payload .. ',"group":' .. cjson.encode(item[7])
     end
     if trace then
       payload = payload .. ',"traceparent":' .. cjson.encode(trace)

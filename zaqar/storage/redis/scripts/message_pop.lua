@@ -19,7 +19,8 @@
 -- ARGV[4] token lifetime (ms)
 --
 -- Touches: msgs, bodies, ids, exp, avail, delayed, claimed of the queue,
--- the token key. Returns a flat list of {id, record, body}.
+-- the token key; reads gl (lib.lua) for messages of a FIFO group.
+-- Returns a flat list of {id, record, body}.
 local K = queue_keys(KEYS)
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
@@ -32,28 +33,46 @@ end
 purge_messages(K, now, 100)
 settle(K, now)
 local taken, raws = {}, {}
-while #taken < limit do
-  local batch = redis.call('ZRANGE', K.avail, 0, limit - #taken - 1)
+-- FIFO groups, as in claim_create.lua: a message of a group held by a
+-- live claim stays; at most one message per group goes.
+local gl, groups, offset = nil, {}, 0
+while #taken < limit and offset < 1000 do
+  local batch = redis.call('ZRANGE', K.avail, offset,
+                           offset + limit - #taken - 1)
   if #batch == 0 then
     break
   end
-  redis.call('ZREM', K.avail, unpack(batch))
   local records = redis.call('HMGET', K.msgs, unpack(batch))
-  local gone = {}
+  local gone, out_of_avail = {}, {}
   for i, id in ipairs(batch) do
     local raw = records[i]
+    local keep = false
     if raw then
       local info = decode(raw)
+      local group = group_of(info)
       if not is_live(info, now) then
         gone[#gone + 1] = id
       elseif info[DELAY] > now then
         redis.call('ZADD', K.delayed, info[DELAY], id)
+      elseif group and (groups[group] or group_held(
+          K, gl or extra_key(K, 'gl'), group, id, now)) then
+        groups[group] = true
+        keep = true
       else
+        if group then
+          groups[group] = true
+        end
         taken[#taken + 1] = id
         raws[#raws + 1] = raw
       end
     end
+    if keep then
+      offset = offset + 1
+    else
+      out_of_avail[#out_of_avail + 1] = id
+    end
   end
+  variadic('ZREM', K.avail, out_of_avail)
   drop_many(K, gone)
 end
 local out = emit(K, taken, raws, {})

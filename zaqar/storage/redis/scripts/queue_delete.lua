@@ -18,8 +18,9 @@
 --              pdue, seq) for this queue and project
 -- ARGV[1] queue name
 --
--- Touches: every key of the queue (UNLINK: big values are freed in the
--- background, so the server's main thread spends O(1) on them), the
+-- Touches: every key of the queue, dd, ddx and gl included (UNLINK: big
+-- values are freed in the background, so the server's main thread spends
+-- O(1) on them), the
 -- project's queue index, and the queue's deliveries in the outbox (dlv,
 -- body, due, pdue, pend, state). Idempotent; returns 1 if the record
 -- existed.
@@ -28,7 +29,8 @@ local O = outbox_keys(KEYS, 16)
 local existed = redis.call('EXISTS', K.rec)
 redis.call('UNLINK', K.rec, K.msgs, K.bodies, K.ids, K.exp, K.avail,
            K.delayed, K.claimed, K.claims, K.cexp, K.subs, K.suburi,
-           K.subexp)
+           K.subexp, extra_key(K, 'dd'), extra_key(K, 'ddx'),
+           extra_key(K, 'gl'))
 redis.call('ZREM', K.queues, ARGV[1])
 for _, did in ipairs(redis.call('SMEMBERS', O.pend)) do
   redis.call('HDEL', O.dlv, did)

@@ -16,10 +16,10 @@
 -- KEYS[1..15]  the queue's standard keys (lib.lua)
 -- ARGV: none
 --
--- Touches: msgs, bodies, ids, exp, avail, delayed, claimed, claims, cexp
+-- Touches: msgs, bodies, ids, exp, avail, delayed, claimed, claims, cexp, gl
 -- (UNLINK). Returns the number of messages that were stored.
 local K = queue_keys(KEYS)
 local count = redis.call('ZCARD', K.ids)
 redis.call('UNLINK', K.msgs, K.bodies, K.ids, K.exp, K.avail, K.delayed,
-           K.claimed, K.claims, K.cexp)
+           K.claimed, K.claims, K.cexp, extra_key(K, 'gl'))
 return count

@@ -18,7 +18,8 @@
 -- ARGV[4] record count n
 -- ARGV[5..] n groups of: id, body (JSON), created, expires, delay_until,
 --           client uuid ('' = none), checksum ('' = none), claim id
---           ('' = none), claim expires, claim count
+--           ('' = none), claim expires, claim count, dedup_id ('' =
+--           none), group ('' = none)
 --
 -- New ids take seqs below the queue's lowest (counting down, in the given
 -- order); known ids keep their seq and take the new expiry, delay and
@@ -30,7 +31,7 @@
 local K = queue_keys(KEYS)
 local now = tonumber(ARGV[1])
 local n = tonumber(ARGV[4])
-local WIDTH = 10
+local WIDTH = 12
 
 ensure_queue(K, ARGV[2], ARGV[3])
 local ids = {}
@@ -90,9 +91,12 @@ for i = 0, n - 1 do
     next_seq = next_seq + 1
     redis.call('HSET', K.bodies, id, ARGV[at + 1])
   end
-  redis.call('HSET', K.msgs, id, encode({
-    seq, created, expires - created, delay_until, ARGV[at + 5],
-    ARGV[at + 6], cid, claim_exp, tonumber(ARGV[at + 9])}))
+  local info = {seq, created, expires - created, delay_until, ARGV[at + 5],
+                ARGV[at + 6], cid, claim_exp, tonumber(ARGV[at + 9])}
+  if ARGV[at + 10] ~= '' or ARGV[at + 11] ~= '' then
+    info[DEDUP], info[GROUP] = ARGV[at + 10], ARGV[at + 11]
+  end
+  redis.call('HSET', K.msgs, id, encode(info))
   redis.call('ZADD', K.ids, seq, id)
   redis.call('ZADD', K.exp, expires, id)
   redis.call('ZREM', K.avail, id)

@@ -29,7 +29,8 @@ class ClaimCollection(base.Resource):
         claim_id, claimed = self.call(
             'claim_create', queue_name=self.queue_name,
             payload=self.payload(),
-            limit=params.get_int(pecan.request, 'limit'))
+            limit=params.get_int(pecan.request, 'limit'),
+            wait=params.get_int(pecan.request, 'wait'))
         if not claimed:
             return render.no_content()
         return render.response(

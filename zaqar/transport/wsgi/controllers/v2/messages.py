@@ -60,7 +60,8 @@ class MessageCollection(base.Resource):
             marker=params.get_str(req, 'marker'),
             limit=query['limit'], echo=query['echo'],
             include_claimed=query['include_claimed'],
-            include_delayed=query['include_delayed'])
+            include_delayed=query['include_delayed'],
+            wait=params.get_int(req, 'wait'))
         links = []
         if found:
             shown = {k: v for k, v in query.items() if k in req.GET}

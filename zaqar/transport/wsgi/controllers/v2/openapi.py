@@ -34,6 +34,7 @@ from zaqar.schemas import (
     messages,
     pools,
     queues,
+    redrive,
     share,
     subscriptions,
 )
@@ -50,6 +51,7 @@ _ALWAYS = ops.ALWAYS
 _SCHEMA_MODULES = {
     'common': common, 'queues': queues, 'messages': messages,
     'claims': claims, 'subscriptions': subscriptions, 'share': share,
+    'redrive': redrive,
     'pools': pools, 'flavors': flavors, 'health': health,
 }
 

@@ -30,8 +30,13 @@ ALWAYS = '*'
 
 def _param(name: str, where: str, schema: dict, description: str,
            required: bool = False) -> dict:
-    return {'name': name, 'in': where, 'required': required or
-            where == 'path', 'description': description, 'schema': schema}
+    param = {'name': name, 'in': where, 'required': required or
+             where == 'path', 'description': description, 'schema': schema}
+    if where == 'query':
+        # A blank query value counts as absent (``?limit=``), as in the
+        # reference.
+        param['allowEmptyValue'] = True
+    return param
 
 
 _BOOL = {'type': 'boolean'}
@@ -59,6 +64,8 @@ PARAMETERS = {
                             'Claim id.'),
     'subscription_id': _param('subscription_id', 'path', {'type': 'string'},
                               'Subscription id.'),
+    'redrive_id': _param('redrive_id', 'path', {'type': 'string'},
+                         'Redrive task id.'),
     'pool_name': _param('pool_name', 'path', {'type': 'string'},
                         'Pool name.'),
     'flavor_name': _param('flavor_name', 'path', {'type': 'string'},
@@ -93,6 +100,11 @@ PARAMETERS = {
                        'Claim holding the message.'),
     'claim_limit': _param('limit', 'query', _limit(20),
                           'Most messages to claim (default 10).'),
+    'wait': _param('wait', 'query',
+                   {'type': 'integer', 'minimum': 0, 'maximum': 20},
+                   'Long polling: when no message is available, wait up '
+                   'to this many seconds for one before answering '
+                   '(default 0: answer at once).'),
 }
 for _name in ('ids', 'claim_ids'):
     PARAMETERS[_name].update(style='form', explode=False)
@@ -128,10 +140,15 @@ _COMMON_ERRORS = {
     403: ok('Denied by policy.', 'common.ERROR'),
     503: ok('Storage unavailable; retry later.', 'common.ERROR'),
 }
+# Any route: a request carrying URL-Signature that its signature does not
+# grant (zaqar.transport.wsgi.signed) is refused with a bare 404.
+_SIGNED_REFUSED = ok('A signed request (URL-Signature) its signature does '
+                     'not grant.', 'common.ERROR')
 
 
 def _errors(*extra: int) -> dict:
     found = dict(_COMMON_ERRORS)
+    found[404] = _SIGNED_REFUSED
     # 404 also covers admin routes advertised while pooling is off.
     for status in extra:
         found[status] = ok({404: 'Not found.', 409: 'Conflict.',
@@ -150,11 +167,12 @@ OPERATIONS = (
     Operation(ALWAYS, 'get', '/v2/', 'home', 'The JSON-Home document.',
               'versions', {200: ok('Home document.', 'health.HOME',
                                     'application/json-home'),
-                           400: _COMMON_ERRORS[400]}),
+                           400: _COMMON_ERRORS[400],
+                           404: _SIGNED_REFUSED}),
     Operation(ALWAYS, 'get', OPENAPI_PATH, 'openapi',
               'This OpenAPI document.', 'versions',
               {200: ok('OpenAPI 3.1 document.', 'common.OBJECT'),
-               400: _COMMON_ERRORS[400]}),
+               400: _COMMON_ERRORS[400], 404: _SIGNED_REFUSED}),
     Operation('queues', 'get', '/v2/queues', 'queue_list', 'List queues.',
               'queues', {200: ok('A page of queues.', 'queues.LIST'),
                          **_errors()},
@@ -169,8 +187,8 @@ OPERATIONS = (
                **_errors(404)}, (_Q,)),
     Operation('queue', 'head', _QUEUE, 'queue_exists',
               'Whether the queue exists.', 'queues',
-              {204: ok('It exists.'), 404: ok('It does not.'),
-               **_errors()}, (_Q,)),
+              {204: ok('It exists.'), **_errors(),
+               404: ok('It does not.')}, (_Q,)),
     Operation('queue', 'patch', _QUEUE, 'queue_update',
               'Change metadata with JSON-patch operations.', 'queues',
               {200: ok('The new metadata.', 'queues.METADATA_RESPONSE'),
@@ -191,6 +209,22 @@ OPERATIONS = (
               'Sign a URL that grants access without credentials.',
               'share', {200: ok('The signature.', 'share.RESPONSE'),
                         **_errors(404)}, (_Q,), 'share.REQUEST', True),
+    Operation('queue_redrive', 'post', _QUEUE + '/redrive',
+              'redrive_create',
+              'Start moving a dead-letter queue\'s messages to another '
+              'queue (by default the one dead-lettering into it).',
+              'redrive', {202: ok('Started; Location names the task.',
+                                  'redrive.TASK'),
+                          **_errors(404, 409)}, (_Q,), 'redrive.REQUEST'),
+    Operation('redrive_task', 'get', _QUEUE + '/redrive/{redrive_id}',
+              'redrive_get', 'Progress of a redrive task.', 'redrive',
+              {200: ok('The task.', 'redrive.TASK'), **_errors(404)},
+              (_Q, 'redrive_id')),
+    Operation('redrive_task', 'delete', _QUEUE + '/redrive/{redrive_id}',
+              'redrive_cancel',
+              'Cancel a redrive task (what moved stays moved).', 'redrive',
+              {204: ok('Cancelled (or already finished).'), **_errors(404)},
+              (_Q, 'redrive_id')),
     Operation('post_messages', 'post', _MSGS, 'message_post',
               'Post messages (creates the queue).', 'messages',
               {201: ok('Posted.', 'messages.POST_RESPONSE'),
@@ -200,7 +234,7 @@ OPERATIONS = (
               {200: ok('Messages.', 'messages.LIST_OR_MANY'),
                **_errors(404)},
               (_Q,) + _PAGE + ('echo', 'include_claimed', 'include_delayed',
-                               'ids')),
+                               'ids', 'wait')),
     Operation('messages_delete', 'delete', _MSGS, 'message_delete_many',
               'Delete messages by id, or pop them (?pop=).', 'messages',
               {200: ok('Popped messages.', 'messages.MANY'),
@@ -218,7 +252,7 @@ OPERATIONS = (
               'Claim messages.', 'claims',
               {201: ok('Claimed.', 'claims.CREATE_RESPONSE'),
                204: ok('Nothing to claim.'), **_errors(404)},
-              (_Q, 'claim_limit'), 'claims.CREATE'),
+              (_Q, 'claim_limit', 'wait'), 'claims.CREATE'),
     Operation('claim', 'get', _CLAIMS + '/{claim_id}', 'claim_get',
               'Get a claim and its messages.', 'claims',
               {200: ok('The claim.', 'claims.CLAIM'), **_errors(404)},

@@ -23,6 +23,7 @@ from zaqar.transport.wsgi.controllers import base
 from zaqar.transport.wsgi.controllers.v2 import (
     claims,
     messages,
+    redrive,
     share,
     subscriptions,
 )
@@ -138,6 +139,7 @@ class Queue(NamedResource):
     def __init__(self, name: str):
         super().__init__('queue', name)
         self.share = share.QueueShare(name)
+        self.redrive = redrive.RedriveCollection(name)
         self.messages = messages.MessageCollection(name)
         self.claims = claims.ClaimCollection(name)
         self.subscriptions = subscriptions.SubscriptionCollection(name)

@@ -12,8 +12,8 @@
 
 """Topics as a storage scope: a ``scope`` column ('queue' or 'topic').
 
-Revision ID: 0004_topic_scope
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-04
 
 Queue records, subscriptions, deliveries and subscription state get the
@@ -31,8 +31,8 @@ rebuilding ``queues`` does not cascade into its messages.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004_topic_scope'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
