@@ -20,6 +20,7 @@ from tests.contract import base
 from zaqar.storage import errors
 from zaqar.storage.pooling import catalog as catalog_mod
 from zaqar.storage.pooling import mover as mover_mod
+from zaqar.storage.scope import TOPIC
 
 
 class PoolMoveContract:
@@ -140,6 +141,32 @@ class PoolMoveContract:
                           self.project, self.qname(), target)
         self.assertEqual((source, None),
                          self.catalog.fresh_route(self.project, name))
+
+
+    def test_a_topic_is_refused_and_a_queue_of_its_name_moves_alone(self):
+        name = self.make_queue()
+        self.queues.create(name, project=self.project, scope=TOPIC,
+                           metadata={'of': 'topic'})
+        self.addCleanup(self.queues.delete, name, project=self.project,
+                        scope=TOPIC)
+        topic_key = catalog_mod.entry_project(self.project, TOPIC)
+        topic_pool = self.catalog.fresh_route(topic_key, name)[0]
+        source, target = self.placed(name)
+        self.mover.move(self.project, name, target)
+        # The topic stayed where it was, and is still served.
+        self.assertEqual((topic_pool, None),
+                         self.catalog.fresh_route(topic_key, name))
+        self.assertEqual({'of': 'topic'}, self.queues.get_metadata(
+            name, project=self.project, scope=TOPIC))
+        topic_only = self.qname()
+        self.queues.create(topic_only, project=self.project, scope=TOPIC)
+        self.addCleanup(self.queues.delete, topic_only,
+                        project=self.project, scope=TOPIC)
+        refused = self.assertRaises(mover_mod.MoveRefused, self.mover.move,
+                                    self.project, topic_only, target)
+        self.assertIn('is a topic', str(refused))
+        self.assertTrue(self.queues.exists(topic_only, project=self.project,
+                                           scope=TOPIC))
 
 
 base.for_each_backend(globals(), PoolMoveContract, names=('pooled',))

@@ -36,9 +36,8 @@ class DispatchTest(InProcessCase):
                               roles=list(roles))
 
     def test_control_characters_in_a_project_id_are_refused(self):
-        # No HTTP header can carry one; other transports must not either,
-        # or a caller could reach another project's topic scope.
-        for project in (scope.topic_project('victim'), 'a\x00b', 'a\x7f'):
+        # No HTTP header can carry one; other transports must not either.
+        for project in ('\nvictim', 'a\x00b', 'a\x7f'):
             with self.subTest(project=project):
                 error = self.assertRaises(
                     errors.BadRequest, actions.dispatch, self.svc,
@@ -65,12 +64,26 @@ class DispatchTest(InProcessCase):
         actions.dispatch(self.svc, ctx, 'topic_create', topic_name='n',
                          payload=Payload(None))
         self.assertTrue(self.svc.queues.exists(
-            'n', project=scope.topic_project(ctx.project_id)))
+            'n', project=ctx.project_id, scope=scope.TOPIC))
         self.assertFalse(self.svc.queues.exists('n', project=ctx.project_id))
-        self.assertEqual((ctx.project_id, scope.TOPIC),
-                         scope.split(scope.topic_project(ctx.project_id)))
-        self.assertEqual((ctx.project_id, scope.QUEUE),
-                         scope.split(ctx.project_id))
+        self.assertEqual([], self.svc.queues.list(
+            project=ctx.project_id)[0])
+
+    def test_a_topic_of_the_longest_project_id_works(self):
+        ctx = self.ctx('p' * 256)
+        actions.dispatch(self.svc, ctx, 'topic_create', topic_name='n',
+                         payload=Payload(None))
+        topics, _, _ = actions.dispatch(self.svc, ctx, 'topic_list')
+        self.assertEqual(['n'], [t.name for t in topics])
+
+    def test_topic_purge_leaves_the_queue_of_that_name_alone(self):
+        ctx = self.ctx()
+        actions.dispatch(self.svc, ctx, 'message_post', queue_name='n',
+                         payload=Payload(b'{"messages": [{"body": 1}]}'))
+        actions.dispatch(self.svc, ctx, 'topic_purge', topic_name='n',
+                         payload=Payload(None))
+        self.assertEqual(1, self.svc.queues.stats(
+            'n', project=ctx.project_id).free)
 
     def test_topic_post_and_queue_post_share_one_validation(self):
         ctx = self.ctx()

@@ -105,7 +105,9 @@ class NewSchemeTest(testtools.TestCase):
                            project=project)
         notifier = pipeline.Notifier(self.zaqar.service, workers=1)
         for delivery in self.zaqar.service.outbox.lease(
-                10, 30, project=scope.topic_project(project)):
+                10, 30, project=project):
+            self.assertEqual(scope.TOPIC, delivery.scope)
+            self.assertEqual(project, delivery.project)
             self.assertEqual(outcome.DELIVERED,
                              notifier.deliver(delivery).status)
         [sent] = self.module.SENT

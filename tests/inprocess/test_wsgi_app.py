@@ -90,7 +90,7 @@ class WSGIAppTest(InProcessCase):
         self.assertEqual(2, len(posted.json['resources']))
         outbox = self.zaqar.service.outbox
         self.assertEqual(2, outbox.pending(
-            't', project=scope.topic_project(self.project)))
+            't', project=self.project, scope=scope.TOPIC))
         # Nothing lands in a queue of the same name.
         self.assertEqual(0, outbox.pending('t', project=self.project))
         self.assertEqual([], self.call(
@@ -113,9 +113,9 @@ class WSGIAppTest(InProcessCase):
                         {'subscriber': 'http://example.com/hook',
                          'ttl': 3600}).json['subscription_id']
         stored = self.zaqar.service.subscriptions.get(
-            't', sub, project=scope.topic_project(self.project))
-        document = confirm.document(
-            'k', scope.topic_project(self.project), stored, False)
+            't', sub, project=self.project, scope=scope.TOPIC)
+        document = confirm.document('k', self.project, stored, False,
+                                    source_kind=scope.TOPIC)
         self.assertEqual('t', document['topic_name'])
         self.assertEqual(self.project, document['X-Project-ID'])
         self.assertEqual(f'/v2/topics/t/subscriptions/{sub}/confirm',

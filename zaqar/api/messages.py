@@ -25,6 +25,7 @@ from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.schemas import messages as schema_messages
 from zaqar.storage import models
+from zaqar.storage import scope as scopes
 from zaqar.tracing import hooks as tracing_hooks
 
 
@@ -94,7 +95,8 @@ def prepare_post(svc, ctx, queue_name: str,
     """
     metadata = svc.metadata_cache.get(
         ctx.project_id, queue_name,
-        lambda: queue_ops.stored_metadata(svc, ctx, queue_name))
+        lambda: queue_ops.stored_metadata(svc, ctx, queue_name),
+        scope=scopes.of(ctx))
     limit, too_large = _size_limit(svc, metadata)
     if payload.size is not None and payload.size > limit:
         raise too_large

@@ -29,6 +29,7 @@ import time
 from typing import Callable
 
 from zaqar.common import shared_cache
+from zaqar.storage import scope as scopes
 
 # Queues remembered before the memo starts over.
 _MAX_ENTRIES = 10000
@@ -40,7 +41,7 @@ class MetadataCache:
     def __init__(self, ttl: float, region=None,
                  shared_ttl: float | None = None):
         self.ttl = ttl
-        self._entries: dict[tuple[str, str], tuple[float, dict]] = {}
+        self._entries: dict[tuple[str, ...], tuple[float, dict]] = {}
         self._lock = threading.Lock()
         self.shared = None
         if region is not None and ttl > 0:
@@ -48,17 +49,17 @@ class MetadataCache:
                                               shared_ttl or ttl)
 
     def get(self, project: str, queue: str,
-            load: Callable[[], dict]) -> dict:
+            load: Callable[[], dict], *, scope: str = scopes.QUEUE) -> dict:
         """The cached metadata, or ``load()`` (remembered for ``ttl`` s)."""
         if self.ttl <= 0:
             return load()
+        key = _key(project, queue, scope)
         if self.shared is not None:
-            metadata = self.shared.get(project, queue)
+            metadata = self.shared.get(*key)
             if metadata is shared_cache.MISSING:
                 metadata = load()
-                self.shared.set(metadata, project, queue)
+                self.shared.set(metadata, *key)
             return metadata
-        key = (project, queue)
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry[0] > now:
@@ -70,9 +71,17 @@ class MetadataCache:
             self._entries[key] = (now + self.ttl, metadata)
         return metadata
 
-    def forget(self, project: str, queue: str) -> None:
+    def forget(self, project: str, queue: str, *,
+               scope: str = scopes.QUEUE) -> None:
+        key = _key(project, queue, scope)
         if self.shared is not None:
-            self.shared.delete(project, queue)
+            self.shared.delete(*key)
             return
         with self._lock:
-            self._entries.pop((project, queue), None)
+            self._entries.pop(key, None)
+
+
+def _key(project: str, queue: str, scope: str) -> tuple[str, ...]:
+    """A queue's entry is (project, name); a topic's has its kind too."""
+    return (project, queue) if scope == scopes.QUEUE else (project, queue,
+                                                           scope)

@@ -21,6 +21,7 @@ from zaqar.common import errors
 from zaqar.schemas import queues as schema_queues
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
+from zaqar.storage import scope as scopes
 
 PURGE_TYPES = tuple(
     schema_queues.PURGE['properties']['resource_types']['items']['enum'])
@@ -36,16 +37,18 @@ def queue_create(svc, ctx, queue_name: str, payload: Payload) -> bool:
     metadata = payload.parse_optional(default={})
     meta.validate(metadata, svc.limits,
                   encryption_ready=svc.cipher is not None)
+    kind = scopes.of(ctx)
     created = svc.queues.create(queue_name, project=ctx.project_id,
-                                metadata=metadata)
-    svc.metadata_cache.forget(ctx.project_id, queue_name)
+                                scope=kind, metadata=metadata)
+    svc.metadata_cache.forget(ctx.project_id, queue_name, scope=kind)
     return created
 
 
 def stored_metadata(svc, ctx, queue_name: str) -> dict:
     """The queue's metadata; {} for a queue that does not exist (lazy)."""
     try:
-        return svc.queues.get_metadata(queue_name, project=ctx.project_id)
+        return svc.queues.get_metadata(queue_name, project=ctx.project_id,
+                                       scope=scopes.of(ctx))
     except storage_errors.QueueDoesNotExist:
         return {}
 
@@ -57,7 +60,8 @@ def queue_get(svc, ctx, queue_name: str) -> dict:
 
 
 def queue_exists(svc, ctx, queue_name: str) -> bool:
-    return svc.queues.exists(queue_name, project=ctx.project_id)
+    return svc.queues.exists(queue_name, project=ctx.project_id,
+                             scope=scopes.of(ctx))
 
 
 def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
@@ -76,9 +80,10 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
     if payload.empty:
         raise errors.PatchEmpty()
     operations = meta.parse_patch(payload.parse())
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     try:
-        current = svc.queues.get_metadata(queue_name, project=project)
+        current = svc.queues.get_metadata(queue_name, project=project,
+                                          scope=kind)
         exists = True
     except storage_errors.QueueDoesNotExist:
         if not lazy:
@@ -90,15 +95,17 @@ def queue_patch(svc, ctx, queue_name: str, payload: Payload, *,
                   error=errors.InvalidBody)
     # Created by someone else in between: the patch still lands on it.
     if exists or not svc.queues.create(queue_name, project=project,
-                                       metadata=updated):
-        svc.queues.set_metadata(queue_name, updated, project=project)
-    svc.metadata_cache.forget(ctx.project_id, queue_name)
+                                       scope=kind, metadata=updated):
+        svc.queues.set_metadata(queue_name, updated, project=project,
+                                scope=kind)
+    svc.metadata_cache.forget(ctx.project_id, queue_name, scope=kind)
     return meta.with_defaults(updated, svc.limits)
 
 
 def queue_delete(svc, ctx, queue_name: str) -> None:
-    svc.queues.delete(queue_name, project=ctx.project_id)
-    svc.metadata_cache.forget(ctx.project_id, queue_name)
+    kind = scopes.of(ctx)
+    svc.queues.delete(queue_name, project=ctx.project_id, scope=kind)
+    svc.metadata_cache.forget(ctx.project_id, queue_name, scope=kind)
 
 
 def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
@@ -106,8 +113,9 @@ def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
                with_count: bool = False
                ) -> tuple[list[models.Queue], str | None, int | None]:
     """A page of queues, the next marker, and the total when asked for."""
+    kind = scopes.of(ctx)
     queues, next_marker = svc.queues.list(
-        project=ctx.project_id, marker=marker, limit=limit,
+        project=ctx.project_id, scope=kind, marker=marker, limit=limit,
         detailed=detailed, name=name or None)
     if detailed:
         queues = [models.Queue(q.name, meta.with_defaults(q.metadata or {},
@@ -115,7 +123,8 @@ def queue_list(svc, ctx, marker: str | None = None, limit: int = 10,
                   for q in queues]
     count = None
     if with_count:
-        count = svc.queues.count(project=ctx.project_id, name=name or None)
+        count = svc.queues.count(project=ctx.project_id, scope=kind,
+                                 name=name or None)
     return queues, next_marker, count
 
 
@@ -128,7 +137,8 @@ def queue_purge(svc, ctx, queue_name: str, payload: Payload) -> None:
     document = validation.check(schema_queues.PURGE,
                                 payload.parse_optional(default=None))
     types = PURGE_TYPES if document is None else document['resource_types']
-    if 'messages' in types:
+    # A topic keeps no messages: only its subscriptions are purged.
+    if 'messages' in types and scopes.of(ctx) == scopes.QUEUE:
         _purge_messages(svc, ctx, queue_name)
     if 'subscriptions' in types:
         _purge_subscriptions(svc, ctx, queue_name)
@@ -148,11 +158,12 @@ def _purge_messages(svc, ctx, queue_name: str) -> None:
 
 
 def _purge_subscriptions(svc, ctx, queue_name: str) -> None:
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     while True:
         page, _ = svc.subscriptions.list(queue_name, project=project,
-                                         limit=_PURGE_BATCH)
+                                         scope=kind, limit=_PURGE_BATCH)
         if not page:
             return
         for sub in page:
-            svc.subscriptions.delete(queue_name, sub.id, project=project)
+            svc.subscriptions.delete(queue_name, sub.id, project=project,
+                                     scope=kind)

@@ -39,6 +39,7 @@ from zaqar.schemas import subscriptions as schemas
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
 from zaqar.storage import models
+from zaqar.storage import scope as scopes
 
 LOG = logging.getLogger(__name__)
 
@@ -141,23 +142,24 @@ def subscription_create(svc, ctx, queue_name: str,
     subscriber = _subscriber(document['subscriber'], svc)
     ttl = _ttl(document.get('ttl'), svc) or svc.limits.default_subscription_ttl
     options = _options(document.get('options', {}))
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     trust_id = None
     if subscribers.lookup(subscriber).needs_trust:
         trust_id = trust.create_trust(svc.conf, ctx, ttl)
-    svc.queues.create(queue_name, project=project, metadata={})
+    svc.queues.create(queue_name, project=project, scope=kind, metadata={})
     for _ in range(3):
         try:
             sub_id = svc.subscriptions.create(queue_name, subscriber, ttl,
-                                              options, project=project)
+                                              options, project=project, scope=kind)
         except storage_errors.SubscriptionAlreadyExists:
             existing = svc.subscriptions.get_with_subscriber(
-                queue_name, subscriber, project=project)
+                queue_name, subscriber, project=project, scope=kind)
             if existing is None:
                 continue  # it expired or went meanwhile: try again
             if existing.confirmed:
                 raise errors.SubscriptionExists(headers={
-                    'Location': f'/v2/queues/{queue_name}/subscriptions'})
+                    'Location': f'/v2/{scopes.collection(kind)}/{queue_name}'
+                    f'/subscriptions'})
             confirm.request(svc, ctx, existing)
             return Created(existing.id, None)
         break
@@ -167,13 +169,13 @@ def subscription_create(svc, ctx, queue_name: str,
     try:
         if svc.outbox is not None:
             svc.outbox.set_secret(queue_name, sub_id, secret,
-                                  project=project)
+                                  project=project, scope=kind)
             if trust_id:
                 svc.outbox.set_trust(queue_name, sub_id, trust_id,
-                                     project=project)
+                                     project=project, scope=kind)
     except storage_errors.StorageUnavailable:
         # Without its secret the subscription is no use: take it back.
-        svc.subscriptions.delete(queue_name, sub_id, project=project)
+        svc.subscriptions.delete(queue_name, sub_id, project=project, scope=kind)
         raise
     created = models.Subscription(sub_id, queue_name, subscriber, ttl, 0,
                                   options, False)
@@ -185,6 +187,7 @@ def subscription_list(svc, ctx, queue_name: str, marker: str | None = None,
                       limit: int = 10
                       ) -> tuple[list[models.Subscription], str | None]:
     return svc.subscriptions.list(queue_name, project=ctx.project_id,
+                                  scope=scopes.of(ctx),
                                   marker=marker, limit=limit)
 
 
@@ -193,11 +196,13 @@ def subscription_get(svc, ctx, queue_name: str, subscription_id: str
                                 storage_base.SubscriberState | None]:
     """The subscription and its delivery record (None: no outbox)."""
     sub = svc.subscriptions.get(queue_name, subscription_id,
-                                project=ctx.project_id)
+                                project=ctx.project_id,
+                                scope=scopes.of(ctx))
     state = None
     if svc.outbox is not None:
         state = svc.outbox.state(queue_name, subscription_id,
-                                 project=ctx.project_id)
+                                 project=ctx.project_id,
+                                 scope=scopes.of(ctx))
     return sub, state
 
 
@@ -219,18 +224,19 @@ def subscription_update(svc, ctx, queue_name: str, subscription_id: str,
     if 'options' in document:
         changes['options'] = _options(document['options'])
     rotate = document.get('rotate_secret', False)
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     # A subscriber taken by another subscription: a 409 (zaqar.api.failures).
     if changes:
         svc.subscriptions.update(queue_name, subscription_id,
-                                 project=project, **changes)
+                                 project=project, scope=kind, **changes)
     else:
-        svc.subscriptions.get(queue_name, subscription_id, project=project)
+        svc.subscriptions.get(queue_name, subscription_id, project=project,
+                              scope=kind)
     if not rotate:
         return None
     secret = new_secret()
     svc.outbox.set_secret(queue_name, subscription_id, secret,
-                          project=project)
+                          project=project, scope=kind)
     return secret
 
 
@@ -238,18 +244,19 @@ def subscription_delete(svc, ctx, queue_name: str,
                         subscription_id: str) -> None:
     """Idempotent; pending deliveries to it are dropped by the notifier."""
     svc.subscriptions.delete(queue_name, subscription_id,
-                             project=ctx.project_id)
+                             project=ctx.project_id,
+                             scope=scopes.of(ctx))
 
 
 def subscription_confirm(svc, ctx, queue_name: str, subscription_id: str,
                          payload: Payload) -> None:
     confirmed = _document(payload, schemas.CONFIRM)['confirmed']
-    project = ctx.project_id
+    project, kind = ctx.project_id, scopes.of(ctx)
     svc.subscriptions.confirm(queue_name, subscription_id, confirmed,
-                              project=project)
+                              project=project, scope=kind)
     if not confirmed:
         sub = svc.subscriptions.get(queue_name, subscription_id,
-                                    project=project)
+                                    project=project, scope=kind)
         confirm.request(svc, ctx, sub, unsubscribe=True)
 
 

@@ -31,7 +31,6 @@ import uuid
 from zaqar.api import messages as message_ops
 from zaqar.api import queues as queue_ops
 from zaqar.api import subscriptions as subscription_ops
-from zaqar.api import validation
 from zaqar.api.payload import Payload
 from zaqar.common import errors
 from zaqar.storage import errors as storage_errors
@@ -39,14 +38,14 @@ from zaqar.storage import models, scope
 
 
 def topic_context(ctx):
-    """A copy of ``ctx`` scoped to the caller's topic namespace.
+    """A copy of ``ctx`` working in the topic scope (``scope.of``).
 
-    Only for storage scoping: policy was enforced on ``ctx`` itself.
+    The project stays the caller's: the storage calls the queue
+    operations make carry ``scope=TOPIC`` next to it. Only for storage
+    scoping: policy was enforced on ``ctx`` itself.
     """
-    if len(ctx.project_id or '') >= validation.PROJECT_ID_MAX:
-        raise errors.InvalidName(kind='topic')
     scoped = copy.copy(ctx)
-    scoped.project_id = scope.topic_project(ctx.project_id)
+    scoped.scope = scope.TOPIC
     return scoped
 
 
@@ -96,17 +95,15 @@ def topic_purge(svc, ctx, topic_name: str, payload: Payload) -> None:
 
 def topic_message_post(svc, ctx, topic_name: str,
                        payload: Payload) -> list[str]:
-    """Validate like a queue post, then fan out; returns the new ids."""
+    """Validate like a queue post (the one prepared-post path), then fan
+    out; the topic record is created in the same storage step if missing.
+    Returns the new ids."""
     scoped = topic_context(ctx)
-    project = scoped.project_id
-    metadata, prepared = message_ops.prepare_post(svc, scoped, topic_name,
-                                                  payload)
-    if not metadata:
-        svc.queues.create(topic_name, project=project, metadata={})
+    _, prepared = message_ops.prepare_post(svc, scoped, topic_name, payload)
     for item in prepared:
         item['id'] = str(uuid.uuid4())
-    svc.outbox.fan_out(topic_name, prepared, project=project,
-                       **message_ops.traced_post())
+    svc.outbox.fan_out(topic_name, prepared, project=ctx.project_id,
+                       scope=scope.TOPIC, **message_ops.traced_post())
     return [item['id'] for item in prepared]
 
 

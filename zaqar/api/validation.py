@@ -33,7 +33,7 @@ QUEUE_NAME = re.compile(r'^[a-zA-Z0-9_\-.]+$')
 QUEUE_NAME_MAX = 64
 PROJECT_ID_MAX = 256
 # No project id may hold a control character: no HTTP header can carry one,
-# and storage keeps topics under a marker made of one (zaqar.storage.scope).
+# so the WebSocket transport refuses them too (the same ids on both).
 _CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 

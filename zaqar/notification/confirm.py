@@ -60,12 +60,12 @@ def _signing_key(conf) -> str | None:
 
 
 def document(key: str, project: str, sub: models.Subscription,
-             unsubscribe: bool, now: datetime.datetime | None = None) -> dict:
-    """The confirmation request for ``sub`` (what an http subscriber gets)."""
+             unsubscribe: bool, now: datetime.datetime | None = None, *,
+             source_kind: str = scope.QUEUE) -> dict:
+    """The confirmation request for ``sub`` (what an http subscriber gets);
+    ``source_kind``: whether ``sub.source`` names a queue or a topic."""
     from zaqar.common import signing
     now = now or signing.utcnow()
-    # A topic's subscription is stored in the project's topic scope.
-    project, source_kind = scope.split(project)
     path = confirm_path(sub.source, sub.id, scope.collection(source_kind))
     signed = signing.sign(key, [path], ['PUT'], project,
                           now + datetime.timedelta(seconds=sub.ttl))
@@ -106,7 +106,9 @@ def request(svc, ctx, sub: models.Subscription, *,
         return None
     kind = (storage_base.DELIVERY_UNSUBSCRIBE if unsubscribe
             else storage_base.DELIVERY_CONFIRM)
+    source_kind = scope.of(ctx)
     return svc.outbox.enqueue(
         sub.source, sub.id, kind,
-        document(key, ctx.project_id, sub, unsubscribe),
-        project=ctx.project_id)
+        document(key, ctx.project_id, sub, unsubscribe,
+                 source_kind=source_kind),
+        project=ctx.project_id, scope=source_kind)

@@ -44,7 +44,6 @@ from zaqar.metrics import hooks as metrics_hooks
 from zaqar.notification import confirm, destinations, outcome, retry, subscribers
 from zaqar.storage import base as storage_base
 from zaqar.storage import errors as storage_errors
-from zaqar.storage import scope
 
 LOG = logging.getLogger(__name__)
 
@@ -215,8 +214,10 @@ class Notifier:
         return retry.Schedule(retry.effective(sub_policy, queue_policy))
 
     @staticmethod
-    def _key(delivery: storage_base.Delivery) -> tuple[str, str, str]:
-        return (delivery.project, delivery.queue, delivery.subscription_id)
+    def _key(delivery: storage_base.Delivery
+             ) -> tuple[str, str, str, str]:
+        return (delivery.project, delivery.scope, delivery.queue,
+                delivery.subscription_id)
 
     def _target(self, delivery: storage_base.Delivery,
                 fresh: bool = False) -> _Target:
@@ -225,17 +226,19 @@ class Notifier:
         target = self._targets.get(key)
         if not fresh and target is not None and target.expires > now:
             return target
-        project, queue, sub_id = key
+        project, kind, queue, sub_id = key
         try:
-            sub = self.svc.subscriptions.get(queue, sub_id, project=project)
+            sub = self.svc.subscriptions.get(queue, sub_id, project=project,
+                                             scope=kind)
         except storage_errors.SubscriptionDoesNotExist:
             sub = None
         state = policy = None
         if sub is not None:
-            state = self.outbox.state(queue, sub_id, project=project)
+            state = self.outbox.state(queue, sub_id, project=project,
+                                      scope=kind)
             try:
                 policy = self.svc.queues.get_metadata(
-                    queue, project=project).get('_retry_policy')
+                    queue, project=project, scope=kind).get('_retry_policy')
             except storage_errors.QueueDoesNotExist:
                 policy = None
         target = _Target(sub, state, policy, now + LOOKUP_TTL)
@@ -291,8 +294,7 @@ class Notifier:
         if self.svc.cipher is not None and isinstance(document['body'],
                                                       dict):
             document['body'] = self.svc.cipher.open(document['body'])
-        _, kind = scope.split(delivery.project)
-        document[f'{kind}_name'] = delivery.queue
+        document[f'{delivery.scope}_name'] = delivery.queue
         # The reference marks every message delivery this way (confirmation
         # requests carry their own Message_Type, see confirm.py).
         document['Message_Type'] = 'Notification'

@@ -26,6 +26,19 @@ Conventions shared by all controllers:
 * Drivers raise only the exceptions of ``zaqar.storage.errors``. A lost
   connection or any unexpected backend failure is ``StorageUnavailable``.
 * Inputs are already validated by the API layer (names, limits, ttls).
+
+Scopes. Queues and topics are two kinds of record that share the shape
+of a queue record (name, metadata, subscriptions, deliveries); every
+method of QueueController and SubscriptionController, and the
+queue-naming methods of DeliveryController, take ``scope=`` (``QUEUE``,
+the default, or ``TOPIC``, from ``zaqar.storage.scope``) next to
+``project=``. A driver stores the kind apart from the project (a column,
+a key namespace, a document field) so that a topic and a queue of the
+same name and project never meet: not in records, metadata,
+subscriptions, deliveries, listings, counts nor deletes. Topics keep no
+messages: message and claim methods are for queues only. One keyword
+rather than a second set of controllers keeps each driver's code in one
+place: a driver adds the scope to the keys it already builds.
 """
 
 from __future__ import annotations
@@ -37,6 +50,7 @@ import threading
 from typing import Any, Iterable, Sequence
 
 from zaqar.storage import models, transfer
+from zaqar.storage.scope import QUEUE, TOPIC  # noqa: F401 - contract
 
 # Capabilities a driver may advertise (used by flavors).
 CAPABILITIES = ('FIFO', 'CLAIMS', 'DURABILITY', 'AOD', 'HIGH_THROUGHPUT')
@@ -46,32 +60,34 @@ class QueueController(abc.ABC):
     """Queue records: name plus a free-form metadata object."""
 
     @abc.abstractmethod
-    def create(self, name: str, *, project: str,
+    def create(self, name: str, *, project: str, scope: str = QUEUE,
                metadata: dict | None = None) -> bool:
         """Create a queue; return False (changing nothing) if it exists."""
 
     @abc.abstractmethod
-    def get_metadata(self, name: str, *, project: str) -> dict:
+    def get_metadata(self, name: str, *, project: str,
+                     scope: str = QUEUE) -> dict:
         """Return the stored metadata. Raises QueueDoesNotExist."""
 
     @abc.abstractmethod
     def set_metadata(self, name: str, metadata: dict, *,
-                     project: str) -> None:
+                     project: str, scope: str = QUEUE) -> None:
         """Replace the metadata wholesale. Raises QueueDoesNotExist."""
 
     @abc.abstractmethod
-    def exists(self, name: str, *, project: str) -> bool:
+    def exists(self, name: str, *, project: str, scope: str = QUEUE) -> bool:
         """Whether the queue record exists."""
 
     @abc.abstractmethod
-    def delete(self, name: str, *, project: str) -> None:
+    def delete(self, name: str, *, project: str, scope: str = QUEUE) -> None:
         """Delete the queue with its messages, claims and subscriptions.
 
         Idempotent: deleting a missing queue does nothing.
         """
 
     @abc.abstractmethod
-    def list(self, *, project: str, marker: str | None = None,
+    def list(self, *, project: str,
+             scope: str = QUEUE, marker: str | None = None,
              limit: int = 10, detailed: bool = False,
              name: str | None = None
              ) -> tuple[list[models.Queue], str | None]:
@@ -84,11 +100,13 @@ class QueueController(abc.ABC):
         """
 
     @abc.abstractmethod
-    def count(self, *, project: str, name: str | None = None) -> int:
+    def count(self, *, project: str,
+              scope: str = QUEUE, name: str | None = None) -> int:
         """Number of queues in the project (optionally name-filtered)."""
 
     @abc.abstractmethod
-    def stats(self, name: str, *, project: str) -> models.QueueStats:
+    def stats(self, name: str, *, project: str,
+              scope: str = QUEUE) -> models.QueueStats:
         """Claimed/free counts and oldest/newest live message.
 
         Delayed messages count as free. A missing queue gives zero counts.
@@ -236,7 +254,7 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
-               project: str) -> str:
+               project: str, scope: str = QUEUE) -> str:
         """Add a subscription and return its id.
 
         If the same subscriber URI is already subscribed (and not expired)
@@ -245,16 +263,18 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def get(self, queue: str, subscription_id: str, *,
-            project: str) -> models.Subscription:
+            project: str, scope: str = QUEUE) -> models.Subscription:
         """Raises SubscriptionDoesNotExist."""
 
     @abc.abstractmethod
     def get_with_subscriber(self, queue: str, subscriber: str, *,
-                            project: str) -> models.Subscription | None:
+                            project: str,
+                            scope: str = QUEUE) -> models.Subscription | None:
         """The live subscription of ``subscriber`` on the queue, if any."""
 
     @abc.abstractmethod
-    def list(self, queue: str, *, project: str, marker: str | None = None,
+    def list(self, queue: str, *, project: str,
+             scope: str = QUEUE, marker: str | None = None,
              limit: int = 10
              ) -> tuple[list[models.Subscription], str | None]:
         """One page of live subscriptions ordered by id.
@@ -264,6 +284,7 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def update(self, queue: str, subscription_id: str, *, project: str,
+               scope: str = QUEUE,
                subscriber: str | None = None, ttl: int | None = None,
                options: dict | None = None) -> None:
         """Change the given fields; a new ttl restarts the age at 0.
@@ -274,12 +295,12 @@ class SubscriptionController(abc.ABC):
 
     @abc.abstractmethod
     def confirm(self, queue: str, subscription_id: str, confirmed: bool, *,
-                project: str) -> None:
+                project: str, scope: str = QUEUE) -> None:
         """Set the confirmed flag. Raises SubscriptionDoesNotExist."""
 
     @abc.abstractmethod
     def delete(self, queue: str, subscription_id: str, *,
-               project: str) -> None:
+               project: str, scope: str = QUEUE) -> None:
         """Idempotent delete."""
 
 
@@ -313,6 +334,8 @@ class Delivery:
     created: float
     lease: str
     last_error: str | None = None
+    #: QUEUE or TOPIC: what ``queue`` names.
+    scope: str = QUEUE
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -357,15 +380,21 @@ class DeliveryController(abc.ABC):
 
     @abc.abstractmethod
     def enqueue(self, queue: str, subscription_id: str, kind: str,
-                payload: dict, *, project: str, delay: float = 0) -> str:
+                payload: dict, *, project: str,
+                scope: str = QUEUE, delay: float = 0) -> str:
         """Add one delivery, due after ``delay`` seconds; return its id."""
 
     @abc.abstractmethod
     def fan_out(self, queue: str, messages: Sequence[dict], *,
-                project: str, traceparent: str | None = None) -> int:
+                project: str,
+                scope: str = QUEUE, traceparent: str | None = None) -> int:
         """Enqueue each message (``id``, ``body``, ``ttl``, ``delay``,
         optional ``checksum``) for every live subscription of the queue,
         with ``traceparent`` in each payload when given.
+
+        With ``scope=TOPIC`` (a topic post: topics keep no messages) the
+        topic record is created, with empty metadata, when it is missing,
+        in the same atomic step as the deliveries.
 
         :returns: how many deliveries were enqueued.
         """
@@ -397,22 +426,24 @@ class DeliveryController(abc.ABC):
         """
 
     @abc.abstractmethod
-    def pending(self, queue: str, *, project: str) -> int:
+    def pending(self, queue: str, *, project: str, scope: str = QUEUE) -> int:
         """Deliveries of the queue not yet settled (leased ones included)."""
 
     @abc.abstractmethod
     def state(self, queue: str, subscription_id: str, *,
-              project: str) -> SubscriberState:
+              project: str, scope: str = QUEUE) -> SubscriberState:
         """The subscription's secret and failure record (defaults if none)."""
 
     @abc.abstractmethod
     def set_secret(self, queue: str, subscription_id: str,
-                   secret: str | None, *, project: str) -> None:
+                   secret: str | None, *, project: str,
+                   scope: str = QUEUE) -> None:
         """Store (replace) the subscription's signing secret."""
 
     @abc.abstractmethod
     def set_trust(self, queue: str, subscription_id: str,
-                  trust_id: str | None, *, project: str) -> None:
+                  trust_id: str | None, *, project: str,
+                  scope: str = QUEUE) -> None:
         """Store the subscription's Keystone trust id."""
 
 

@@ -12,36 +12,56 @@
 
 """Which kind of resource a stored record belongs to: a queue or a topic.
 
-Topics are their own scope in storage. Every driver keeps a project's
-topics (and their subscriptions and pending deliveries) apart from its
-queues under the storage project ``topic_project(project)``; the scope is
-derived here, in one place, so the API layer, the delivery pipeline and
-the drivers never spell the encoding themselves. The marker is a line
-feed, which no project id can carry (``zaqar.api.validation`` refuses
-control characters in project ids on every transport).
+Topics are their own scope in storage: every controller method of the
+storage contract that names a queue-like record (records and metadata,
+subscriptions, deliveries, listings and counts) takes ``scope=QUEUE`` or
+``scope=TOPIC`` next to ``project=``, and a topic never meets a queue of
+the same name and project. The project id stays exactly what the client
+sent.
+
+Each driver keeps the kind apart from the project in its own layout (see
+``zaqar.storage.base`` and the contributor guide). Topics used to be kept
+under a hidden project made of a line feed and the project; the
+``legacy_*`` helpers below spell that encoding for the drivers that still
+use it (``zaqar.storage.hidden_project``), the pooling catalogue's topic
+keys and the migrations' tests.
 """
 
 from __future__ import annotations
 
 QUEUE = 'queue'
 TOPIC = 'topic'
+KINDS = (QUEUE, TOPIC)
 
-# Prefix of the storage project holding a project's topics.
-_TOPIC_MARKER = '\n'
-
-
-def topic_project(project: str) -> str:
-    """The storage project of ``project``'s topics."""
-    return _TOPIC_MARKER + (project or '')
+# Prefix of the hidden project topics were once stored under.
+LEGACY_TOPIC_MARKER = '\n'
 
 
-def split(storage_project: str) -> tuple[str, str]:
-    """(the owning project, QUEUE or TOPIC) of a stored record."""
-    if storage_project and storage_project.startswith(_TOPIC_MARKER):
-        return storage_project[len(_TOPIC_MARKER):], TOPIC
-    return storage_project, QUEUE
+def check(kind: str) -> str:
+    """``kind`` itself; ValueError for anything but QUEUE or TOPIC."""
+    if kind not in KINDS:
+        raise ValueError(f'unknown storage scope {kind!r}')
+    return kind
 
 
 def collection(kind: str) -> str:
     """The URL collection of a kind (``queues`` or ``topics``)."""
     return 'topics' if kind == TOPIC else 'queues'
+
+
+def of(ctx) -> str:
+    """The scope a request context works in (QUEUE unless the topic
+    operations set ``ctx.scope``)."""
+    return getattr(ctx, 'scope', QUEUE)
+
+
+def legacy_project(project: str) -> str:
+    """The hidden project old deployments stored ``project``'s topics under."""
+    return LEGACY_TOPIC_MARKER + (project or '')
+
+
+def legacy_split(storage_project: str) -> tuple[str, str]:
+    """(project, QUEUE or TOPIC) of a project as old deployments stored it."""
+    if storage_project and storage_project.startswith(LEGACY_TOPIC_MARKER):
+        return storage_project[len(LEGACY_TOPIC_MARKER):], TOPIC
+    return storage_project, QUEUE

@@ -85,8 +85,9 @@ class ClaimController(base.ClaimController):
     @retried
     def create(self, queue, *, project, ttl, grace, limit=10):
         now = time.time()
-        record = self._queues.find_one({'project': project, 'name': queue},
-                                       projection={'metadata': True})
+        record = self._queues.find_one(
+            {'project': project, 'scope': base.QUEUE, 'name': queue},
+            projection={'metadata': True})
         if record is None:
             return models.Claimed(None, [])
         policy = _dead_letter_policy(

@@ -50,15 +50,16 @@ DELIVERIES = 'deliveries'
 # Longest error text kept with a delivery or a failure record.
 ERROR_MAX = 1000
 
-# Document: ``_id`` (ObjectId, the delivery id), ``project``, ``queue``,
+# Document: ``_id`` (ObjectId, the delivery id), ``project``, ``scope``
+# (what ``queue`` names: a queue or a topic), ``queue``,
 # ``subscription_id``, ``kind``, ``payload`` (JSON text), ``created``,
 # ``due``, ``attempts``, ``lease`` (token or None), ``last_error``.
 INDEXES = [
     # Leasing: the earliest due first.
     IndexModel([('due', ASCENDING), ('_id', ASCENDING)], name='delivery_due'),
     # Counting and project-scoped leases.
-    IndexModel([('project', ASCENDING), ('queue', ASCENDING)],
-               name='delivery_queue'),
+    IndexModel([('project', ASCENDING), ('scope', ASCENDING),
+                ('queue', ASCENDING)], name='delivery_scope_queue'),
 ]
 
 
@@ -88,12 +89,13 @@ def _payload(message_id: str, body_json: str, ttl: int,
 
 def enqueue_posted(driver: DataDriver, queue: str, project: str,
                    records: Sequence[dict], now: float,
-                   traceparent: str | None = None) -> int:
+                   traceparent: str | None = None, *,
+                   scope: str = base.QUEUE) -> int:
     """A delivery per stored message record and live subscription (the
     post's ``traceparent`` in each payload when given)."""
     subs = [record['_id'] for record in driver.collection(
         indexes.SUBSCRIPTIONS).find(
-        {'project': project, 'queue': queue,
+        {'project': project, 'scope': scope, 'queue': queue,
          'expires': {'$gt': codec.to_date(now)}},
         projection={'_id': True}).sort('_id', ASCENDING)]
     if not subs:
@@ -107,7 +109,8 @@ def enqueue_posted(driver: DataDriver, queue: str, project: str,
         due = now + max(0.0, delay)
         for sub in subs:
             documents.append({
-                '_id': ObjectId(), 'project': project, 'queue': queue,
+                '_id': ObjectId(), 'project': project, 'scope': scope,
+                'queue': queue,
                 'subscription_id': str(sub), 'kind': base.DELIVERY_MESSAGE,
                 'payload': payload, 'created': now, 'due': due,
                 'attempts': 0, 'lease': None, 'last_error': None})
@@ -132,7 +135,8 @@ def _model(document: dict) -> base.Delivery:
         kind=document['kind'], payload=codec.load_json(document['payload']),
         attempts=document['attempts'], created=document['created'],
         lease=document.get('lease') or '',
-        last_error=document.get('last_error'))
+        last_error=document.get('last_error'),
+        scope=document.get('scope', base.QUEUE))
 
 
 class DeliveryController(base.DeliveryController):
@@ -145,11 +149,11 @@ class DeliveryController(base.DeliveryController):
 
     @retried
     def enqueue(self, queue, subscription_id, kind, payload, *, project,
-                delay=0):
+                scope=base.QUEUE, delay=0):
         now = time.time()
         oid = ObjectId()
         self._col.insert_one({
-            '_id': oid, 'project': project, 'queue': queue,
+            '_id': oid, 'project': project, 'scope': scope, 'queue': queue,
             'subscription_id': subscription_id, 'kind': kind,
             'payload': codec.dump_json(payload), 'created': now,
             'due': now + delay, 'attempts': 0, 'lease': None,
@@ -158,8 +162,20 @@ class DeliveryController(base.DeliveryController):
         return str(oid)
 
     @retried
-    def fan_out(self, queue, messages, *, project, traceparent=None):
+    def fan_out(self, queue, messages, *, project, scope=base.QUEUE,
+                traceparent=None):
         now = time.time()
+        if scope == base.TOPIC:
+            # The topic record first, then its deliveries: no multi-document
+            # transaction here, and a retried post redoes both harmlessly.
+            try:
+                self._driver.collection(indexes.QUEUES).update_one(
+                    {'project': project, 'scope': scope, 'name': queue},
+                    {'$setOnInsert': {'metadata': codec.dump_json({}),
+                                      'counter': 0, 'created': now}},
+                    upsert=True)
+            except mongo_errors.DuplicateKeyError:
+                pass  # created meanwhile
         records = []
         for message in messages:
             ttl = int(message['ttl'])
@@ -171,7 +187,7 @@ class DeliveryController(base.DeliveryController):
                 'visible_at': codec.to_date(
                     now + int(message.get('delay') or 0))})
         count = enqueue_posted(self._driver, queue, project, records, now,
-                               traceparent)
+                               traceparent, scope=scope)
         if count:
             self.activity.set()
         return count
@@ -228,24 +244,25 @@ class DeliveryController(base.DeliveryController):
         if sub is not None:
             self._subs.update_one(
                 {'_id': sub, 'project': delivery.project,
-                 'queue': delivery.queue},
+                 'scope': delivery.scope, 'queue': delivery.queue},
                 {'$inc': {'failed': 1},
                  '$set': {'last_error': _error(error),
                           'last_failure_at': time.time()}})
         return True
 
     @retried
-    def pending(self, queue, *, project):
+    def pending(self, queue, *, project, scope=base.QUEUE):
         return self._col.count_documents({'project': project,
-                                          'queue': queue})
+                                          'scope': scope, 'queue': queue})
 
     @retried
-    def state(self, queue, subscription_id, *, project):
+    def state(self, queue, subscription_id, *, project, scope=base.QUEUE):
         oid = codec.to_oid(subscription_id)
         document = None
         if oid is not None:
             document = self._subs.find_one(
-                {'_id': oid, 'project': project, 'queue': queue},
+                {'_id': oid, 'project': project, 'scope': scope,
+                 'queue': queue},
                 # A field name.
                 projection={'secret': True, 'trust_id': True,  # nosec B105
                             'failed': True, 'last_error': True,
@@ -258,17 +275,20 @@ class DeliveryController(base.DeliveryController):
             last_error=document.get('last_error'),
             last_failure_at=document.get('last_failure_at'))
 
-    def set_secret(self, queue, subscription_id, secret, *, project):
-        self._set(queue, subscription_id, project, secret=secret)
+    def set_secret(self, queue, subscription_id, secret, *, project,
+                   scope=base.QUEUE):
+        self._set(queue, subscription_id, project, scope, secret=secret)
 
-    def set_trust(self, queue, subscription_id, trust_id, *, project):
-        self._set(queue, subscription_id, project, trust_id=trust_id)
+    def set_trust(self, queue, subscription_id, trust_id, *, project,
+                  scope=base.QUEUE):
+        self._set(queue, subscription_id, project, scope, trust_id=trust_id)
 
     @retried
     def _set(self, queue: str, subscription_id: str, project: str,
-             **fields) -> None:
+             scope: str, **fields) -> None:
         oid = codec.to_oid(subscription_id)
         if oid is not None:
             self._subs.update_one(
-                {'_id': oid, 'project': project, 'queue': queue},
+                {'_id': oid, 'project': project, 'scope': scope,
+                 'queue': queue},
                 {'$set': fields})

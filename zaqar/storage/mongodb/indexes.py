@@ -16,8 +16,9 @@ This is the one place indexes are declared; ``ensure_indexes`` creates them
 when the driver first talks to a database. All documents carry ``project``
 and are always queried with it, so tenants never see each other.
 
-``queues``: ``project``, ``name``, ``metadata`` (JSON text), ``counter``
-(last marker handed out to a message of the queue), ``created``.
+``queues``: ``project``, ``scope`` (``queue`` or ``topic``), ``name``,
+``metadata`` (JSON text), ``counter`` (last marker handed out to a
+message of the queue), ``created``.
 
 ``messages``: ``_id`` (ObjectId: the message id), ``project``, ``queue``,
 ``marker`` (per-queue, increasing in post order), ``body`` (JSON text),
@@ -38,7 +39,8 @@ The protocol is described in messages.py.
 ``claims``: ``_id`` (the claim id), ``project``, ``queue``, ``ttl``,
 ``created`` (creation or last renewal), ``expires``.
 
-``subscriptions``: ``_id`` (the subscription id), ``project``, ``queue``,
+``subscriptions``: ``_id`` (the subscription id), ``project``, ``scope``,
+``queue``,
 ``subscriber``, ``ttl``, ``created`` (creation or last ttl change),
 ``expires``, ``options`` (JSON text), ``confirmed``.
 
@@ -71,8 +73,10 @@ def _ttl(name: str) -> IndexModel:
 INDEXES: dict[str, list[IndexModel]] = {
     QUEUES: [
         # Lookups by name and listing sorted by name.
-        IndexModel([('project', ASCENDING), ('name', ASCENDING)],
-                   name='queue_name', unique=True),
+        # ``scope``: what the record is, a queue or a topic.
+        IndexModel([('project', ASCENDING), ('scope', ASCENDING),
+                    ('name', ASCENDING)],
+                   name='queue_scope_name', unique=True),
     ],
     MESSAGES: [
         # FIFO listing, claiming and popping: scan a queue in marker order.
@@ -101,20 +105,68 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ttl('claim_ttl'),
     ],
     SUBSCRIPTIONS: [
-        # One subscription per project + queue + subscriber URI.
-        IndexModel([('project', ASCENDING), ('queue', ASCENDING),
-                    ('subscriber', ASCENDING)],
-                   name='subscription_subscriber', unique=True),
+        # One subscription per project + scope + queue + subscriber URI.
+        IndexModel([('project', ASCENDING), ('scope', ASCENDING),
+                    ('queue', ASCENDING), ('subscriber', ASCENDING)],
+                   name='subscription_scope_subscriber', unique=True),
         # Listing ordered by id.
-        IndexModel([('project', ASCENDING), ('queue', ASCENDING),
-                    ('_id', ASCENDING)],
-                   name='subscription_list'),
+        IndexModel([('project', ASCENDING), ('scope', ASCENDING),
+                    ('queue', ASCENDING), ('_id', ASCENDING)],
+                   name='subscription_scope_list'),
         _ttl('subscription_ttl'),
     ],
 }
 
 
+#: Where one-time layout changes record that they ran.
+META = 'zaqar_meta'
+_TOPIC_SCOPE_DONE = 'topic_scope'
+# Indexes of the layout before topics had a scope of their own.
+_OLD_INDEXES = {QUEUES: ('queue_name',),
+                SUBSCRIPTIONS: ('subscription_subscriber',
+                                'subscription_list'),
+                'deliveries': ('delivery_queue',)}
+_SCOPED = (QUEUES, SUBSCRIPTIONS, 'deliveries')
+_HIDDEN = '\n'
+
+
+def migrate_topic_scope(database: Database) -> int:
+    """Give records a ``scope``; move topics stored under the hidden
+    project ("\\n" + project) into the topic scope of the project itself.
+
+    Idempotent and safe to rerun after an interruption: it drops the old
+    indexes (the new ones are created after it), marks every step by the
+    data itself, and records that it finished in ``zaqar_meta``.
+    :returns: how many topic documents it moved.
+    """
+    meta = database[META]
+    if meta.find_one({'_id': _TOPIC_SCOPE_DONE}) is not None:
+        return 0
+    for collection, names in _OLD_INDEXES.items():
+        present = database[collection].index_information()
+        for name in names:
+            if name in present:
+                database[collection].drop_index(name)
+    moved = 0
+    for collection in _SCOPED:
+        col = database[collection]
+        for document in list(col.find(
+                {'project': {'$regex': '^' + _HIDDEN}},
+                projection={'project': True})):
+            col.update_one({'_id': document['_id']}, {'$set': {
+                'project': document['project'][len(_HIDDEN):],
+                'scope': 'topic'}})
+            moved += 1
+        col.update_many({'scope': {'$exists': False}},
+                        {'$set': {'scope': 'queue'}})
+    meta.update_one({'_id': _TOPIC_SCOPE_DONE}, {'$set': {'done': True}},
+                    upsert=True)
+    return moved
+
+
 def ensure_indexes(database: Database) -> None:
-    """Create every declared index (a no-op for those already there)."""
+    """Create every declared index (a no-op for those already there),
+    after bringing an older layout up to date."""
+    migrate_topic_scope(database)
     for collection, models in INDEXES.items():
         database[collection].create_indexes(models)

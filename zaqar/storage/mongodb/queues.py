@@ -22,7 +22,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo import errors as mongo_errors
 
 from zaqar.storage import base, errors, models
-from zaqar.storage.mongodb import codec, indexes
+from zaqar.storage.mongodb import codec, delivery, indexes
 from zaqar.storage.mongodb.resilience import retried
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def reserve_markers(driver: DataDriver, name: str, project: str,
     for _ in range(2):
         try:
             record = queues.find_one_and_update(
-                {'project': project, 'name': name},
+                {'project': project, 'scope': base.QUEUE, 'name': name},
                 {'$inc': {'counter': count},
                  '$setOnInsert': {'metadata': codec.dump_json({}),
                                   'created': time.time()}},
@@ -54,6 +54,11 @@ def reserve_markers(driver: DataDriver, name: str, project: str,
     raise errors.StorageUnavailable(f'Queue {name} could not be created')
 
 
+def _key(project: str, scope: str, name: str) -> dict:
+    """The unique key of a queue or topic record."""
+    return {'project': project, 'scope': scope, 'name': name}
+
+
 class QueueController(base.QueueController):
     """Queue records in the ``queues`` collection."""
 
@@ -62,10 +67,10 @@ class QueueController(base.QueueController):
         self._col = driver.collection(indexes.QUEUES)
 
     @retried
-    def create(self, name, *, project, metadata=None):
+    def create(self, name, *, project, scope=base.QUEUE, metadata=None):
         try:
             self._col.insert_one({
-                'project': project, 'name': name,
+                'project': project, 'scope': scope, 'name': name,
                 'metadata': codec.dump_json(metadata or {}),
                 'counter': 0, 'created': time.time()})
         except mongo_errors.DuplicateKeyError:
@@ -73,39 +78,46 @@ class QueueController(base.QueueController):
         return True
 
     @retried
-    def get_metadata(self, name, *, project):
-        record = self._col.find_one({'project': project, 'name': name},
+    def get_metadata(self, name, *, project, scope=base.QUEUE):
+        record = self._col.find_one(_key(project, scope, name),
                                     projection={'metadata': True})
         if record is None:
             raise errors.QueueDoesNotExist(name, project)
         return codec.load_json(record.get('metadata'), {})
 
     @retried
-    def set_metadata(self, name, metadata, *, project):
+    def set_metadata(self, name, metadata, *, project, scope=base.QUEUE):
         result = self._col.update_one(
-            {'project': project, 'name': name},
+            _key(project, scope, name),
             {'$set': {'metadata': codec.dump_json(metadata)}})
         if result.matched_count == 0:
             raise errors.QueueDoesNotExist(name, project)
 
     @retried
-    def exists(self, name, *, project):
-        return self._col.find_one({'project': project, 'name': name},
+    def exists(self, name, *, project, scope=base.QUEUE):
+        return self._col.find_one(_key(project, scope, name),
                                   projection={'_id': True}) is not None
 
     @retried
-    def delete(self, name, *, project):
+    def delete(self, name, *, project, scope=base.QUEUE):
         # The record goes last, so an interrupted delete can be redone.
-        scope = {'project': project, 'queue': name}
-        for collection in (indexes.MESSAGES, indexes.CLAIMS,
-                           indexes.SUBSCRIPTIONS, indexes.DEDUP):
-            self._driver.collection(collection).delete_many(scope)
-        self._col.delete_one({'project': project, 'name': name})
+        owned = {'project': project, 'queue': name}
+        if scope == base.QUEUE:
+            for collection in (indexes.MESSAGES, indexes.CLAIMS,
+                               indexes.DEDUP):
+                self._driver.collection(collection).delete_many(owned)
+        else:
+            # A topic's pending deliveries go with it.
+            self._driver.collection(delivery.DELIVERIES).delete_many(
+                dict(owned, scope=scope))
+        self._driver.collection(indexes.SUBSCRIPTIONS).delete_many(
+            dict(owned, scope=scope))
+        self._col.delete_one(_key(project, scope, name))
 
     @staticmethod
-    def _filter(project: str, marker: str | None,
+    def _filter(project: str, scope: str, marker: str | None,
                 name: str | None) -> dict:
-        query: dict = {'project': project}
+        query: dict = {'project': project, 'scope': scope}
         condition: dict = {}
         if marker is not None:
             condition['$gt'] = marker
@@ -116,12 +128,12 @@ class QueueController(base.QueueController):
         return query
 
     @retried
-    def list(self, *, project, marker=None, limit=10, detailed=False,
-             name=None):
+    def list(self, *, project, scope=base.QUEUE, marker=None, limit=10,
+             detailed=False, name=None):
         projection = {'name': True, 'metadata': True, '_id': False}
         if not detailed:
             del projection['metadata']
-        cursor = (self._col.find(self._filter(project, marker, name),
+        cursor = (self._col.find(self._filter(project, scope, marker, name),
                                  projection=projection)
                   .sort('name', ASCENDING).limit(limit))
         found = [
@@ -133,11 +145,14 @@ class QueueController(base.QueueController):
         return found, (found[-1].name if found else None)
 
     @retried
-    def count(self, *, project, name=None):
-        return self._col.count_documents(self._filter(project, None, name))
+    def count(self, *, project, scope=base.QUEUE, name=None):
+        return self._col.count_documents(self._filter(project, scope, None,
+                                                      name))
 
     @retried
-    def stats(self, name, *, project):
+    def stats(self, name, *, project, scope=base.QUEUE):
+        if scope != base.QUEUE:
+            return models.QueueStats()  # topics keep no messages
         now = time.time()
         now_date = codec.to_date(now)
         live = {'project': project, 'queue': name,

@@ -56,24 +56,29 @@ class SubscriptionController(base.SubscriptionController):
         self._driver = driver
         self._col = driver.collection(indexes.SUBSCRIPTIONS)
 
-    def _live(self, queue: str, project: str, now: float) -> dict:
-        return {'project': project, 'queue': queue,
+    def _live(self, queue: str, project: str, now: float,
+              scope: str = base.QUEUE) -> dict:
+        return {'project': project, 'scope': scope, 'queue': queue,
                 'expires': {'$gt': codec.to_date(now)}}
 
     def _drop_expired(self, queue: str, subscriber: str, project: str,
+                      scope: str,
                       now: float) -> None:
-        self._col.delete_many({'project': project, 'queue': queue,
+        self._col.delete_many({'project': project, 'scope': scope,
+                               'queue': queue,
                                'subscriber': subscriber,
                                'expires': {'$lte': codec.to_date(now)}})
 
     @retried
-    def create(self, queue, subscriber, ttl, options, *, project):
+    def create(self, queue, subscriber, ttl, options, *, project,
+               scope=base.QUEUE):
         now = time.time()
-        self._drop_expired(queue, subscriber, project, now)
+        self._drop_expired(queue, subscriber, project, scope, now)
         oid = ObjectId()
         try:
             self._col.insert_one({
-                '_id': oid, 'project': project, 'queue': queue,
+                '_id': oid, 'project': project, 'scope': scope,
+                'queue': queue,
                 'subscriber': subscriber, 'ttl': ttl, 'created': now,
                 'expires': codec.to_date(now + ttl),
                 'options': codec.dump_json(options or {}),
@@ -83,33 +88,35 @@ class SubscriptionController(base.SubscriptionController):
         return str(oid)
 
     def _find(self, queue: str, subscription_id: str, project: str,
+              scope: str,
               now: float) -> dict:
         oid = codec.to_oid(subscription_id)
         record = None
         if oid is not None:
             record = self._col.find_one(
-                dict(self._live(queue, project, now), _id=oid))
+                dict(self._live(queue, project, now, scope), _id=oid))
         if record is None:
             raise errors.SubscriptionDoesNotExist(subscription_id)
         return record
 
     @retried
-    def get(self, queue, subscription_id, *, project):
+    def get(self, queue, subscription_id, *, project, scope=base.QUEUE):
         now = time.time()
         return _to_subscription(
-            self._find(queue, subscription_id, project, now), now)
+            self._find(queue, subscription_id, project, scope, now), now)
 
     @retried
-    def get_with_subscriber(self, queue, subscriber, *, project):
+    def get_with_subscriber(self, queue, subscriber, *, project,
+                            scope=base.QUEUE):
         now = time.time()
-        record = self._col.find_one(dict(self._live(queue, project, now),
+        record = self._col.find_one(dict(self._live(queue, project, now, scope),
                                          subscriber=subscriber))
         return None if record is None else _to_subscription(record, now)
 
     @retried
-    def list(self, queue, *, project, marker=None, limit=10):
+    def list(self, queue, *, project, scope=base.QUEUE, marker=None, limit=10):
         now = time.time()
-        query = self._live(queue, project, now)
+        query = self._live(queue, project, now, scope)
         after = codec.to_oid(marker)
         if after is not None:
             query['_id'] = {'$gt': after}
@@ -118,13 +125,14 @@ class SubscriptionController(base.SubscriptionController):
         return found, (found[-1].id if found else None)
 
     @retried
-    def update(self, queue, subscription_id, *, project, subscriber=None,
+    def update(self, queue, subscription_id, *, project,
+               scope=base.QUEUE, subscriber=None,
                ttl=None, options=None):
         now = time.time()
-        record = self._find(queue, subscription_id, project, now)
+        record = self._find(queue, subscription_id, project, scope, now)
         changes: dict = {}
         if subscriber is not None and subscriber != record['subscriber']:
-            self._drop_expired(queue, subscriber, project, now)
+            self._drop_expired(queue, subscriber, project, scope, now)
             changes['subscriber'] = subscriber
         if ttl is not None:
             changes.update(ttl=ttl, created=now,
@@ -135,7 +143,7 @@ class SubscriptionController(base.SubscriptionController):
             return
         try:
             result = self._col.update_one(
-                dict(self._live(queue, project, now), _id=record['_id']),
+                dict(self._live(queue, project, now, scope), _id=record['_id']),
                 {'$set': changes})
         except mongo_errors.DuplicateKeyError:
             raise _already_exists() from None
@@ -143,17 +151,19 @@ class SubscriptionController(base.SubscriptionController):
             raise errors.SubscriptionDoesNotExist(subscription_id)
 
     @retried
-    def confirm(self, queue, subscription_id, confirmed, *, project):
+    def confirm(self, queue, subscription_id, confirmed, *, project,
+                scope=base.QUEUE):
         now = time.time()
         oid = codec.to_oid(subscription_id)
         if oid is None or not self._col.update_one(
-                dict(self._live(queue, project, now), _id=oid),
+                dict(self._live(queue, project, now, scope), _id=oid),
                 {'$set': {'confirmed': bool(confirmed)}}).matched_count:
             raise errors.SubscriptionDoesNotExist(subscription_id)
 
     @retried
-    def delete(self, queue, subscription_id, *, project):
+    def delete(self, queue, subscription_id, *, project, scope=base.QUEUE):
         oid = codec.to_oid(subscription_id)
         if oid is not None:
             self._col.delete_one({'_id': oid, 'project': project,
+                                  'scope': scope,
                                   'queue': queue})

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 
-from zaqar.storage import transfer
+from zaqar.storage import base, transfer
 from zaqar.storage.mongodb import codec, indexes, messages
 from zaqar.storage.mongodb.resilience import retried
 
@@ -101,7 +101,7 @@ class TransferController(transfer.TransferController):
     def _lower_floor(self, queue: str, project: str, count: int) -> int:
         """Reserve ``count`` markers below the queue's; return the first."""
         record = self._queues.find_one_and_update(
-            {'project': project, 'name': queue},
+            {'project': project, 'scope': base.QUEUE, 'name': queue},
             {'$inc': {'floor': -count},
              '$setOnInsert': {'metadata': codec.dump_json({}),
                               'counter': 0, 'created': time.time()}},
@@ -179,7 +179,7 @@ class TransferController(transfer.TransferController):
         if not claims:
             return
         self._queues.update_one(
-            {'project': project, 'name': queue},
+            {'project': project, 'scope': base.QUEUE, 'name': queue},
             {'$setOnInsert': {'metadata': codec.dump_json({}),
                               'counter': 0, 'created': time.time()}},
             upsert=True)

@@ -49,7 +49,7 @@ import time
 from collections.abc import Callable
 
 from zaqar.common import shared_cache
-from zaqar.storage import base, control, errors, loader
+from zaqar.storage import base, control, errors, loader, scope
 
 LOG = logging.getLogger(__name__)
 
@@ -69,6 +69,23 @@ def move_key(project: str) -> str:
     if len(key) <= _PROJECT_KEY_LIMIT:
         return key
     return MOVE_PREFIX + '#' + hashlib.sha256(project.encode()).hexdigest()
+
+
+def entry_project(project: str, kind: str = scope.QUEUE) -> str:
+    """The catalogue project key of a queue's or a topic's placement.
+
+    The catalogue is keyed by (project, name) and has no kind of its own:
+    a topic's placement is kept under the project key topics had before
+    they were a storage scope (a line feed, then the project: no API
+    project has a control character), hashed when that would not fit.
+    """
+    if kind != scope.TOPIC:
+        return project
+    key = scope.legacy_project(project)
+    if len(key) <= _PROJECT_KEY_LIMIT:
+        return key
+    return (scope.LEGACY_TOPIC_MARKER + '#'
+            + hashlib.sha256(project.encode()).hexdigest())
 
 
 class _Built:

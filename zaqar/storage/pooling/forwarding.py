@@ -40,7 +40,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from zaqar.storage import base, errors, models, transfer
+from zaqar.storage import base, errors, models, scope, transfer
+from zaqar.storage.pooling import catalog as catalog_mod
 from zaqar.storage.pooling import moving
 
 # Marker: the call places an unplaced queue.
@@ -148,7 +149,8 @@ def _forwarder(attr: str, name: str, rule: Any,
     steady = (attr, name) in moving.STEADY
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        project = kwargs['project']
+        project = catalog_mod.entry_project(
+            kwargs['project'], kwargs.get('scope', scope.QUEUE))
         queue = args[0] if args else kwargs[queue_param]
         catalog = self._router.catalog
         pool, source = catalog.route(project, queue)

@@ -56,7 +56,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from zaqar.storage import base, errors, transfer
+from zaqar.storage import base, errors, scope, transfer
 from zaqar.storage.pooling import catalog as catalog_mod
 from zaqar.storage.pooling import router as router_mod
 
@@ -118,6 +118,12 @@ class Mover:
         report = MoveReport(target=target)
         pool, source = self.catalog.fresh_route(project, queue)
         if pool is None:
+            if self.catalog.fresh_route(catalog_mod.entry_project(
+                    project, scope.TOPIC), queue)[0] is not None:
+                raise MoveRefused(
+                    f'{queue} is a topic: topics are not moved between '
+                    f'pools (they keep no messages; delete and recreate '
+                    f'it to place it again).')
             raise MoveRefused(f'Queue {queue} is not placed on any pool.')
         if source is None:
             if pool == target:

@@ -171,19 +171,19 @@ def _unsubscribe(src, dst, a):
     """Delete on the destination and the source's copy of the same
     subscriber (ids differ between the two), so that the mover's second
     copy of the subscriptions cannot bring it back."""
-    queue, project = a['queue'], a['project']
+    queue, project, kind = a['queue'], a['project'], a['scope']
     try:
         sub = dst.subscription_controller.get(queue, a['subscription_id'],
-                                              project=project)
+                                              project=project, scope=kind)
     except errors.SubscriptionDoesNotExist:
         sub = None
     dst.subscription_controller.delete(**a)
     if sub is not None:
         old = src.subscription_controller.get_with_subscriber(
-            queue, sub.subscriber, project=project)
+            queue, sub.subscriber, project=project, scope=kind)
         if old is not None:
             src.subscription_controller.delete(queue, old.id,
-                                               project=project)
+                                               project=project, scope=kind)
 
 
 def _pending(src, dst, a):

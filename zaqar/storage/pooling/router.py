@@ -60,43 +60,51 @@ class _Part:
 
 
 class _Queues(_Part):
-    """Queue records: placement, dead-letter affinity, merged listings."""
+    """Queue records: placement, dead-letter affinity, merged listings.
 
-    def create(self, name: str, *, project: str,
+    A topic is placed like a queue, under its own catalogue key
+    (``catalog.entry_project``); it has no dead-letter queue.
+    """
+
+    def create(self, name: str, *, project: str, scope: str = base.QUEUE,
                metadata: dict | None = None) -> bool:
         catalog = self._router.catalog
-        dlq = _dead_letter_queue(name, metadata)
-        pool = catalog.lookup(project, name)
+        key = catalog_mod.entry_project(project, scope)
+        dlq = _dead_letter_queue(name, metadata) if scope == base.QUEUE \
+            else None
+        pool = catalog.lookup(key, name)
         placed_here = pool is None
         if placed_here:
             near = catalog.lookup(project, dlq) if dlq else None
-            pool = catalog.place(project, name,
+            pool = catalog.place(key, name,
                                  flavor=(metadata or {}).get('_flavor')
                                  or None, near=near)
         try:
             self._keep_dead_letters(project, name, pool, dlq)
         except control.PlacementRefused:
             if placed_here:
-                catalog.forget(project, name)
+                catalog.forget(key, name)
             raise
         return catalog.driver(pool).queue_controller.create(
-            name, project=project, metadata=metadata)
+            name, project=project, scope=scope, metadata=metadata)
 
     def set_metadata(self, name: str, metadata: dict, *,
-                     project: str) -> None:
-        pool, source = self._router.catalog.route(project, name)
+                     project: str, scope: str = base.QUEUE) -> None:
+        key = catalog_mod.entry_project(project, scope)
+        pool, source = self._router.catalog.route(key, name)
         if pool is None:
             raise errors.QueueDoesNotExist(name, project)
-        self._keep_dead_letters(project, name, pool,
-                                _dead_letter_queue(name, metadata))
+        if scope == base.QUEUE:
+            self._keep_dead_letters(project, name, pool,
+                                    _dead_letter_queue(name, metadata))
         self._router.catalog.driver(pool).queue_controller.set_metadata(
-            name, metadata, project=project)
+            name, metadata, project=project, scope=scope)
         if source is not None:
             # The source still serves claims (claim limits, dead letters).
             try:
                 self._router.catalog.driver(
                     source).queue_controller.set_metadata(
-                    name, metadata, project=project)
+                    name, metadata, project=project, scope=scope)
             except errors.QueueDoesNotExist:
                 pass
 
@@ -112,24 +120,29 @@ class _Queues(_Part):
                 f'{name}; choose a dead letter queue created after it, or '
                 f'one not created yet.')
 
-    def delete(self, name: str, *, project: str) -> None:
+    def delete(self, name: str, *, project: str,
+               scope: str = base.QUEUE) -> None:
         catalog = self._router.catalog
-        pool, source = catalog.route(project, name)
+        key = catalog_mod.entry_project(project, scope)
+        pool, source = catalog.route(key, name)
         if pool is None:
             return
         if source is not None:
-            catalog.driver(source).queue_controller.delete(name,
-                                                           project=project)
-        catalog.driver(pool).queue_controller.delete(name, project=project)
-        catalog.forget(project, name)
+            catalog.driver(source).queue_controller.delete(
+                name, project=project, scope=scope)
+        catalog.driver(pool).queue_controller.delete(name, project=project,
+                                                     scope=scope)
+        catalog.forget(key, name)
 
-    def list(self, *, project: str, marker: str | None = None,
-             limit: int = 10, detailed: bool = False,
-             name: str | None = None
+    def list(self, *, project: str, scope: str = base.QUEUE,
+             marker: str | None = None, limit: int = 10,
+             detailed: bool = False, name: str | None = None
              ) -> tuple[list[models.Queue], str | None]:
+        drivers = self._router.project_drivers(
+            catalog_mod.entry_project(project, scope))
         pages = [driver.queue_controller.list(
-            project=project, marker=marker, limit=limit, detailed=detailed,
-            name=name)[0] for driver in self._router.project_drivers(project)]
+            project=project, scope=scope, marker=marker, limit=limit,
+            detailed=detailed, name=name)[0] for driver in drivers]
         merged: list[models.Queue] = []
         for queue in heapq.merge(*pages, key=lambda q: q.name.encode()):
             if merged and merged[-1].name == queue.name:
@@ -139,9 +152,13 @@ class _Queues(_Part):
                 break
         return merged, (merged[-1].name if merged else None)
 
-    def count(self, *, project: str, name: str | None = None) -> int:
-        return sum(driver.queue_controller.count(project=project, name=name)
-                   for driver in self._router.project_drivers(project))
+    def count(self, *, project: str, scope: str = base.QUEUE,
+              name: str | None = None) -> int:
+        drivers = self._router.project_drivers(
+            catalog_mod.entry_project(project, scope))
+        return sum(driver.queue_controller.count(project=project,
+                                                 scope=scope, name=name)
+                   for driver in drivers)
 
 
 class _Deliveries(_Part):
@@ -154,8 +171,9 @@ class _Deliveries(_Part):
     def lease(self, limit: int, seconds: float, *,
               project: str | None = None) -> list[base.Delivery]:
         catalog = self._router.catalog
-        names = (catalog.pools_of(project) if project is not None
-                 else sorted(catalog.pools()))
+        names = (sorted(set(catalog.pools_of(project)).union(
+            catalog.pools_of(catalog_mod.entry_project(project, base.TOPIC))))
+            if project is not None else sorted(catalog.pools()))
         if not names:
             return []
         # Start at another pool each time so that none starves the rest.
@@ -175,19 +193,35 @@ class _Deliveries(_Part):
             raise errors.StorageUnavailable('No pool answers')
         return leased
 
+    def fan_out(self, queue: str, messages, *, project: str,
+                scope: str = base.QUEUE,
+                traceparent: str | None = None) -> int:
+        """On the pool of the queue; a topic post places its topic."""
+        catalog = self._router.catalog
+        key = catalog_mod.entry_project(project, scope)
+        pool = catalog.lookup(key, queue)
+        if pool is None:
+            if scope != base.TOPIC:
+                return 0
+            pool = catalog.place(key, queue)
+        return catalog.driver(pool).delivery_controller.fan_out(
+            queue, messages, project=project, scope=scope,
+            traceparent=traceparent)
+
     def _outboxes(self, delivery: base.Delivery) -> list:
         """The outbox of the queue's pool; during a move the source's
         too (deliveries leased there before the move settle there)."""
         catalog = self._router.catalog
         return [catalog.driver(pool).delivery_controller
-                for pool in catalog.route(delivery.project, delivery.queue)
+                for pool in catalog.route(catalog_mod.entry_project(
+                    delivery.project, delivery.scope), delivery.queue)
                 if pool is not None]
 
     def complete(self, deliveries: Iterable[base.Delivery]) -> None:
-        groups: dict[tuple[str, str], list[base.Delivery]] = {}
+        groups: dict[tuple[str, str, str], list[base.Delivery]] = {}
         for delivery in deliveries:
-            groups.setdefault((delivery.project, delivery.queue),
-                              []).append(delivery)
+            groups.setdefault((delivery.project, delivery.scope,
+                               delivery.queue), []).append(delivery)
         for group in groups.values():
             for outbox in self._outboxes(group[0]):
                 outbox.complete(group)

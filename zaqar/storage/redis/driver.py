@@ -19,7 +19,7 @@ from typing import Any
 
 from redis import exceptions as redis_errors
 
-from zaqar.storage import base
+from zaqar.storage import base, hidden_project
 from zaqar.storage import signals as shared_signals
 from zaqar.storage.redis import (
     claims,
@@ -112,6 +112,12 @@ class DataDriver(base.DataDriver):
         self._subscriptions = subscriptions.SubscriptionController(self)
         self._delivery = delivery.DeliveryController(self)
         self._transfer = transfer.TransferController(self)
+        # Topics: under a hidden project on this layout (hidden_project).
+        self._scoped_queues = hidden_project.Scoped(self._queues)
+        self._scoped_subscriptions = hidden_project.Scoped(
+            self._subscriptions)
+        self._scoped_delivery = hidden_project.ScopedDeliveries(
+            self._delivery, self._queues)
         if self.client is None:
             # Cluster: pub/sub of a cluster client is not used (yet); the
             # processes of one host still wake each other.
@@ -122,7 +128,7 @@ class DataDriver(base.DataDriver):
 
     @property
     def queue_controller(self) -> queues.QueueController:
-        return self._queues
+        return self._scoped_queues
 
     @property
     def message_controller(self) -> messages.MessageController:
@@ -135,11 +141,11 @@ class DataDriver(base.DataDriver):
     @property
     def subscription_controller(
             self) -> subscriptions.SubscriptionController:
-        return self._subscriptions
+        return self._scoped_subscriptions
 
     @property
     def delivery_controller(self) -> delivery.DeliveryController:
-        return self._delivery
+        return self._scoped_delivery
 
     @property
     def transfer_controller(self) -> transfer.TransferController:

@@ -35,7 +35,7 @@ C = tables.claims
 
 _QUEUE = sa.select(Q.c.id, Q.c.metadata).where(
     Q.c.project == sa.bindparam('b_project'),
-    Q.c.name == sa.bindparam('b_queue'))
+    Q.c.name == sa.bindparam('b_queue'), sql.IS_QUEUE)
 
 _INSERT = C.insert()
 

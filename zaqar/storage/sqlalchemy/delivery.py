@@ -51,8 +51,9 @@ deliveries = sa.Table(
     sa.Column('attempts', sa.Integer, nullable=False, default=0),
     sa.Column('lease', tables.key_string(36), nullable=True),
     sa.Column('last_error', sa.Text, nullable=True),
+    tables.scope_column(),
     sa.Index('ix_deliveries_due', 'due'),
-    sa.Index('ix_deliveries_queue', 'project', 'queue'),
+    sa.Index('ix_deliveries_scope_queue', 'project', 'scope', 'queue'),
     sqlite_autoincrement=True,
     **tables.MYSQL_TABLE_ARGS,
 )
@@ -67,6 +68,8 @@ subscription_state = sa.Table(
     sa.Column('failed', sa.Integer, nullable=False, default=0),
     sa.Column('last_error', sa.Text, nullable=True),
     sa.Column('last_failure_at', sa.Double, nullable=True),
+    # Subscription ids are unique across scopes; kept to match on.
+    tables.scope_column(),
     **tables.MYSQL_TABLE_ARGS,
 )
 
@@ -76,10 +79,11 @@ S = tables.subscriptions
 
 _COLUMNS = (D.c.seq, D.c.project, D.c.queue, D.c.subscription_id, D.c.kind,
             D.c.payload, D.c.created, D.c.attempts, D.c.lease,
-            D.c.last_error)
+            D.c.last_error, D.c.scope)
 
 _LIVE_SUBSCRIPTIONS = sa.select(S.c.id).where(
     S.c.project == sa.bindparam('b_project'),
+    S.c.scope == sa.bindparam('b_scope'),
     S.c.queue == sa.bindparam('b_queue'),
     S.c.expires > sa.bindparam('now')).order_by(S.c.id)
 
@@ -106,9 +110,11 @@ _DROP = D.delete().where(_HELD)
 
 _PENDING = sa.select(sa.func.count()).select_from(D).where(
     D.c.project == sa.bindparam('b_project'),
+    D.c.scope == sa.bindparam('b_scope'),
     D.c.queue == sa.bindparam('b_queue'))
 
 _STATE_KEY = sa.and_(ST.c.project == sa.bindparam('b_project'),
+                     ST.c.scope == sa.bindparam('b_scope'),
                      ST.c.queue == sa.bindparam('b_queue'),
                      ST.c.subscription_id == sa.bindparam('b_sub'))
 _STATE = sa.select(ST.c.secret, ST.c.trust_id, ST.c.failed,
@@ -120,7 +126,7 @@ _COUNT_FAILURE = ST.update().where(_STATE_KEY).values(
 # State rows whose subscription is gone (deleted or swept).
 _ORPHANS = ST.delete().where(~sa.exists().where(
     S.c.id == ST.c.subscription_id, S.c.project == ST.c.project,
-    S.c.queue == ST.c.queue))
+    S.c.scope == ST.c.scope, S.c.queue == ST.c.queue))
 
 
 def _error(text: str | None) -> str | None:
@@ -147,7 +153,8 @@ def message_payload(message_id: str, body_json: str, ttl: int,
 
 def enqueue_posted(conn: sa.Connection, project: str, queue: str,
                    rows: Sequence[dict], when: float,
-                   traceparent: str | None = None) -> int:
+                   traceparent: str | None = None, *,
+                   scope: str = base.QUEUE) -> int:
     """Inside a post: a delivery per message row and live subscription.
 
     ``rows`` are the inserted ``messages`` rows; ``traceparent`` (the
@@ -155,7 +162,8 @@ def enqueue_posted(conn: sa.Connection, project: str, queue: str,
     were added.
     """
     subs = conn.execute(_LIVE_SUBSCRIPTIONS, {
-        'b_project': project, 'b_queue': queue, 'now': when}).scalars().all()
+        'b_project': project, 'b_scope': scope, 'b_queue': queue,
+        'now': when}).scalars().all()
     if not subs:
         return 0
     items = []
@@ -167,8 +175,8 @@ def enqueue_posted(conn: sa.Connection, project: str, queue: str,
                                   group=row.get('msg_group'))
         for sub_id in subs:
             items.append({
-                'project': project, 'queue': queue, 'subscription_id': sub_id,
-                'kind': base.DELIVERY_MESSAGE, 'payload': payload,
+                'project': project, 'scope': scope, 'queue': queue,
+                'subscription_id': sub_id, 'kind': base.DELIVERY_MESSAGE, 'payload': payload,
                 'created': when, 'due': row['delay_until'], 'attempts': 0})
     conn.execute(D.insert(), items)
     return len(items)
@@ -185,7 +193,7 @@ def _model(row) -> base.Delivery:
         subscription_id=row.subscription_id, kind=row.kind,
         payload=sql.loads(row.payload), attempts=row.attempts,
         created=row.created, lease=row.lease or '',
-        last_error=row.last_error)
+        last_error=row.last_error, scope=row.scope)
 
 
 def _seq(delivery: base.Delivery) -> int | None:
@@ -202,9 +210,11 @@ class DeliveryController(base.DeliveryController):
         self._db = db
 
     def enqueue(self, queue: str, subscription_id: str, kind: str,
-                payload: dict, *, project: str, delay: float = 0) -> str:
+                payload: dict, *, project: str, scope: str = base.QUEUE,
+                delay: float = 0) -> str:
         when = sql.now()
-        values = {'project': sql.project_key(project), 'queue': queue,
+        values = {'project': sql.project_key(project), 'scope': scope,
+                  'queue': queue,
                   'subscription_id': subscription_id, 'kind': kind,
                   'payload': sql.dumps(payload), 'created': when,
                   'due': when + delay, 'attempts': 0}
@@ -214,14 +224,26 @@ class DeliveryController(base.DeliveryController):
         return str(seq)
 
     def fan_out(self, queue: str, messages: Sequence[dict], *,
-                project: str, traceparent: str | None = None) -> int:
+                project: str, scope: str = base.QUEUE,
+                traceparent: str | None = None) -> int:
         when = sql.now()
         rows = [{'id': m['id'], 'body': sql.dumps(m.get('body')),
                  'created': when, 'expires': when + int(m['ttl']),
                  'delay_until': when + int(m.get('delay') or 0),
                  'checksum': m.get('checksum')} for m in messages]
-        count = self._db.write(lambda conn: enqueue_posted(
-            conn, sql.project_key(project), queue, rows, when, traceparent))
+        project = sql.project_key(project)
+
+        def run(conn: sa.Connection) -> int:
+            if scope == base.TOPIC:
+                # A topic post: the record and the deliveries in one
+                # transaction.
+                sql.insert_ignoring_conflict(conn, tables.queues, {
+                    'project': project, 'scope': scope, 'name': queue,
+                    'metadata': '{}', 'created': when})
+            return enqueue_posted(conn, project, queue, rows, when,
+                                  traceparent, scope=scope)
+
+        count = self._db.write(run)
         if count:
             self.activity.set()
         return count
@@ -276,7 +298,7 @@ class DeliveryController(base.DeliveryController):
         if seq is None or not delivery.lease:
             return False
         key = self._key(delivery.queue, delivery.subscription_id,
-                        delivery.project)
+                        delivery.project, delivery.scope)
         params = dict(key, b_seq=seq, token=delivery.lease,
                       error=_error(error), now=sql.now())
 
@@ -290,14 +312,16 @@ class DeliveryController(base.DeliveryController):
 
         return self._db.write(run)
 
-    def pending(self, queue: str, *, project: str) -> int:
-        params = {'b_project': sql.project_key(project), 'b_queue': queue}
+    def pending(self, queue: str, *, project: str,
+                scope: str = base.QUEUE) -> int:
+        params = {'b_project': sql.project_key(project), 'b_scope': scope,
+                  'b_queue': queue}
         return self._db.read(
             lambda conn: conn.execute(_PENDING, params).scalar()) or 0
 
     def state(self, queue: str, subscription_id: str, *,
-              project: str) -> base.SubscriberState:
-        key = self._key(queue, subscription_id, project)
+              project: str, scope: str = base.QUEUE) -> base.SubscriberState:
+        key = self._key(queue, subscription_id, project, scope)
         row = self._db.read(lambda conn: conn.execute(_STATE, key).first())
         if row is None:
             return base.SubscriberState()
@@ -306,23 +330,26 @@ class DeliveryController(base.DeliveryController):
             last_error=row.last_error, last_failure_at=row.last_failure_at)
 
     def set_secret(self, queue: str, subscription_id: str,
-                   secret: str | None, *, project: str) -> None:
-        self._set(queue, subscription_id, project, secret=secret)
+                   secret: str | None, *, project: str,
+                   scope: str = base.QUEUE) -> None:
+        self._set(queue, subscription_id, project, scope, secret=secret)
 
     def set_trust(self, queue: str, subscription_id: str,
-                  trust_id: str | None, *, project: str) -> None:
-        self._set(queue, subscription_id, project, trust_id=trust_id)
+                  trust_id: str | None, *, project: str,
+                  scope: str = base.QUEUE) -> None:
+        self._set(queue, subscription_id, project, scope, trust_id=trust_id)
 
     # -- helpers -----------------------------------------------------------
 
     @staticmethod
-    def _key(queue: str, subscription_id: str, project: str) -> dict:
-        return {'b_project': sql.project_key(project), 'b_queue': queue,
-                'b_sub': subscription_id}
+    def _key(queue: str, subscription_id: str, project: str,
+             scope: str) -> dict:
+        return {'b_project': sql.project_key(project), 'b_scope': scope,
+                'b_queue': queue, 'b_sub': subscription_id}
 
     def _set(self, queue: str, subscription_id: str, project: str,
-             **values) -> None:
-        key = self._key(queue, subscription_id, project)
+             scope: str, **values) -> None:
+        key = self._key(queue, subscription_id, project, scope)
         stmt = ST.update().where(_STATE_KEY).values(**values)
         self._db.write(lambda conn: self._upsert(conn, key, values, stmt,
                                                  key))
@@ -333,7 +360,8 @@ class DeliveryController(base.DeliveryController):
         """Run ``update``; insert the row with ``values`` when missing."""
         if conn.execute(update, params).rowcount:
             return
-        row = {'project': key['b_project'], 'queue': key['b_queue'],
+        row = {'project': key['b_project'], 'scope': key['b_scope'],
+               'queue': key['b_queue'],
                'subscription_id': key['b_sub'], 'failed': 0}
         row.update(values)
         if not sql.insert_ignoring_conflict(conn, ST, row):

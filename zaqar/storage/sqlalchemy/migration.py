@@ -115,8 +115,25 @@ def _schema_lock(engine: sa.engine.Engine) -> Iterator[None]:
                 conn.execute(release, params)
 
 
+@contextlib.contextmanager
+def _foreign_keys_off(conn: sa.Connection) -> Iterator[None]:
+    """SQLite: no foreign key actions while revisions rebuild tables (a
+    rebuilt ``queues`` would otherwise cascade into its messages). The
+    pragma only takes effect outside a transaction, so it goes to the
+    driver connection before the first statement, and back on after."""
+    if conn.dialect.name != 'sqlite':
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute('PRAGMA foreign_keys = OFF')
+    try:
+        yield
+    finally:
+        raw.execute('PRAGMA foreign_keys = ON')
+
+
 def _upgrade(engine: sa.engine.Engine, revision: str) -> None:
-    with _migration_connection(engine) as conn:
+    with _migration_connection(engine) as conn, _foreign_keys_off(conn):
         command.upgrade(make_config(conn), revision)
         conn.commit()
 
@@ -129,7 +146,8 @@ def upgrade(engine: sa.engine.Engine, revision: str = 'head') -> None:
 
 def downgrade(engine: sa.engine.Engine, revision: str) -> None:
     """Take the schema back to ``revision`` ('base' drops every table)."""
-    with _schema_lock(engine), _migration_connection(engine) as conn:
+    with _schema_lock(engine), _migration_connection(engine) as conn, \
+            _foreign_keys_off(conn):
         command.downgrade(make_config(conn), revision)
         conn.commit()
 

@@ -19,13 +19,14 @@ import functools
 import sqlalchemy as sa
 
 from zaqar.storage import base, errors, models
-from zaqar.storage.sqlalchemy import engine, sql, tables
+from zaqar.storage.sqlalchemy import delivery, engine, sql, tables
 
 Q = tables.queues
 M = tables.messages
 S = tables.subscriptions
 
 _BY_NAME = sa.and_(Q.c.project == sa.bindparam('b_project'),
+                   Q.c.scope == sa.bindparam('b_scope'),
                    Q.c.name == sa.bindparam('b_queue'))
 
 _GET_METADATA = sa.select(Q.c.metadata).where(_BY_NAME)
@@ -36,7 +37,14 @@ _EXISTS = sa.select(Q.c.id).where(_BY_NAME)
 _DELETE = Q.delete().where(_BY_NAME)
 _DELETE_SUBSCRIPTIONS = S.delete().where(
     S.c.project == sa.bindparam('b_project'),
+    S.c.scope == sa.bindparam('b_scope'),
     S.c.queue == sa.bindparam('b_queue'))
+# A topic's pending deliveries go with it (a queue's stay for the
+# notifier to drop, as they always did).
+_DELETE_DELIVERIES = delivery.deliveries.delete().where(
+    delivery.deliveries.c.project == sa.bindparam('b_project'),
+    delivery.deliveries.c.scope == sa.bindparam('b_scope'),
+    delivery.deliveries.c.queue == sa.bindparam('b_queue'))
 
 # By queue id value, not subquery: see messages._list_statement.
 _LIVE = sa.and_(M.c.queue_id == sa.bindparam('queue_id'),
@@ -67,7 +75,8 @@ def _contains(column: sa.ColumnElement, dialect: str) -> sa.ColumnElement:
 
 def _filtered(stmt: sa.Select, dialect: str, marker: bool,
               name: bool) -> sa.Select:
-    stmt = stmt.where(Q.c.project == sa.bindparam('b_project'))
+    stmt = stmt.where(Q.c.project == sa.bindparam('b_project'),
+                      Q.c.scope == sa.bindparam('b_scope'))
     if marker:
         stmt = stmt.where(Q.c.name > sa.bindparam('marker'))
     if name:
@@ -95,16 +104,19 @@ class QueueController(base.QueueController):
         self._db = db
         self._dialect = db.engine.dialect.name
 
-    def create(self, name: str, *, project: str,
+    def create(self, name: str, *, project: str, scope: str = base.QUEUE,
                metadata: dict | None = None) -> bool:
-        values = {'project': sql.project_key(project), 'name': name,
+        values = {'project': sql.project_key(project), 'scope': scope,
+                  'name': name,
                   'metadata': sql.dumps(metadata or {}),
                   'created': sql.now()}
         return self._db.write(
             lambda conn: sql.insert_ignoring_conflict(conn, Q, values))
 
-    def get_metadata(self, name: str, *, project: str) -> dict:
-        params = {'b_project': sql.project_key(project), 'b_queue': name}
+    def get_metadata(self, name: str, *, project: str,
+                     scope: str = base.QUEUE) -> dict:
+        params = {'b_project': sql.project_key(project), 'b_scope': scope,
+                  'b_queue': name}
         text = self._db.read(
             lambda conn: conn.execute(_GET_METADATA, params).scalar())
         if text is None:
@@ -112,35 +124,43 @@ class QueueController(base.QueueController):
         return sql.loads(text)
 
     def set_metadata(self, name: str, metadata: dict, *,
-                     project: str) -> None:
-        params = {'b_project': sql.project_key(project), 'b_queue': name,
+                     project: str, scope: str = base.QUEUE) -> None:
+        params = {'b_project': sql.project_key(project), 'b_scope': scope,
+                  'b_queue': name,
                   'metadata': sql.dumps(metadata)}
         changed = self._db.write(
             lambda conn: conn.execute(_SET_METADATA, params).rowcount)
         if not changed:
             raise errors.QueueDoesNotExist(name, project)
 
-    def exists(self, name: str, *, project: str) -> bool:
-        params = {'b_project': sql.project_key(project), 'b_queue': name}
+    def exists(self, name: str, *, project: str,
+               scope: str = base.QUEUE) -> bool:
+        params = {'b_project': sql.project_key(project), 'b_scope': scope,
+                  'b_queue': name}
         return self._db.read(
             lambda conn: conn.execute(_EXISTS, params).first()) is not None
 
-    def delete(self, name: str, *, project: str) -> None:
-        params = {'b_project': sql.project_key(project), 'b_queue': name}
+    def delete(self, name: str, *, project: str,
+               scope: str = base.QUEUE) -> None:
+        params = {'b_project': sql.project_key(project), 'b_scope': scope,
+                  'b_queue': name}
 
         def run(conn: sa.Connection) -> None:
             conn.execute(_DELETE, params)
             conn.execute(_DELETE_SUBSCRIPTIONS, params)
+            if scope == base.TOPIC:
+                conn.execute(_DELETE_DELIVERIES, params)
 
         self._db.write(run)
 
-    def list(self, *, project: str, marker: str | None = None,
-             limit: int = 10, detailed: bool = False,
-             name: str | None = None
+    def list(self, *, project: str, scope: str = base.QUEUE,
+             marker: str | None = None, limit: int = 10,
+             detailed: bool = False, name: str | None = None
              ) -> tuple[list[models.Queue], str | None]:
         stmt = _list_statement(self._dialect, detailed, marker is not None,
                                bool(name))
-        params = {'b_project': sql.project_key(project), 'marker': marker,
+        params = {'b_project': sql.project_key(project), 'b_scope': scope,
+                  'marker': marker,
                   'name_filter': name, 'limit': limit}
         rows = self._db.read(
             lambda conn: conn.execute(stmt, params).all())
@@ -149,12 +169,17 @@ class QueueController(base.QueueController):
                   for row in rows]
         return queues, (queues[-1].name if queues else None)
 
-    def count(self, *, project: str, name: str | None = None) -> int:
+    def count(self, *, project: str, scope: str = base.QUEUE,
+              name: str | None = None) -> int:
         stmt = _count_statement(self._dialect, bool(name))
-        params = {'b_project': sql.project_key(project), 'name_filter': name}
+        params = {'b_project': sql.project_key(project), 'b_scope': scope,
+                  'name_filter': name}
         return self._db.read(lambda conn: conn.execute(stmt, params).scalar())
 
-    def stats(self, name: str, *, project: str) -> models.QueueStats:
+    def stats(self, name: str, *, project: str,
+              scope: str = base.QUEUE) -> models.QueueStats:
+        if scope != base.QUEUE:
+            return models.QueueStats()  # topics keep no messages
         when = sql.now()
         params = {'b_project': sql.project_key(project), 'b_queue': name,
                   'now': when}

@@ -25,16 +25,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from zaqar.storage import models
+from zaqar.storage import models, scope
 from zaqar.storage.sqlalchemy import tables
 
 Q = tables.queues
 M = tables.messages
 
+# Messages and claims belong to queues only (topics keep none).
+IS_QUEUE = Q.c.scope == scope.QUEUE
+
 # The queue row id for (:project, :queue).
 QUEUE_ID = sa.select(Q.c.id).where(
     Q.c.project == sa.bindparam('b_project'),
-    Q.c.name == sa.bindparam('b_queue'))
+    Q.c.name == sa.bindparam('b_queue'), IS_QUEUE)
 
 # Same, as a scalar subquery for read statements.
 QUEUE_ID_SUBQUERY = QUEUE_ID.scalar_subquery()
@@ -116,8 +119,8 @@ def ensure_queue(conn: sa.Connection, project: str, queue: str,
     qid = queue_id(conn, project, queue)
     if qid is None:
         insert_ignoring_conflict(conn, Q, {
-            'project': project, 'name': queue, 'metadata': '{}',
-            'created': when})
+            'project': project, 'scope': scope.QUEUE, 'name': queue,
+            'metadata': '{}', 'created': when})
         qid = queue_id(conn, project, queue)
     return qid
 

@@ -33,6 +33,7 @@ _COLUMNS = (S.c.id, S.c.queue, S.c.subscriber, S.c.ttl, S.c.options,
             S.c.created, S.c.confirmed)
 
 _IN_QUEUE = sa.and_(S.c.project == sa.bindparam('b_project'),
+                    S.c.scope == sa.bindparam('b_scope'),
                     S.c.queue == sa.bindparam('b_queue'))
 _LIVE = S.c.expires > sa.bindparam('now')
 
@@ -76,11 +77,12 @@ class SubscriptionController(base.SubscriptionController):
         self._db = db
 
     def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
-               project: str) -> str:
+               project: str, scope: str = base.QUEUE) -> str:
         when = sql.now()
         values = {
             'id': messages_mod.new_id(),
             'project': sql.project_key(project),
+            'scope': scope,
             'queue': queue,
             'subscriber': subscriber,
             'subscriber_hash': _hash(subscriber),
@@ -91,7 +93,7 @@ class SubscriptionController(base.SubscriptionController):
             'confirmed': False,
         }
         keys = {'b_project': values['project'], 'b_queue': queue,
-                'hash': values['subscriber_hash'], 'now': when}
+                'b_scope': scope, 'hash': values['subscriber_hash'], 'now': when}
 
         def run(conn: sa.Connection) -> bool:
             conn.execute(_DELETE_EXPIRED_HOLDER, keys)
@@ -102,11 +104,11 @@ class SubscriptionController(base.SubscriptionController):
         return values['id']
 
     def get(self, queue: str, subscription_id: str, *,
-            project: str) -> models.Subscription:
+            project: str, scope: str = base.QUEUE) -> models.Subscription:
         if not messages_mod.valid_id(subscription_id):
             raise errors.SubscriptionDoesNotExist(subscription_id)
         when = sql.now()
-        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+        params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
                   'b_id': subscription_id, 'now': when}
         row = self._db.read(lambda conn: conn.execute(_GET, params).first())
         if row is None:
@@ -114,19 +116,21 @@ class SubscriptionController(base.SubscriptionController):
         return _model(row, when)
 
     def get_with_subscriber(self, queue: str, subscriber: str, *,
-                            project: str) -> models.Subscription | None:
+                            project: str,
+                            scope: str = base.QUEUE) -> models.Subscription | None:
         when = sql.now()
-        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+        params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
                   'hash': _hash(subscriber), 'now': when}
         row = self._db.read(
             lambda conn: conn.execute(_BY_SUBSCRIBER, params).first())
         return None if row is None else _model(row, when)
 
-    def list(self, queue: str, *, project: str, marker: str | None = None,
+    def list(self, queue: str, *, project: str,
+             scope: str = base.QUEUE, marker: str | None = None,
              limit: int = 10
              ) -> tuple[list[models.Subscription], str | None]:
         when = sql.now()
-        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+        params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
                   'now': when, 'limit': limit, 'marker': marker}
         stmt = _LIST if marker is None else _LIST_AFTER
         rows = self._db.read(lambda conn: conn.execute(stmt, params).all())
@@ -134,6 +138,7 @@ class SubscriptionController(base.SubscriptionController):
         return subs, (subs[-1].id if subs else None)
 
     def update(self, queue: str, subscription_id: str, *, project: str,
+               scope: str = base.QUEUE,
                subscriber: str | None = None, ttl: int | None = None,
                options: dict | None = None) -> None:
         if not messages_mod.valid_id(subscription_id):
@@ -148,7 +153,7 @@ class SubscriptionController(base.SubscriptionController):
             changes.update(ttl=ttl, created=when, expires=when + ttl)
         if options is not None:
             changes['options'] = sql.dumps(options)
-        params = {'b_project': project, 'b_queue': queue,
+        params = {'b_project': project, 'b_queue': queue, 'b_scope': scope,
                   'b_id': subscription_id, 'now': when}
 
         def run(conn: sa.Connection) -> None:
@@ -169,10 +174,10 @@ class SubscriptionController(base.SubscriptionController):
         self._db.write(run, conflict=errors.SubscriptionAlreadyExists)
 
     def confirm(self, queue: str, subscription_id: str, confirmed: bool, *,
-                project: str) -> None:
+                project: str, scope: str = base.QUEUE) -> None:
         if not messages_mod.valid_id(subscription_id):
             raise errors.SubscriptionDoesNotExist(subscription_id)
-        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+        params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
                   'b_id': subscription_id, 'now': sql.now(),
                   'confirmed': bool(confirmed)}
         changed = self._db.write(
@@ -181,9 +186,9 @@ class SubscriptionController(base.SubscriptionController):
             raise errors.SubscriptionDoesNotExist(subscription_id)
 
     def delete(self, queue: str, subscription_id: str, *,
-               project: str) -> None:
+               project: str, scope: str = base.QUEUE) -> None:
         if not messages_mod.valid_id(subscription_id):
             return
-        params = {'b_project': sql.project_key(project), 'b_queue': queue,
+        params = {'b_project': sql.project_key(project), 'b_queue': queue, 'b_scope': scope,
                   'b_id': subscription_id}
         self._db.write(lambda conn: conn.execute(_DELETE, params))

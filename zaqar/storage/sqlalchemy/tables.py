@@ -55,6 +55,12 @@ def big_serial() -> sa.types.TypeEngine:
     return sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
+def scope_column() -> sa.Column:
+    """What a record's queue name names: a queue or a topic."""
+    return sa.Column('scope', sa.String(8), nullable=False,
+                     server_default='queue')
+
+
 metadata = sa.MetaData()
 
 queues = sa.Table(
@@ -64,7 +70,10 @@ queues = sa.Table(
     sa.Column('name', key_string(64), nullable=False),
     sa.Column('metadata', json_text(), nullable=False),
     sa.Column('created', sa.Double, nullable=False),
-    sa.UniqueConstraint('project', 'name', name='uq_queues_project_name'),
+    # 'queue' or 'topic' (zaqar.storage.scope); topics keep no messages.
+    scope_column(),
+    sa.UniqueConstraint('project', 'scope', 'name',
+                        name='uq_queues_project_scope_name'),
     **MYSQL_TABLE_ARGS,
 )
 
@@ -144,9 +153,11 @@ subscriptions = sa.Table(
     sa.Column('expires', sa.Double, nullable=False),
     sa.Column('confirmed', sa.Boolean(name='ck_subscriptions_confirmed'),
               nullable=False, default=False),
-    sa.UniqueConstraint('project', 'queue', 'subscriber_hash',
-                        name='uq_subscriptions_subscriber'),
-    sa.Index('ix_subscriptions_queue_id', 'project', 'queue', 'id'),
+    scope_column(),
+    sa.UniqueConstraint('project', 'scope', 'queue', 'subscriber_hash',
+                        name='uq_subscriptions_scope_subscriber'),
+    sa.Index('ix_subscriptions_scope_queue_id', 'project', 'scope', 'queue',
+             'id'),
     sa.Index('ix_subscriptions_expires', 'expires'),
     **MYSQL_TABLE_ARGS,
 )
