@@ -30,7 +30,7 @@ from oslo_config import cfg
 
 import zaqar.conf
 from zaqar import bootstrap
-from zaqar.transport.wsgi import app as wsgi_app
+from zaqar.transport.wsgi import stack as wsgi_app
 
 
 class InProcessApp:

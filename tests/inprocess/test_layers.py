@@ -64,6 +64,9 @@ class ImportGraphTest(unittest.TestCase):
     def test_no_import_cycle(self):
         self.assertEqual([], imports.cycles(self.edges))
 
+    def test_no_import_cycle_through_the_exceptions_either(self):
+        self.assertEqual([], imports.cycles(self.graph))
+
     def test_cycle_finder_sees_a_cycle(self):
         # The checker itself must be able to fail.
         edges = {'a': {'b'}, 'b': {'c'}, 'c': {'a'}, 'd': {'a'}}

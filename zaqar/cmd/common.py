@@ -108,7 +108,7 @@ def build_wsgi_app(config_files: list[str] | None = None, argv=None,
     ``--admin_mode`` into each worker.
     """
     from zaqar.common import reports
-    from zaqar.transport.wsgi import app as wsgi_app
+    from zaqar.transport.wsgi import stack as wsgi_app
     conf = load_config(argv, config_files)
     for name, value in (overrides or {}).items():
         conf.set_override(name, value)
