@@ -94,3 +94,28 @@ def register(client: fserver.Client, name: str, uri: str, weight: int = 100,
                       json={'uri': uri, 'weight': weight, **extra})
     if resp.status_code != 201:
         raise AssertionError(f'pool {name}: {resp.status_code} {resp.text}')
+
+
+class TwoPoolServerCase(unittest.TestCase):
+    """One pooled server with pools ``redis-a`` (Redis) and ``sqlite``;
+    ``redis_servers`` private Redis servers are started for the class."""
+
+    redis_servers = 1
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = PooledServers(cls, redis=cls.redis_servers)
+        try:
+            cls.server = cls.env.start_server()
+            admin_client = admin(cls.server.url)
+            register(admin_client, 'redis-a', cls.env.redis[0].url)
+            register(admin_client, 'sqlite', cls.env.sqlite_uri('pool'))
+        except BaseException:
+            cls.env.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.stop()
+        super().tearDownClass()

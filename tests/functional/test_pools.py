@@ -28,26 +28,10 @@ def dead_redis_uri() -> str:
     return f'redis://127.0.0.1:{fserver.free_port()}'
 
 
-class PooledServerCase(unittest.TestCase):
-    """One pooled server: pools ``redis-a`` (Redis) and ``sqlite``."""
+class PooledServerCase(pooled.TwoPoolServerCase):
+    """Pools ``redis-a`` and ``sqlite``, and a spare Redis for new pools."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = pooled.PooledServers(cls, redis=2)
-        try:
-            cls.server = cls.env.start_server()
-            admin = pooled.admin(cls.server.url)
-            pooled.register(admin, 'redis-a', cls.env.redis[0].url)
-            pooled.register(admin, 'sqlite', cls.env.sqlite_uri('pool'))
-        except BaseException:
-            cls.env.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.env.stop()
-        super().tearDownClass()
+    redis_servers = 2
 
     def setUp(self):
         super().setUp()

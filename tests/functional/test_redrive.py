@@ -239,26 +239,8 @@ class TwoWorkersRedriveTest(unittest.TestCase):
         self.assertEqual([], bodies(http, 'dead'))
 
 
-class PooledRedriveTest(unittest.TestCase):
+class PooledRedriveTest(pooled.TwoPoolServerCase):
     """Source and destination on different pools of a pooled server."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = pooled.PooledServers(cls, redis=1)
-        try:
-            cls.server = cls.env.start_server()
-            admin = pooled.admin(cls.server.url)
-            pooled.register(admin, 'redis-a', cls.env.redis[0].url)
-            pooled.register(admin, 'sqlite', cls.env.sqlite_uri('pool'))
-        except Exception:
-            cls.env.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.env.stop()
-        super().tearDownClass()
 
     def test_redrive_between_pools(self):
         http = fserver.Client(self.server.url)
