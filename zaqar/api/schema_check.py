@@ -132,16 +132,16 @@ def _keyword(key: str, rule: Any, node: dict, chain: tuple) -> Check:
         known = set(node.get('properties', ()))
         if rule is True:
             return lambda v, p: None
-        extra = None if rule is False else compile_schema(rule, chain)
+        for_others = None if rule is False else compile_schema(rule, chain)
 
         def additional(v, p):
             if isinstance(v, dict):
                 for name in v:
                     if name in known:
                         continue
-                    if extra is None:
+                    if for_others is None:
                         return fail(v, p)
-                    failure = extra(v[name], p + (name,))
+                    failure = for_others(v[name], p + (name,))
                     if failure is not None:
                         return failure
             return None
