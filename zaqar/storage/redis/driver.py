@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from redis import exceptions as redis_errors
@@ -30,6 +31,7 @@ from zaqar.storage.redis import (
     delivery,
     keys,
     messages,
+    migration,
     options,
     queues,
     records,
@@ -106,6 +108,10 @@ class DataDriver(base.DataDriver):
             max_retries=int(conf['max_reconnect_attempts']),
             reconnect_sleep=float(conf['reconnect_sleep']),
             retry_deadline=float(conf.get('retry_deadline', 1.5)))
+        self._ready = False
+        self._preparing: int | None = None  # the thread migrating
+        self._ready_lock = threading.RLock()
+        self.executor.before = self.ensure_ready
         self.active_projects = cluster_index.ActiveProjects(self)
         self._queues = queues.QueueController(self)
         self._messages = messages.MessageController(self)
@@ -149,6 +155,24 @@ class DataDriver(base.DataDriver):
     @property
     def signals(self) -> base.Signals:
         return self._signals
+
+    def ensure_ready(self) -> None:
+        """Once, before the first call: move topics stored in the layout
+        before scopes (migration.py). Other threads wait for it; calls of
+        the migration itself pass."""
+        me = threading.get_ident()
+        if self._ready or self._preparing == me:
+            return
+        with self._ready_lock:
+            if self._ready:
+                return
+            self._preparing = me
+            try:
+                migration.migrate_topics(self)
+                self._ready = True
+                self.executor.before = None
+            finally:
+                self._preparing = None
 
     def is_alive(self) -> bool:
         """One PING (of each master on a cluster), no retries."""
