@@ -17,7 +17,8 @@
 -- ARGV[1] project
 --
 -- Touches: the project index. Returns 1 if the project was dropped.
-if redis.call('ZCARD', KEYS[2]) > 0 or redis.call('ZCARD', KEYS[3]) > 0 then
+if redis.call('ZCARD', KEYS[2]) > 0 or
+   redis.call('ZCARD', KEYS[3]) > 0 then
   return 0
 end
 return redis.call('SREM', KEYS[1], ARGV[1])

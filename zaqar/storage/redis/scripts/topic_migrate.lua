@@ -22,10 +22,11 @@
 -- ARGV[1] topic name     ARGV[2] project     ARGV[3] escaped project
 -- ARGV[4] the hidden project
 --
--- Atomic per topic and idempotent: a topic already moved has no old keys
--- left. Entries of a topic created in the new namespace meanwhile win
--- over old ones of the same id or subscriber. Returns 1 if it moved
--- anything, else 0.
+-- Touches: every key above (the old ones are deleted, the dlv records of
+-- the moved deliveries rewritten). Atomic per topic and idempotent: a
+-- topic already moved has no old keys left. Entries of a topic created in
+-- the new namespace meanwhile win over old ones of the same id or
+-- subscriber. Returns 1 if it moved anything, else 0.
 local old_rec, old_subs, old_uri, old_exp, old_index, old_pend, old_state =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local rec, subs, uri, exp, index, pend, state =
