@@ -318,6 +318,25 @@ class GarbageCollectionTest(RedisDriverTestCase):
         self.post('q', 1)
         self.assertTrue(self.raw.sismember(keys.PROJECTS, self.project))
 
+    def test_gc_sweeps_topics_and_keeps_projects_with_topics(self):
+        topic = {'project': self.project, 'scope': scopes.TOPIC}
+        self.subscriptions.create('t', 'http://h/short', 1, {}, **topic)
+        kept = self.subscriptions.create('t', 'http://h/long', 600, {},
+                                         **topic)
+        self.driver.delivery_controller.fan_out(
+            't', [{'id': 'm', 'body': 1, 'ttl': 60}], **topic)
+        time.sleep(1.5)
+        self.assertGreaterEqual(self.driver.gc(), 1)
+        subs, _ = self.subscriptions.list('t', **topic)
+        self.assertEqual([kept], [s.id for s in subs])
+        self.assertEqual(1, self.raw.zcard(
+            keys.subscription_keys(self.project, 't', scopes.TOPIC)[2]))
+        # Only a topic: the project stays in the gc index.
+        self.assertTrue(self.raw.sismember(keys.PROJECTS, self.project))
+        self.queues.delete('t', **topic)
+        self.driver.gc()
+        self.assertFalse(self.raw.sismember(keys.PROJECTS, self.project))
+
 
 class BehaviourTest(RedisDriverTestCase):
 
