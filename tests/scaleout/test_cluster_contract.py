@@ -29,6 +29,7 @@ from tests.contract import (
     test_groups,
     test_messages,
     test_queues,
+    test_scopes,
     test_subscriptions,
 )
 from tests.scaleout import cluster
@@ -44,6 +45,7 @@ MIXINS = (
     test_messages.MessageIsolationContract,
     test_queues.QueueContract, test_queues.DriverContract,
     test_subscriptions.SubscriptionContract,
+    test_scopes.ScopeContract,
 )
 
 # Registered after the contract modules made their classes, so only this

@@ -22,9 +22,8 @@ sent.
 Each driver keeps the kind apart from the project in its own layout (see
 ``zaqar.storage.base`` and the contributor guide). Topics used to be kept
 under a hidden project made of a line feed and the project; the
-``legacy_*`` helpers below spell that encoding for the drivers that still
-use it (``zaqar.storage.hidden_project``), the pooling catalogue's topic
-keys and the migrations' tests.
+``legacy_*`` helpers below spell that encoding for the drivers'
+migrations, the pooling catalogue's topic keys and the migrations' tests.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from redis import crc
 
 from tests import backends
 from zaqar.storage import errors
+from zaqar.storage import scope as scopes
 from zaqar.storage.redis import driver as redis_driver
 from zaqar.storage.redis import keys, records, resilience, scripts
 from zaqar.storage.redis import messages as redis_messages
@@ -97,6 +98,7 @@ class RoundTripTest(RedisDriverTestCase):
         claim: list = []
         sub: list = []
         leased: list = []
+        topic = scopes.TOPIC
         operations = [
             ('post creating the queue', lambda: ids.extend(m.post(
                 'rt', [{'body': 1, 'ttl': 60, 'delay': 0}], project=p,
@@ -136,6 +138,11 @@ class RoundTripTest(RedisDriverTestCase):
             ('post fanning out', lambda: m.post(
                 'rt', [{'body': 4, 'ttl': 60, 'delay': 0}] * 2, project=p,
                 client_uuid='u')),
+            ('topic subscribe', lambda: s.create(
+                'rt', 'http://h/t', 60, {}, project=p, scope=topic)),
+            ('topic post', lambda: d.delivery_controller.fan_out(
+                'rt', [{'id': 'tm', 'body': 5, 'ttl': 60}], project=p,
+                scope=topic)),
             ('delivery lease', lambda: leased.extend(
                 d.delivery_controller.lease(10, 60, project=p))),
             ('delivery complete', lambda: d.delivery_controller.complete(
@@ -147,14 +154,18 @@ class RoundTripTest(RedisDriverTestCase):
             ('subscription delete', lambda: s.delete('rt', sub[0],
                                                      project=p)),
             ('queue delete', lambda: q.delete('rt', project=p)),
+            ('topic delete', lambda: q.delete('rt', project=p,
+                                              scope=topic)),
         ]
         counted = {name: self.trips(call) for name, call in operations}
         expected = {name: 1 for name, _ in operations}
-        # One project's lease (not the notifier's, which leases from every
-        # project in one trip) reads the project's queues, then its topics,
-        # kept under another project on this layout (hidden_project).
-        expected['delivery lease'] = 2
         self.assertEqual(expected, counted)
+        # One lease took the project's queue and topic deliveries (topics
+        # share the project's due index), each with its scope.
+        self.assertEqual({scopes.QUEUE: 2, scopes.TOPIC: 1},
+                         {k: sum(1 for x in leased if x.scope == k)
+                          for k in scopes.KINDS})
+        self.assertFalse(q.exists('rt', project=p, scope=topic))
 
 
 class LostReplyTest(RedisDriverTestCase):
@@ -306,6 +317,25 @@ class GarbageCollectionTest(RedisDriverTestCase):
         self.assertFalse(self.raw.sismember(keys.PROJECTS, self.project))
         self.post('q', 1)
         self.assertTrue(self.raw.sismember(keys.PROJECTS, self.project))
+
+    def test_gc_sweeps_topics_and_keeps_projects_with_topics(self):
+        topic = {'project': self.project, 'scope': scopes.TOPIC}
+        self.subscriptions.create('t', 'http://h/short', 1, {}, **topic)
+        kept = self.subscriptions.create('t', 'http://h/long', 600, {},
+                                         **topic)
+        self.driver.delivery_controller.fan_out(
+            't', [{'id': 'm', 'body': 1, 'ttl': 60}], **topic)
+        time.sleep(1.5)
+        self.assertGreaterEqual(self.driver.gc(), 1)
+        subs, _ = self.subscriptions.list('t', **topic)
+        self.assertEqual([kept], [s.id for s in subs])
+        self.assertEqual(1, self.raw.zcard(
+            keys.subscription_keys(self.project, 't', scopes.TOPIC)[2]))
+        # Only a topic: the project stays in the gc index.
+        self.assertTrue(self.raw.sismember(keys.PROJECTS, self.project))
+        self.queues.delete('t', **topic)
+        self.driver.gc()
+        self.assertFalse(self.raw.sismember(keys.PROJECTS, self.project))
 
 
 class BehaviourTest(RedisDriverTestCase):

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # when its outbox looks empty: longer than any call that marks it.
 GRACE = 60.0
 
-_PROJECT_KEY = re.compile(r'^zq:\{#(.*)\}:(queues|ob:due)$')
+_PROJECT_KEY = re.compile(r'^zq:\{#(.*)\}:(queues|topics|ob:due)$')
 
 # Remove member ARGV[1] only if its score is still <= ARGV[2].
 _PRUNE = ("local s = redis.call('ZSCORE', KEYS[1], ARGV[1]) "

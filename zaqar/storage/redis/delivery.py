@@ -37,6 +37,8 @@ ERROR_MAX = 1000
 
 # Positions in a delivery record (mirrors scripts/lib.lua).
 _PROJECT, _QUEUE, _SUB, _KIND, _ATTEMPTS, _CREATED, _LEASE, _ERROR = range(8)
+# Records written before topics had a scope end before it: a queue's.
+_SCOPE = 9
 
 
 def _error(text: str | None) -> str:
@@ -59,7 +61,8 @@ def _delivery(did: Any, raw: Any, payload: Any) -> base.Delivery:
         subscription_id=rec[_SUB], kind=rec[_KIND],
         payload=json.loads(payload), attempts=int(rec[_ATTEMPTS]),
         created=rec[_CREATED], lease=rec[_LEASE],
-        last_error=rec[_ERROR] or None)
+        last_error=rec[_ERROR] or None,
+        scope=rec[_SCOPE] if len(rec) > _SCOPE else base.QUEUE)
 
 
 class DeliveryController(base.DeliveryController):
@@ -81,25 +84,28 @@ class DeliveryController(base.DeliveryController):
         return self._run(lambda w, r: w.script(name, keys_, args))
 
     def enqueue(self, queue: str, subscription_id: str, kind: str,
-                payload: dict, *, project: str, delay: float = 0) -> str:
+                payload: dict, *, project: str, scope: str = base.QUEUE,
+                delay: float = 0) -> str:
         args = (records.now(), project, keys.escape(project), queue,
                 subscription_id, kind, records.encode_body(payload),
-                float(delay))
+                float(delay), scope)
         did = self._script('delivery_enqueue',
-                           self._keys.outbox_keys(project, queue), args)
+                           self._keys.outbox_keys(project, queue, scope),
+                           args)
         self.announce(project)
         return records.text(did)
 
     def fan_out(self, queue: str, messages: Sequence[dict], *,
-                project: str, traceparent: str | None = None) -> int:
+                project: str, scope: str = base.QUEUE,
+                traceparent: str | None = None) -> int:
+        """One script: a topic's record is created by it if missing."""
         if not messages:
             return 0
-        qkeys = (*self._keys.queue_keys(project, queue),
-                 *self._keys.outbox_keys(project, queue))
+        qkeys = (*self._keys.queue_keys(project, queue, scope),
+                 *self._keys.outbox_keys(project, queue, scope))
         args = (records.now(), project, keys.escape(project), queue,
-                len(messages), *message_items(messages))
-        if traceparent:
-            args += (traceparent,)
+                len(messages), *message_items(messages), traceparent or '',
+                scope)
         count = int(self._script('delivery_fan_out', qkeys, args))
         if count:
             self.announce(project)
@@ -188,13 +194,15 @@ class DeliveryController(base.DeliveryController):
         return bool(self._settle('fail', (delivery.id, delivery.lease,
                                           _error(error)), delivery.project))
 
-    def pending(self, queue: str, *, project: str) -> int:
-        pend = self._keys.outbox_keys(project, queue)[0]
+    def pending(self, queue: str, *, project: str,
+                scope: str = base.QUEUE) -> int:
+        pend = self._keys.outbox_keys(project, queue, scope)[0]
         return int(self._run(lambda w, r: w.call('SCARD', pend)))
 
     def state(self, queue: str, subscription_id: str, *,
-              project: str) -> base.SubscriberState:
-        key = self._keys.outbox_state(project, queue)
+              project: str, scope: str = base.QUEUE
+              ) -> base.SubscriberState:
+        key = self._keys.outbox_state(project, queue, scope)
         raw = self._run(lambda w, r: w.call('HGET', key, subscription_id))
         if raw is None:
             return base.SubscriberState()
@@ -205,16 +213,18 @@ class DeliveryController(base.DeliveryController):
             last_error=last_error, last_failure_at=last_failure_at)
 
     def _set(self, queue: str, subscription_id: str, project: str,
-             position: int, value: str | None) -> None:
+             scope: str, position: int, value: str | None) -> None:
         self._script('delivery_state_set',
-                     (self._keys.outbox_state(project, queue),),
+                     (self._keys.outbox_state(project, queue, scope),),
                      (subscription_id, position,
                       '1' if value is None else '0', value or ''))
 
     def set_secret(self, queue: str, subscription_id: str,
-                   secret: str | None, *, project: str) -> None:
-        self._set(queue, subscription_id, project, 1, secret)
+                   secret: str | None, *, project: str,
+                   scope: str = base.QUEUE) -> None:
+        self._set(queue, subscription_id, project, scope, 1, secret)
 
     def set_trust(self, queue: str, subscription_id: str,
-                  trust_id: str | None, *, project: str) -> None:
-        self._set(queue, subscription_id, project, 2, trust_id)
+                  trust_id: str | None, *, project: str,
+                  scope: str = base.QUEUE) -> None:
+        self._set(queue, subscription_id, project, scope, 2, trust_id)

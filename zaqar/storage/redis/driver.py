@@ -15,11 +15,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from redis import exceptions as redis_errors
 
-from zaqar.storage import base, hidden_project
+from zaqar.storage import base
+from zaqar.storage import scope as scopes
 from zaqar.storage import signals as shared_signals
 from zaqar.storage.redis import (
     claims,
@@ -29,6 +31,7 @@ from zaqar.storage.redis import (
     delivery,
     keys,
     messages,
+    migration,
     options,
     queues,
     records,
@@ -105,6 +108,10 @@ class DataDriver(base.DataDriver):
             max_retries=int(conf['max_reconnect_attempts']),
             reconnect_sleep=float(conf['reconnect_sleep']),
             retry_deadline=float(conf.get('retry_deadline', 1.5)))
+        self._ready = False
+        self._preparing: int | None = None  # the thread migrating
+        self._ready_lock = threading.RLock()
+        self.executor.before = self.ensure_ready
         self.active_projects = cluster_index.ActiveProjects(self)
         self._queues = queues.QueueController(self)
         self._messages = messages.MessageController(self)
@@ -112,12 +119,6 @@ class DataDriver(base.DataDriver):
         self._subscriptions = subscriptions.SubscriptionController(self)
         self._delivery = delivery.DeliveryController(self)
         self._transfer = transfer.TransferController(self)
-        # Topics: under a hidden project on this layout (hidden_project).
-        self._scoped_queues = hidden_project.Scoped(self._queues)
-        self._scoped_subscriptions = hidden_project.Scoped(
-            self._subscriptions)
-        self._scoped_delivery = hidden_project.ScopedDeliveries(
-            self._delivery, self._queues)
         if self.client is None:
             # Cluster: pub/sub of a cluster client is not used (yet); the
             # processes of one host still wake each other.
@@ -128,7 +129,7 @@ class DataDriver(base.DataDriver):
 
     @property
     def queue_controller(self) -> queues.QueueController:
-        return self._scoped_queues
+        return self._queues
 
     @property
     def message_controller(self) -> messages.MessageController:
@@ -141,11 +142,11 @@ class DataDriver(base.DataDriver):
     @property
     def subscription_controller(
             self) -> subscriptions.SubscriptionController:
-        return self._scoped_subscriptions
+        return self._subscriptions
 
     @property
     def delivery_controller(self) -> delivery.DeliveryController:
-        return self._scoped_delivery
+        return self._delivery
 
     @property
     def transfer_controller(self) -> transfer.TransferController:
@@ -154,6 +155,24 @@ class DataDriver(base.DataDriver):
     @property
     def signals(self) -> base.Signals:
         return self._signals
+
+    def ensure_ready(self) -> None:
+        """Once, before the first call: move topics stored in the layout
+        before scopes (migration.py). Other threads wait for it; calls of
+        the migration itself pass."""
+        me = threading.get_ident()
+        if self._ready or self._preparing == me:
+            return
+        with self._ready_lock:
+            if self._ready:
+                return
+            self._preparing = me
+            try:
+                migration.migrate_topics(self)
+                self._ready = True
+                self.executor.before = None
+            finally:
+                self._preparing = None
 
     def is_alive(self) -> bool:
         """One PING (of each master on a cluster), no retries."""
@@ -170,12 +189,15 @@ class DataDriver(base.DataDriver):
         run = self.executor.call
         removed = 0
         for project in self._projects():
-            index = keys.queue_index(project)
-            names = [records.text(n) for n in run(
-                lambda w, r, index=index: w.call('ZRANGE', index, 0, -1))]
-            if not names:
+            empty = True
+            for kind in scopes.KINDS:
+                index = keys.queue_index(project, kind)
+                names = [records.text(n) for n in run(
+                    lambda w, r, i=index: w.call('ZRANGE', i, 0, -1))]
+                empty = empty and not names
+                removed += self._gc_queues(project, names, kind)
+            if empty:
                 self._forget_project(project)
-            removed += self._gc_queues(project, names)
         return removed
 
     def _projects(self) -> list[str]:
@@ -184,19 +206,21 @@ class DataDriver(base.DataDriver):
         deliveries a crash left out of the active index."""
         if self.keys.cluster:
             self.active_projects.rediscover()
-            return sorted(set(self.active_projects.scan('queues')))
+            return sorted(set(self.active_projects.scan('queues')) |
+                          set(self.active_projects.scan('topics')))
         return [records.text(p) for p in self.executor.call(
             lambda w, r: w.call('SMEMBERS', keys.PROJECTS))]
 
-    def _gc_queues(self, project: str, names: list[str]) -> int:
+    def _gc_queues(self, project: str, names: list[str],
+                   kind: str = scopes.QUEUE) -> int:
         """Run gc.lua on the queues, GC_QUEUES per round trip, again on
         those that still had something to remove."""
         removed = 0
         while names:
             batch, names = names[:GC_QUEUES], names[GC_QUEUES:]
             commands = [self.scripts.command(
-                'gc', (*self.keys.queue_keys(project, name),
-                       *self.keys.outbox_keys(project, name)),
+                'gc', (*self.keys.queue_keys(project, name, kind),
+                       *self.keys.outbox_keys(project, name, kind)),
                 (records.now(), GC_BATCH)) for name in batch]
             counts = self.executor.call(lambda w, r, c=commands: w.batch(c))
             removed += sum(int(c) for c in counts)
@@ -204,9 +228,10 @@ class DataDriver(base.DataDriver):
         return removed
 
     def _forget_project(self, project: str) -> None:
-        """Drop a project without queues from the index (atomically: a
-        concurrent post that creates a queue keeps it there)."""
-        pkeys = (self.keys.projects(project), keys.queue_index(project))
+        """Drop a project without queues or topics from the index
+        (atomically: a concurrent post that creates one keeps it there)."""
+        pkeys = (self.keys.projects(project), keys.queue_index(project),
+                 keys.queue_index(project, scopes.TOPIC))
         self.executor.call(
             lambda w, r: w.script('project_forget', pkeys, (project,)))
 

@@ -23,6 +23,20 @@
     zq:{outbox}:pend:<project>:<queue>  one queue's unsettled deliveries
     zq:{outbox}:state:<project>:<queue> delivery state per subscription
 
+Topics (``scope=TOPIC``) are a namespace of their own next to the
+project's queues, in the same hash slot::
+
+    zq:{#<project>}:topics              ZSET  topic names, all scores 0
+    zq:{#<project>}:tp:<topic>:<suffix> rec and the subscription keys
+    zq:{outbox}:tpend:<project>:<topic> one topic's unsettled deliveries
+    zq:{outbox}:tstate:<project>:<topic> delivery state per subscription
+
+A topic's deliveries share the project's ``pdue`` with its queues' (a
+worker leases one project's deliveries in one call) and carry
+``'topic'`` as the tenth field of their record. Old deployments kept
+topics under the hidden project "\\n" + project; migration.py converts
+them.
+
 Besides the outbox (below), the only key outside a project's slot is
 ``zq:projects``, which a script touches when it creates a queue.
 
@@ -52,6 +66,8 @@ from __future__ import annotations
 
 import functools
 
+from zaqar.storage import scope as scopes
+
 #: The global index of projects that have (or recently had) queues.
 PROJECTS = 'zq:projects'
 
@@ -80,27 +96,38 @@ def project_prefix(project: str) -> str:
     return f'zq:{{#{escape(project)}}}:'
 
 
-def queue_index(project: str) -> str:
-    """The project's sorted set of queue names."""
-    return project_prefix(project) + 'queues'
+def queue_index(project: str, kind: str = scopes.QUEUE) -> str:
+    """The project's sorted set of queue (or topic) names."""
+    return project_prefix(project) + (
+        'topics' if kind == scopes.TOPIC else 'queues')
 
 
-def queues_prefix(project: str) -> str:
-    """What a queue name is appended to (scripts derive keys from it)."""
-    return project_prefix(project) + 'q:'
+def queues_prefix(project: str, kind: str = scopes.QUEUE) -> str:
+    """What a queue (topic) name is appended to (scripts derive keys
+    from it)."""
+    return project_prefix(project) + ('tp:' if kind == scopes.TOPIC
+                                      else 'q:')
+
+
+def outbox_kind(kind: str) -> str:
+    """What the outbox's pend and state keys of a topic start with ('t';
+    scripts/lib.lua derives the same from a delivery's record)."""
+    return 't' if kind == scopes.TOPIC else ''
 
 
 @functools.lru_cache(maxsize=4096)
-def queue_keys(project: str, queue: str) -> tuple[str, ...]:
+def queue_keys(project: str, queue: str,
+               kind: str = scopes.QUEUE) -> tuple[str, ...]:
     """The standard KEYS of a queue script (see scripts/lib.lua)."""
-    base = f'{queues_prefix(project)}{queue}:'
-    return (*(base + s for s in QUEUE_SUFFIXES), queue_index(project),
+    base = f'{queues_prefix(project, kind)}{queue}:'
+    return (*(base + s for s in QUEUE_SUFFIXES), queue_index(project, kind),
             *(base + s for s in SUBSCRIPTION_SUFFIXES), PROJECTS)
 
 
-def subscription_keys(project: str, queue: str) -> tuple[str, str, str]:
+def subscription_keys(project: str, queue: str,
+                      kind: str = scopes.QUEUE) -> tuple[str, str, str]:
     """(subs, suburi, subexp) of a queue."""
-    keys = queue_keys(project, queue)
+    keys = queue_keys(project, queue, kind)
     return keys[11], keys[12], keys[13]
 
 
@@ -110,22 +137,25 @@ def token_key(project: str, queue: str, token: str) -> str:
 
 
 def project_due(project: str) -> str:
-    """The project's own due index in the outbox."""
+    """The project's own due index in the outbox (queues and topics)."""
     return f'{OUTBOX_PREFIX}pdue:{escape(project)}'
 
 
-def outbox_state(project: str, queue: str) -> str:
+def outbox_state(project: str, queue: str,
+                 kind: str = scopes.QUEUE) -> str:
     """Delivery state (secret, trust, failures) per subscription."""
-    return f'{OUTBOX_PREFIX}state:{escape(project)}:{queue}'
+    return f'{OUTBOX_PREFIX}{outbox_kind(kind)}state:{escape(project)}:{queue}'
 
 
 @functools.lru_cache(maxsize=4096)
-def outbox_keys(project: str, queue: str) -> tuple[str, ...]:
+def outbox_keys(project: str, queue: str,
+                kind: str = scopes.QUEUE) -> tuple[str, ...]:
     """The outbox KEYS of a queue script: pend, state, dlv, body, due,
     pdue, seq (see scripts/lib.lua)."""
-    return (f'{OUTBOX_PREFIX}pend:{escape(project)}:{queue}',
-            outbox_state(project, queue), OUTBOX_RECORDS, OUTBOX_PAYLOADS,
-            OUTBOX_DUE, project_due(project), OUTBOX_SEQ)
+    return (f'{OUTBOX_PREFIX}{outbox_kind(kind)}pend:{escape(project)}:'
+            f'{queue}',
+            outbox_state(project, queue, kind), OUTBOX_RECORDS,
+            OUTBOX_PAYLOADS, OUTBOX_DUE, project_due(project), OUTBOX_SEQ)
 
 
 def unescape(escaped: str) -> str:
@@ -150,18 +180,21 @@ class Layout:
     def outbox_prefix(self, project: str) -> str:
         return OUTBOX_PREFIX
 
-    def queue_keys(self, project: str, queue: str) -> tuple[str, ...]:
-        return queue_keys(project, queue)
+    def queue_keys(self, project: str, queue: str,
+                   kind: str = scopes.QUEUE) -> tuple[str, ...]:
+        return queue_keys(project, queue, kind)
 
-    def subscription_keys(self, project: str,
-                          queue: str) -> tuple[str, str, str]:
-        return subscription_keys(project, queue)
+    def subscription_keys(self, project: str, queue: str,
+                          kind: str = scopes.QUEUE) -> tuple[str, str, str]:
+        return subscription_keys(project, queue, kind)
 
-    def outbox_keys(self, project: str, queue: str) -> tuple[str, ...]:
-        return outbox_keys(project, queue)
+    def outbox_keys(self, project: str, queue: str,
+                    kind: str = scopes.QUEUE) -> tuple[str, ...]:
+        return outbox_keys(project, queue, kind)
 
-    def outbox_state(self, project: str, queue: str) -> str:
-        return outbox_state(project, queue)
+    def outbox_state(self, project: str, queue: str,
+                     kind: str = scopes.QUEUE) -> str:
+        return outbox_state(project, queue, kind)
 
     def project_due(self, project: str) -> str:
         return project_due(project)
@@ -184,25 +217,30 @@ class ClusterLayout(Layout):
         return project_prefix(project) + 'ob:'
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one per driver
-    def queue_keys(self, project: str, queue: str) -> tuple[str, ...]:
-        return (*queue_keys(project, queue)[:-1], self.projects(project))
+    def queue_keys(self, project: str, queue: str,
+                   kind: str = scopes.QUEUE) -> tuple[str, ...]:
+        return (*queue_keys(project, queue, kind)[:-1],
+                self.projects(project))
 
-    def subscription_keys(self, project: str,
-                          queue: str) -> tuple[str, str, str]:
-        keys = self.queue_keys(project, queue)
+    def subscription_keys(self, project: str, queue: str,
+                          kind: str = scopes.QUEUE) -> tuple[str, str, str]:
+        keys = self.queue_keys(project, queue, kind)
         return keys[11], keys[12], keys[13]
 
-    def outbox_state(self, project: str, queue: str) -> str:
-        return f'{self.outbox_prefix(project)}state:{escape(project)}:{queue}'
+    def outbox_state(self, project: str, queue: str,
+                     kind: str = scopes.QUEUE) -> str:
+        return (f'{self.outbox_prefix(project)}{outbox_kind(kind)}state:'
+                f'{escape(project)}:{queue}')
 
     def project_due(self, project: str) -> str:
         return f'{self.outbox_prefix(project)}pdue:{escape(project)}'
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one per driver
-    def outbox_keys(self, project: str, queue: str) -> tuple[str, ...]:
+    def outbox_keys(self, project: str, queue: str,
+                    kind: str = scopes.QUEUE) -> tuple[str, ...]:
         prefix = self.outbox_prefix(project)
-        return (f'{prefix}pend:{escape(project)}:{queue}',
-                self.outbox_state(project, queue), prefix + 'dlv',
+        return (f'{prefix}{outbox_kind(kind)}pend:{escape(project)}:{queue}',
+                self.outbox_state(project, queue, kind), prefix + 'dlv',
                 prefix + 'body', prefix + 'due', self.project_due(project),
                 prefix + 'seq')
 

@@ -33,27 +33,30 @@ class QueueController(base.QueueController):
         self._run = driver.executor.call
 
     def create(self, name: str, *, project: str,
+               scope: str = base.QUEUE,
                metadata: dict | None = None) -> bool:
         """See base; a call retried after a lost reply may report False
         for the queue it created itself."""
         metadata = metadata or {}
         args = (name, records.encode_metadata(metadata),
                 *records.dead_letter_fields(metadata), project)
-        rec = self._keys.queue_keys(project, name)[0]
-        qkeys = (rec, keys.queue_index(project), self._keys.projects(project))
+        rec = self._keys.queue_keys(project, name, scope)[0]
+        qkeys = (rec, keys.queue_index(project, scope),
+                 self._keys.projects(project))
         return self._run(
             lambda w, r: w.script('queue_create', qkeys, args)) == 1
 
-    def get_metadata(self, name: str, *, project: str) -> dict:
-        rec = self._keys.queue_keys(project, name)[0]
+    def get_metadata(self, name: str, *, project: str,
+                     scope: str = base.QUEUE) -> dict:
+        rec = self._keys.queue_keys(project, name, scope)[0]
         raw = self._run(lambda w, r: w.call('HGET', rec, 'm'))
         if raw is None:
             raise errors.QueueDoesNotExist(name, project)
         return records.decode_json(raw)
 
     def set_metadata(self, name: str, metadata: dict, *,
-                     project: str) -> None:
-        rec = self._keys.queue_keys(project, name)[0]
+                     project: str, scope: str = base.QUEUE) -> None:
+        rec = self._keys.queue_keys(project, name, scope)[0]
         args = (records.encode_metadata(metadata),
                 *records.dead_letter_fields(metadata))
         done = self._run(
@@ -61,35 +64,41 @@ class QueueController(base.QueueController):
         if not done:
             raise errors.QueueDoesNotExist(name, project)
 
-    def exists(self, name: str, *, project: str) -> bool:
-        rec = self._keys.queue_keys(project, name)[0]
+    def exists(self, name: str, *, project: str,
+               scope: str = base.QUEUE) -> bool:
+        rec = self._keys.queue_keys(project, name, scope)[0]
         return bool(self._run(lambda w, r: w.call('EXISTS', rec)))
 
-    def delete(self, name: str, *, project: str) -> None:
-        qkeys = (*self._keys.queue_keys(project, name),
-                 *self._keys.outbox_keys(project, name))
+    def delete(self, name: str, *, project: str,
+               scope: str = base.QUEUE) -> None:
+        qkeys = (*self._keys.queue_keys(project, name, scope),
+                 *self._keys.outbox_keys(project, name, scope))
         self._run(lambda w, r: w.script('queue_delete', qkeys, (name,)))
 
-    def purge(self, name: str, *, project: str) -> int:
+    def purge(self, name: str, *, project: str,
+              scope: str = base.QUEUE) -> int:
         """Delete every message and claim, keeping the queue and its
         subscriptions (not part of the base contract); returns how many
         messages were stored."""
-        qkeys = self._keys.queue_keys(project, name)
+        qkeys = self._keys.queue_keys(project, name, scope)
         return int(self._run(lambda w, r: w.script('queue_purge', qkeys,
                                                    ())))
 
-    def _select(self, project: str, marker: str | None, limit: int,
-                name: str | None, detailed: bool, counting: bool) -> list:
+    def _select(self, project: str, scope: str, marker: str | None,
+                limit: int, name: str | None, detailed: bool,
+                counting: bool) -> list:
         args = (marker or '', limit, name or '', '1' if detailed else '0',
-                '1' if counting else '0', keys.queues_prefix(project))
-        index = (keys.queue_index(project),)
+                '1' if counting else '0', keys.queues_prefix(project, scope))
+        index = (keys.queue_index(project, scope),)
         return self._run(lambda w, r: w.script('queue_list', index, args))
 
-    def list(self, *, project: str, marker: str | None = None,
+    def list(self, *, project: str, scope: str = base.QUEUE,
+             marker: str | None = None,
              limit: int = 10, detailed: bool = False,
              name: str | None = None
              ) -> tuple[list[models.Queue], str | None]:
-        flat = self._select(project, marker, limit, name, detailed, False)
+        flat = self._select(project, scope, marker, limit, name, detailed,
+                            False)
         queues = [
             models.Queue(records.text(flat[i]),
                          records.decode_json(flat[i + 1]) if detailed
@@ -97,12 +106,15 @@ class QueueController(base.QueueController):
             for i in range(0, len(flat), 2)]
         return queues, (queues[-1].name if queues else None)
 
-    def count(self, *, project: str, name: str | None = None) -> int:
-        return int(self._select(project, None, 0, name, False, True)[0])
+    def count(self, *, project: str, scope: str = base.QUEUE,
+              name: str | None = None) -> int:
+        return int(self._select(project, scope, None, 0, name, False,
+                                True)[0])
 
-    def stats(self, name: str, *, project: str) -> models.QueueStats:
+    def stats(self, name: str, *, project: str,
+              scope: str = base.QUEUE) -> models.QueueStats:
         at = records.now()
-        qkeys = self._keys.queue_keys(project, name)
+        qkeys = self._keys.queue_keys(project, name, scope)
         total, claimed, oldest, oldest_at, newest, newest_at = self._run(
             lambda w, r: w.script('queue_stats', qkeys, (at,)))
         return models.QueueStats(

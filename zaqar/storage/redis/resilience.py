@@ -71,9 +71,14 @@ class Executor:
         self.degraded_deadline = float(degraded_deadline)
         self.degraded = False
         self._lock = threading.Lock()
+        #: Called before every call while set (the driver's one-time
+        #: preparation, see DataDriver.ensure_ready).
+        self.before: Callable[[], None] | None = None
 
     def call(self, fn: Callable[[Any, bool], T]) -> T:
         """Run ``fn``; its second argument says whether this is a retry."""
+        if self.before is not None:
+            self.before()
         start = time.monotonic()
         budget = (self.degraded_deadline if self.degraded
                   else self.retry_deadline)

@@ -32,17 +32,18 @@ class SubscriptionController(base.SubscriptionController):
         self._keys = driver.keys
         self._run = driver.executor.call
 
-    def _call(self, name: str, queue: str, project: str, args: tuple):
-        skeys = self._keys.subscription_keys(project, queue)
+    def _call(self, name: str, queue: str, project: str, scope: str,
+              args: tuple):
+        skeys = self._keys.subscription_keys(project, queue, scope)
         return self._run(lambda w, r: w.script(name, skeys, args))
 
     def create(self, queue: str, subscriber: str, ttl: int, options: dict, *,
-               project: str) -> str:
+               project: str, scope: str = base.QUEUE) -> str:
         sub_id = str(uuid.uuid4())
         at = records.now()
         record = records.subscription_record(subscriber, int(ttl), options,
                                              at)
-        stored = self._call('sub_create', queue, project,
+        stored = self._call('sub_create', queue, project, scope,
                             (at, sub_id, subscriber, record, at + int(ttl)))
         if not stored:
             raise errors.SubscriptionAlreadyExists(
@@ -50,8 +51,8 @@ class SubscriptionController(base.SubscriptionController):
         return sub_id
 
     def get(self, queue: str, subscription_id: str, *,
-            project: str) -> models.Subscription:
-        subs, _, subexp = self._keys.subscription_keys(project, queue)
+            project: str, scope: str = base.QUEUE) -> models.Subscription:
+        subs, _, subexp = self._keys.subscription_keys(project, queue, scope)
 
         commands = (('HGET', subs, subscription_id),
                     ('ZSCORE', subexp, subscription_id))
@@ -62,24 +63,27 @@ class SubscriptionController(base.SubscriptionController):
         return records.subscription(subscription_id, queue, raw, at)
 
     def get_with_subscriber(self, queue: str, subscriber: str, *,
-                            project: str) -> models.Subscription | None:
+                            project: str, scope: str = base.QUEUE
+                            ) -> models.Subscription | None:
         at = records.now()
-        found = self._call('sub_find', queue, project, (at, subscriber))
+        found = self._call('sub_find', queue, project, scope, (at, subscriber))
         if not found:
             return None
         return records.subscription(found[0], queue, found[1], at)
 
-    def list(self, queue: str, *, project: str, marker: str | None = None,
+    def list(self, queue: str, *, project: str,
+             scope: str = base.QUEUE, marker: str | None = None,
              limit: int = 10
              ) -> tuple[list[models.Subscription], str | None]:
         at = records.now()
-        flat = self._call('sub_list', queue, project,
+        flat = self._call('sub_list', queue, project, scope,
                           (at, marker or '', int(limit)))
         subs = [records.subscription(flat[i], queue, flat[i + 1], at)
                 for i in range(0, len(flat), 2)]
         return subs, (subs[-1].id if subs else None)
 
     def update(self, queue: str, subscription_id: str, *, project: str,
+               scope: str = base.QUEUE,
                subscriber: str | None = None, ttl: int | None = None,
                options: dict | None = None) -> None:
         args = (records.now(), subscription_id,
@@ -88,7 +92,7 @@ class SubscriptionController(base.SubscriptionController):
                 '0' if options is None else '1',
                 records.encode_metadata(options) if options is not None
                 else '')
-        result = self._call('sub_update', queue, project, args)
+        result = self._call('sub_update', queue, project, scope, args)
         if result == 0:
             raise errors.SubscriptionDoesNotExist(subscription_id)
         if result < 0:
@@ -96,14 +100,14 @@ class SubscriptionController(base.SubscriptionController):
                 f'{subscriber} is already subscribed to queue {queue}')
 
     def confirm(self, queue: str, subscription_id: str, confirmed: bool, *,
-                project: str) -> None:
+                project: str, scope: str = base.QUEUE) -> None:
         args = (records.now(), subscription_id, '1' if confirmed else '0')
-        if not self._call('sub_confirm', queue, project, args):
+        if not self._call('sub_confirm', queue, project, scope, args):
             raise errors.SubscriptionDoesNotExist(subscription_id)
 
     def delete(self, queue: str, subscription_id: str, *,
-               project: str) -> None:
-        skeys = (*self._keys.subscription_keys(project, queue),
-                 self._keys.outbox_state(project, queue))
+               project: str, scope: str = base.QUEUE) -> None:
+        skeys = (*self._keys.subscription_keys(project, queue, scope),
+                 self._keys.outbox_state(project, queue, scope))
         self._run(lambda w, r: w.script('sub_delete', skeys,
                                         (subscription_id,)))

@@ -17,6 +17,7 @@
 -- ARGV[1] now     ARGV[2] project     ARGV[3] escaped project (keys.py)
 -- ARGV[4] queue name     ARGV[5] subscription id     ARGV[6] kind
 -- ARGV[7] payload (JSON text)     ARGV[8] delay (seconds)
+-- ARGV[9] scope: 'queue' or 'topic'
 --
 -- Touches: pend, dlv, body, due, pdue, seq. Returns the delivery id.
 local O = outbox_keys(KEYS, 1)
@@ -24,7 +25,7 @@ local now = tonumber(ARGV[1])
 local did = string.format('%016x', redis.call('INCR', O.seq))
 local due = now + tonumber(ARGV[8])
 redis.call('HSET', O.dlv, did, cjson.encode(
-  {ARGV[2], ARGV[4], ARGV[5], ARGV[6], 0, now, '', '', ARGV[3]}))
+  {ARGV[2], ARGV[4], ARGV[5], ARGV[6], 0, now, '', '', ARGV[3], ARGV[9]}))
 redis.call('HSET', O.body, did, ARGV[7])
 redis.call('ZADD', O.due, due, did)
 redis.call('ZADD', O.pdue, due, did)

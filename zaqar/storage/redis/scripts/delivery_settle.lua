@@ -38,12 +38,18 @@ local function held(did, token)
   return rec
 end
 
+-- "<pend or state>:<escaped project>:<queue or topic>" of a record.
+local function outbox_key(rec, what)
+  local kind = rec[10] == 'topic' and 't' or ''
+  return prefix .. kind .. what .. ':' .. rec[9] .. ':' .. rec[2]
+end
+
 local function remove(did, rec)
   redis.call('HDEL', KEYS[1], did)
   redis.call('HDEL', KEYS[2], did)
   redis.call('ZREM', KEYS[3], did)
   redis.call('ZREM', prefix .. 'pdue:' .. rec[9], did)
-  redis.call('SREM', prefix .. 'pend:' .. rec[9] .. ':' .. rec[2], did)
+  redis.call('SREM', outbox_key(rec, 'pend'), did)
 end
 
 if action == 'complete' then
@@ -71,7 +77,7 @@ if action == 'retry' then
   return 1
 end
 remove(did, rec)
-local state_key = prefix .. 'state:' .. rec[9] .. ':' .. rec[2]
+local state_key = outbox_key(rec, 'state')
 local raw = redis.call('HGET', state_key, rec[3])
 local state = {cjson.null, cjson.null, 0, cjson.null, cjson.null}
 if raw then

@@ -49,7 +49,9 @@
 --                                      last_error, last_failure_at]
 --   dlv      HASH  delivery id -> [project, queue, subscription id, kind,
 --                                  attempts, created, lease, last_error,
---                                  escaped project]
+--                                  escaped project, scope]
+--            (scope 'topic': its pend and state keys are tpend, tstate;
+--            records written before scopes have 9 fields: a queue's)
 --   body     HASH  delivery id -> payload (JSON text)
 --   due      ZSET  delivery id -> due time (lease end while leased)
 --   pdue     ZSET  the same, for one project only
@@ -296,7 +298,8 @@ end
 -- `items` is a list of {id, body (JSON text), ttl (text), delay, checksum
 -- ('' = none), optional dedup_id and group ('' or nil = none)}; `trace` (nil = none) is the post's W3C traceparent, put
 -- in each payload. Returns how many deliveries were added.
-local function fan_out(K, O, now, project, escaped, queue, items, trace)
+local function fan_out(K, O, now, project, escaped, queue, items, trace,
+                       scope)
   local subs = redis.call('ZRANGEBYSCORE', K.subexp, '(' .. now, '+inf')
   if #subs == 0 or #items == 0 then
     return 0
@@ -324,7 +327,8 @@ local function fan_out(K, O, now, project, escaped, queue, items, trace)
       seq = seq + 1
       local did = string.format('%016x', seq)
       redis.call('HSET', O.dlv, did, cjson.encode(
-        {project, queue, sid, 'message', 0, now, '', '', escaped}))
+        {project, queue, sid, 'message', 0, now, '', '', escaped,
+         scope or 'queue'}))
       redis.call('HSET', O.body, did, payload)
       redis.call('ZADD', O.due, due, did)
       redis.call('ZADD', O.pdue, due, did)
