@@ -24,7 +24,6 @@ LOG = logging.getLogger(__name__)
 # Actions that hand messages out, and those that delete them.
 _CLAIMS = ('claim_create',)
 _DELETES = ('message_delete', 'message_delete_many', 'topic_message_delete')
-_POSTS = ('message_post', 'topic_message_post')
 
 
 def storage_observer(driver: str, controller: str, method: str, func):
@@ -54,8 +53,8 @@ def _action_counter(collector: backlog.BacklogCollector | None):
     deleted = registry.MESSAGES_DELETED
     dead_lettered = registry.MESSAGES_DEAD_LETTERED
 
-    def after(action: str, ctx, params: dict, result) -> None:
-        if action in _POSTS:
+    def after(action: str, ctx, params: dict, result, spec) -> None:
+        if spec.posts:
             posted.inc(_count(result))
         elif action in _CLAIMS:
             claimed.inc(_count(result[1]))
