@@ -37,10 +37,10 @@ _TOKEN = re.compile(r'[A-Za-z0-9_-]{1,128}')
 _FORMATTING = ('post_data', 'post_headers')
 
 
-def uri(host: str, port: int, token: str = '') -> str:
-    """The subscriber URI of a listener (``host`` already bracketed for
-    IPv6) and, with ``token``, of one of its routes."""
-    return f'{NAME}://{host}:{port}{PATH}{token}'
+def listener_uri(host: str, port: int) -> str:
+    """The URI prefix of a listener's subscribers (``host`` bracketed
+    for IPv6); each route appends its token."""
+    return f'{NAME}://{host}:{port}{PATH}'
 
 
 def http_url(subscriber: str) -> str:

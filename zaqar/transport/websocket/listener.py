@@ -186,7 +186,8 @@ class PipelinePushSource(PushSource):
         self._server = _HTTPServer((self.host, self.port), self,
                                    self.max_body)
         port = self._server.server_address[1]
-        self.base_url = push_scheme.uri(_advertised(self.host), port)
+        self.base_url = push_scheme.listener_uri(_advertised(self.host),
+                                                  port)
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         name='zaqar-ws-push', daemon=True)
         self._thread.start()
