@@ -61,6 +61,10 @@ class Action:
     # The quota resource one more of whose objects the action creates
     # ('queues', 'subscriptions'; zaqar.limits checks it first).
     creates: str | None = None
+    # Metrics: the action claims messages (its result is a claim), or
+    # deletes 'one' message or 'many' (by ``ids``, or a ``pop``).
+    claims: bool = False
+    deletes: str | None = None
     # What the action accepts, from the configured limits
     # (zaqar.schemas.requests): dispatch checks the query parameters, the
     # operation its body, and /v2/openapi.json documents both.
@@ -108,13 +112,14 @@ ACTIONS: dict[str, Action] = {
     'message_get': Action(messages.message_get, 'messages:get',
                           'Message could not be retrieved'),
     'message_delete': Action(messages.message_delete, 'messages:delete',
-                             'Unable to delete', wakes_queue=True),
+                             'Unable to delete', wakes_queue=True,
+                             deletes='one'),
     'message_delete_many': Action(messages.message_delete_many,
                                   'messages:delete_all',
                                   'Messages could not be deleted',
-                                  wakes_queue=True),
+                                  wakes_queue=True, deletes='many'),
     'claim_create': Action(claims.claim_create, 'claims:create',
-                           'Claim could not be created'),
+                           'Claim could not be created', claims=True),
     'claim_get': Action(claims.claim_get, 'claims:get',
                         'Claim could not be queried'),
     'claim_update': Action(claims.claim_update, 'claims:update',
@@ -184,7 +189,8 @@ ACTIONS: dict[str, Action] = {
     'topic_message_get': Action(topics.topic_message_get, 'messages:get',
                                 'Message could not be retrieved'),
     'topic_message_delete': Action(topics.topic_message_delete,
-                                   'messages:delete', 'Unable to delete'),
+                                   'messages:delete', 'Unable to delete',
+                                   deletes='one'),
     'topic_subscription_create': Action(
         topics.topic_subscription_create, 'subscription:create',
         'Subscription could not be created'),
