@@ -38,7 +38,6 @@ Result = tuple[int, Any]
 Handler = Callable[[Any, Any, dict], Result]
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Entry:
     """How the protocol runs one action."""
