@@ -161,7 +161,8 @@ class PipelinePushSource(PushSource):
 
     def __init__(self, svc, executor, host: str, port: int = 0,
                  max_body: int = 1024 * 1024):
-        self.svc = _own_service(svc)
+        self.svc = svc
+        self._own_svc = None
         self.executor = executor
         self.host = host
         self.port = port
@@ -175,9 +176,11 @@ class PipelinePushSource(PushSource):
         self.base_url = ''
 
     async def _call(self, ctx, action: str, **params):
+        if self._own_svc is None:
+            self._own_svc = _own_service(self.svc)
         return await asyncio.get_running_loop().run_in_executor(
-            self.executor, lambda: actions.dispatch(self.svc, ctx, action,
-                                                    **params))
+            self.executor, lambda: actions.dispatch(self._own_svc, ctx,
+                                                    action, **params))
 
     # -- PushSource -------------------------------------------------------
 
