@@ -148,6 +148,8 @@ class WebSocketTestCase(unittest.TestCase):
     """An HTTP server and a WebSocket server on one SQLite database."""
 
     ws_extra = ''
+    # Config both servers read (extra_conf of tests.functional.server).
+    http_extra = ''
     with_http = True
 
     @classmethod
@@ -155,7 +157,8 @@ class WebSocketTestCase(unittest.TestCase):
         super().setUpClass()
         cls._tmp = tempfile.mkdtemp(prefix='zaqar-ws-db-')
         uri = 'sqlite:///' + os.path.join(cls._tmp, 'zaqar.db')
-        cls.http_server = fserver.Server(uri, 'sqlalchemy')
+        cls.http_server = fserver.Server(uri, 'sqlalchemy',
+                                         extra_conf=cls.http_extra)
         try:
             if cls.with_http:
                 cls.http_server.start()

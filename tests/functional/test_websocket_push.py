@@ -206,3 +206,49 @@ class PollingPushTest(PushTest):
 
     ws_extra = 'max_requests_per_second = 0\npush_source = poll'
     ordered = True
+
+
+class ReferenceSettingsPushTest(WebSocketTestCase):
+    """Pipeline push with a reference deployment's explicit settings.
+
+    ``subscriber_types`` lacks zaqar-push and confirmation is required:
+    the server's own subscriptions still work (the scheme needs no
+    confirmation), while clients may not name the scheme themselves.
+    """
+
+    http_extra = ('[transport]\nsubscriber_types = http,https\n'
+                  '[notification]\nrequire_confirmation = true\n'
+                  'delivery_poll_interval = 0.2\n')
+    ws_extra = 'max_requests_per_second = 0'
+
+    def test_pushes_arrive_without_confirmation(self):
+        ws = self.client()
+        status, body = ws.call('subscription_create', {
+            'queue_name': 'ref', 'options': {
+                'post_data': {'wrapped': '$zaqar_message$'},
+                'post_headers': {'X-Extra': 'x'}}})
+        self.assertEqual(201, status, body)
+        sub_id = body['subscription_id']
+        listed = self.http(ws.project).get(
+            '/v2/queues/ref/subscriptions').json()['subscriptions']
+        [stored] = listed
+        self.assertEqual(sub_id, stored['id'])
+        self.assertRegex(stored['subscriber'],
+                         r'^zaqar-push://127\.0\.0\.1:\d+/push/[\w-]+$')
+        resp = self.http(ws.project).post(
+            '/v2/queues/ref/messages', json={'messages': [{'body': 'hi'}]})
+        self.assertEqual(201, resp.status_code, resp.text)
+        # The scheme drops the formatting options: the plain document.
+        pushed = ws.recv(timeout=10)
+        self.assertEqual('hi', pushed['body'])
+        self.assertNotIn('wrapped', pushed)
+
+    def test_clients_may_not_use_the_scheme_unlisted(self):
+        ws = self.client()
+        uri = 'zaqar-push://127.0.0.1:9/push/abc'
+        status, body = ws.call('subscription_create', {
+            'queue_name': 'ref2', 'subscriber': uri})
+        self.assertEqual(400, status, body)
+        resp = self.http(ws.project).post(
+            '/v2/queues/ref2/subscriptions', json={'subscriber': uri})
+        self.assertEqual(400, resp.status_code, resp.text)

@@ -23,7 +23,8 @@ from tests.inprocess.app import InProcessApp
 from zaqar.notification import confirm, outcome, pipeline, subscribers
 from zaqar.storage import scope
 
-DEFAULT_SCHEMES = ('http', 'https', 'mailto', 'trust+http', 'trust+https')
+DEFAULT_SCHEMES = ('http', 'https', 'mailto', 'trust+http', 'trust+https',
+                   'zaqar-push')
 
 
 class RegistryTest(testtools.TestCase):
@@ -49,6 +50,59 @@ class RegistryTest(testtools.TestCase):
         self.assertIn('address', mailto.validate(urlsplit('mailto:nobody')))
         http = subscribers.registry()['http']
         self.assertIn('host', http.validate(urlsplit('http:///path')))
+
+
+class PushSchemeTest(testtools.TestCase):
+    """zaqar-push: the WebSocket push target is a registry entry too."""
+
+    def setUp(self):
+        super().setUp()
+        self.scheme = subscribers.registry()['zaqar-push']
+
+    def test_flags(self):
+        self.assertFalse(self.scheme.confirmable)
+        self.assertFalse(self.scheme.needs_trust)
+
+    def test_validate(self):
+        from urllib.parse import urlsplit
+        ok = 'zaqar-push://127.0.0.1:8000/push/a-B_9'
+        self.assertIsNone(self.scheme.validate(urlsplit(ok)))
+        self.assertIsNone(self.scheme.validate(
+            urlsplit('zaqar-push://[::1]:8000/push/t')))
+        for bad, why in (('zaqar-push:///push/t', 'host'),
+                         ('zaqar-push://h/push/t', 'port'),
+                         ('zaqar-push://h:x/push/t', 'port'),
+                         ('zaqar-push://h:1/other/t', '/push/<token>'),
+                         ('zaqar-push://h:1/push/', '/push/<token>'),
+                         ('zaqar-push://h:1/push/a/b', '/push/<token>'),
+                         ('zaqar-push://h:1/push/t?x=1', 'host, port'),
+                         ('zaqar-push://u@h:1/push/t', 'host, port')):
+            with self.subTest(uri=bad):
+                self.assertIn(why, self.scheme.validate(urlsplit(bad)))
+
+    def test_deliveries_go_to_the_http_url(self):
+        self.assertEqual('http://h:1/push/t',
+                         self.scheme.destination('zaqar-push://h:1/push/t'))
+
+    def test_not_a_subscriber_type_unless_listed(self):
+        zaqar = InProcessApp('')
+        self.addCleanup(zaqar.close)
+        resp = zaqar.request('POST', '/v2/queues/q/subscriptions',
+                             {'subscriber': 'zaqar-push://h:1/push/t'})
+        self.assertEqual(400, resp.status_int)
+
+    def test_destination_guard_applies_to_the_http_url(self):
+        zaqar = InProcessApp(
+            '[transport]\nsubscriber_types = http,zaqar-push\n')
+        self.addCleanup(zaqar.close)
+        for uri, status in (('zaqar-push://127.0.0.1:1/push/t', 400),
+                            ('zaqar-push://169.254.169.254:80/push/t', 400),
+                            ('zaqar-push://93.184.216.34:80/push/t', 201),
+                            ('zaqar-push://93.184.216.34:80/nope', 400)):
+            with self.subTest(uri=uri):
+                resp = zaqar.request('POST', '/v2/queues/q/subscriptions',
+                                     {'subscriber': uri})
+                self.assertEqual(status, resp.status_int, resp.body)
 
 
 # The module a new scheme is: it records what it is asked to deliver.

@@ -47,20 +47,40 @@ class Action:
     rule: str
     # "<what failed>" for the 503 description when storage breaks.
     failure: str
-    # False for actions only a live connection can ask for (WebSocket push
-    # subscriptions): no HTTP route serves them.
-    over_http: bool = True
+    # True for actions only a live connection can ask for (WebSocket push
+    # subscriptions): the transport passes the connection as the
+    # ``connection`` parameter (a connection_subscriptions.Holder), and
+    # no HTTP route serves them.
+    needs_connection: bool = False
+    # The action enqueues new messages (quotas and metrics count them;
+    # a push transport delivers them at once).
+    posts: bool = False
+    # The action may make messages of ``queue_name`` claimable (a post,
+    # a released claim, a delete in a FIFO group): long polls wake up.
+    wakes_queue: bool = False
+    # The quota resource one more of whose objects the action creates
+    # ('queues', 'subscriptions'; zaqar.limits checks it first).
+    creates: str | None = None
+    # Metrics: the action claims messages (its result is a claim), or
+    # deletes 'one' message or 'many' (by ``ids``, or a ``pop``).
+    claims: bool = False
+    deletes: str | None = None
     # What the action accepts, from the configured limits
     # (zaqar.schemas.requests): dispatch checks the query parameters, the
     # operation its body, and /v2/openapi.json documents both.
     request: Callable[[Any], requests.Request] | None = None
+
+    @property
+    def over_http(self) -> bool:
+        """Whether an HTTP route may serve it."""
+        return not self.needs_connection
 
 
 ACTIONS: dict[str, Action] = {
     'queue_list': Action(queues.queue_list, 'queues:get_all',
                          'Queues could not be listed'),
     'queue_create': Action(queues.queue_create, 'queues:create',
-                           'Queue could not be created'),
+                           'Queue could not be created', creates='queues'),
     'queue_get': Action(queues.queue_get, 'queues:get',
                         'Queue metadata could not be retrieved'),
     'queue_exists': Action(queues.queue_exists, 'queues:get',
@@ -83,7 +103,8 @@ ACTIONS: dict[str, Action] = {
     'redrive_cancel': Action(redrive.redrive_cancel, 'redrive:delete',
                              'Redrive task could not be cancelled'),
     'message_post': Action(messages.message_post, 'messages:create',
-                           'Messages could not be enqueued'),
+                           'Messages could not be enqueued', posts=True,
+                           wakes_queue=True),
     'message_list': Action(messages.message_list, 'messages:get_all',
                            'Messages could not be listed'),
     'message_get_many': Action(messages.message_get_many, 'messages:get_all',
@@ -91,21 +112,24 @@ ACTIONS: dict[str, Action] = {
     'message_get': Action(messages.message_get, 'messages:get',
                           'Message could not be retrieved'),
     'message_delete': Action(messages.message_delete, 'messages:delete',
-                             'Unable to delete'),
+                             'Unable to delete', wakes_queue=True,
+                             deletes='one'),
     'message_delete_many': Action(messages.message_delete_many,
                                   'messages:delete_all',
-                                  'Messages could not be deleted'),
+                                  'Messages could not be deleted',
+                                  wakes_queue=True, deletes='many'),
     'claim_create': Action(claims.claim_create, 'claims:create',
-                           'Claim could not be created'),
+                           'Claim could not be created', claims=True),
     'claim_get': Action(claims.claim_get, 'claims:get',
                         'Claim could not be queried'),
     'claim_update': Action(claims.claim_update, 'claims:update',
                            'Claim could not be updated'),
     'claim_delete': Action(claims.claim_delete, 'claims:delete',
-                           'Claim could not be deleted'),
+                           'Claim could not be deleted', wakes_queue=True),
     'subscription_create': Action(subscriptions.subscription_create,
                                   'subscription:create',
-                                  'Subscription could not be created'),
+                                  'Subscription could not be created',
+                                  creates='subscriptions'),
     'subscription_list': Action(subscriptions.subscription_list,
                                 'subscription:get_all',
                                 'Subscriptions could not be listed'),
@@ -126,19 +150,19 @@ ACTIONS: dict[str, Action] = {
     'connection_subscription_create': Action(
         connection_subscriptions.connection_subscription_create,
         'subscription:create', 'Subscription could not be created',
-        over_http=False),
+        needs_connection=True),
     'connection_subscription_list': Action(
         connection_subscriptions.connection_subscription_list,
         'subscription:get_all', 'Subscriptions could not be listed',
-        over_http=False),
+        needs_connection=True),
     'connection_subscription_get': Action(
         connection_subscriptions.connection_subscription_get,
         'subscription:get', 'Subscription could not be retrieved',
-        over_http=False),
+        needs_connection=True),
     'connection_subscription_delete': Action(
         connection_subscriptions.connection_subscription_delete,
         'subscription:delete', 'Subscription could not be deleted',
-        over_http=False),
+        needs_connection=True),
     # Topics: fan-out targets (zaqar.api.topics); their messages and
     # subscriptions use the message and subscription rules.
     'topic_list': Action(topics.topic_list, 'topics:get_all',
@@ -157,14 +181,16 @@ ACTIONS: dict[str, Action] = {
                           'Topic could not be purged'),
     'topic_message_post': Action(topics.topic_message_post,
                                  'messages:create',
-                                 'Messages could not be enqueued'),
+                                 'Messages could not be enqueued',
+                                 posts=True),
     'topic_message_list': Action(topics.topic_message_list,
                                  'messages:get_all',
                                  'Messages could not be listed'),
     'topic_message_get': Action(topics.topic_message_get, 'messages:get',
                                 'Message could not be retrieved'),
     'topic_message_delete': Action(topics.topic_message_delete,
-                                   'messages:delete', 'Unable to delete'),
+                                   'messages:delete', 'Unable to delete',
+                                   deletes='one'),
     'topic_subscription_create': Action(
         topics.topic_subscription_create, 'subscription:create',
         'Subscription could not be created'),
@@ -232,7 +258,7 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
         # Quotas and rate limits (zaqar.limits): 429 before any work; a
         # long poll's re-run after a wake-up is the same request.
         if not parking.is_rerun():
-            svc.quotas.check(svc, ctx, action, params)
+            svc.quotas.check(svc, ctx, spec, params)
         result = spec.func(svc, ctx, **params)
     except failures.MAPPED as exc:
         raise failures.translate(exc, action, spec.failure, params) from exc
@@ -240,7 +266,7 @@ def dispatch(svc, ctx, action: str, **params: Any) -> Any:
         # Lifecycle notifications, push wake-ups: a hook that fails is
         # logged and never turns a done action into an error.
         try:
-            hook(action, ctx, params, result)
+            hook(action, ctx, params, result, spec)
         except Exception:
             LOG.exception('After-action hook %r failed on %s', hook, action)
     return result

@@ -51,9 +51,11 @@ class Service:
         # The notification outbox and the OpenStack lifecycle events.
         self.outbox = storage.delivery_controller
         self.events = events.Emitter.from_conf(conf)
-        # Called as hook(action, ctx, params, result) after each action
-        # that succeeded (actions.dispatch); the first one queues the
-        # OpenStack lifecycle notification.
+        # Called as hook(action, ctx, params, result, spec) after each
+        # action that succeeded (actions.dispatch; ``spec`` is its
+        # actions.Action, whose declared flags a hook reads rather than
+        # the name); the first one queues the OpenStack lifecycle
+        # notification.
         self.after_action: list = [self.events.action_done]
         # Long polling: a post wakes the queue's waiters (zaqar.api.waiting).
         self.after_action.append(waiting.signal_hook(self))

@@ -84,9 +84,9 @@ def _subscriber(value: str, svc) -> str:
     refusal = kind.validate(urlsplit(value))
     if refusal is not None:
         raise errors.BadRequest(refusal)
-    target = value.split('+', 1)[1] if kind.needs_trust else value
     try:
-        destinations.check_subscriber(target, svc.destination_allowlist)
+        destinations.check_subscriber(kind.destination(value),
+                                      svc.destination_allowlist)
     except destinations.DestinationRefused as exc:
         raise errors.SubscriberDestination(why=exc)
     return value

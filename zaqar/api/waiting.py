@@ -40,13 +40,6 @@ from zaqar.serving import parking
 
 LOG = logging.getLogger(__name__)
 
-# Actions after which a queue's waiters are woken: a post, a released
-# claim, and a delete (which makes the next message of a FIFO group
-# claimable).
-SIGNALLED = frozenset({'message_post', 'claim_delete', 'message_delete',
-                       'message_delete_many'})
-
-
 def until_found(svc, ctx, queue_name: str, wait: int | None,
                 look: Callable[[], Any], found: Callable[[Any], bool]) -> Any:
     """``look()`` until ``found(result)`` or ``wait`` seconds have passed."""
@@ -79,8 +72,10 @@ def until_found(svc, ctx, queue_name: str, wait: int | None,
 
 def signal_hook(svc):
     """An ``after_action`` hook waking the waiters of a queue posted to."""
-    def hook(action: str, ctx, params: dict, result) -> None:
-        if action in SIGNALLED:
+    def hook(action: str, ctx, params: dict, result, spec) -> None:
+        # A post, a released claim, a delete (which makes the next
+        # message of a FIFO group claimable): Action.wakes_queue.
+        if spec.wakes_queue:
             svc.storage.signals.notify(params['queue_name'],
                                        project=ctx.project_id)
     return hook

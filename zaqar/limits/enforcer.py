@@ -30,9 +30,6 @@ from zaqar.limits import resources as res
 
 LOG = logging.getLogger(__name__)
 
-_POSTS = ('message_post', 'topic_message_post')
-
-
 class Quotas:
     """Limits of each project, enforced on the actions they govern."""
 
@@ -45,8 +42,12 @@ class Quotas:
     def from_conf(cls, conf) -> Quotas:
         return cls(sources.from_conf(conf))
 
-    def check(self, svc, ctx, action: str, params: dict[str, Any]) -> None:
-        """Raise TooManyRequests when ``action`` would break a limit."""
+    def check(self, svc, ctx, action, params: dict[str, Any]) -> None:
+        """Raise TooManyRequests when ``action`` would break a limit.
+
+        ``action`` is the zaqar.api.actions.Action: what it declares
+        (``posts``, ``creates``) picks the limits that apply.
+        """
         project = ctx.project_id
         limits = self.source.limits(project)
         if not limits:
@@ -54,11 +55,11 @@ class Quotas:
         rate = limits.get(res.REQUEST_RATE.name, res.UNLIMITED)
         if rate != res.UNLIMITED:
             self._spend(res.REQUEST_RATE, 'r:' + project, 1, rate)
-        if action in _POSTS:
+        if action.posts:
             self._post(svc, project, limits, params)
-        elif action == 'queue_create':
+        elif action.creates == 'queues':
             self._queue(svc, project, limits, params['queue_name'])
-        elif action == 'subscription_create':
+        elif action.creates == 'subscriptions':
             self._subscription(svc, project, limits, params['queue_name'])
 
     def _spend(self, resource: res.Resource, key: str, count: int,

@@ -21,10 +21,6 @@ from zaqar.metrics import backlog, exposition, hooks, registry, wsgi
 
 LOG = logging.getLogger(__name__)
 
-# Actions that hand messages out, and those that delete them.
-_CLAIMS = ('claim_create',)
-_DELETES = ('message_delete', 'message_delete_many', 'topic_message_delete')
-_POSTS = ('message_post', 'topic_message_post')
 
 
 def storage_observer(driver: str, controller: str, method: str, func):
@@ -54,25 +50,27 @@ def _action_counter(collector: backlog.BacklogCollector | None):
     deleted = registry.MESSAGES_DELETED
     dead_lettered = registry.MESSAGES_DEAD_LETTERED
 
-    def after(action: str, ctx, params: dict, result) -> None:
-        if action in _POSTS:
+    def after(action: str, ctx, params: dict, result, spec) -> None:
+        # What the action declares (zaqar.api.actions.Action) picks the
+        # counters.
+        if spec.posts:
             posted.inc(_count(result))
-        elif action in _CLAIMS:
+        elif spec.claims:
             claimed.inc(_count(result[1]))
             # Reported by the driver (models.Claimed).
             moved = getattr(result, 'dead_lettered', 0)
             if moved:
                 dead_lettered.inc(moved)
-        elif action in _DELETES:
-            if action == 'message_delete_many' and params.get('pop'):
+        elif spec.deletes == 'many':
+            if params.get('pop'):
                 # A pop claims and deletes at once.
                 popped = _count(result)
                 claimed.inc(popped)
                 deleted.inc(popped)
-            elif action == 'message_delete_many':
-                deleted.inc(_count(params.get('ids') or ()))
             else:
-                deleted.inc()
+                deleted.inc(_count(params.get('ids') or ()))
+        elif spec.deletes == 'one':
+            deleted.inc()
         queue = params.get('queue_name')
         if collector is not None and queue is not None:
             collector.seen(ctx.project_id, queue)

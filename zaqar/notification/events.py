@@ -230,7 +230,7 @@ class Emitter:
         return self._notifier is not None
 
     def action_done(self, action: str, ctx, params: dict,
-                    result: Any) -> None:
+                    result: Any, spec: Any = None) -> None:
         """Queue the event of a successful ``action``, if it has one."""
         if self._notifier is None:
             return

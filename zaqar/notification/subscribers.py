@@ -62,6 +62,10 @@ def _any_host(parts: SplitResult) -> str | None:
     return None if parts.hostname else 'The subscriber URL needs a host.'
 
 
+def _itself(subscriber: str) -> str:
+    return subscriber
+
+
 @dataclasses.dataclass(frozen=True)
 class Scheme:
     """One kind of subscriber."""
@@ -71,6 +75,10 @@ class Scheme:
     validate: Callable[[SplitResult], str | None] = _any_host
     confirmable: bool = False
     needs_trust: bool = False
+    #: The address the destination guard (zaqar.notification.destinations)
+    #: checks when subscribing: the URI itself, or the http(s) URL a
+    #: scheme delivers to.
+    destination: Callable[[str], str] = _itself
 
 
 @functools.cache

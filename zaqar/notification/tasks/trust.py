@@ -138,4 +138,5 @@ def _deliver(request: subscribers.Send) -> outcome.Outcome:
 
 #: trust+http and trust+https subscribers: vouched for by their trust, so
 #: they need no confirmation.
-SCHEME = subscribers.Scheme(deliver=_deliver, needs_trust=True)
+SCHEME = subscribers.Scheme(deliver=_deliver, needs_trust=True,
+                            destination=lambda uri: uri[len(PREFIX):])

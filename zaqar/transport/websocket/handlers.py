@@ -15,11 +15,15 @@
 Each handler reads its (schema-checked) request body, calls the same
 ``zaqar.api`` operation HTTP calls, through ``actions.dispatch``, and
 renders the result as WebSocket clients expect it. Handlers block on storage,
-so the protocol runs them in its thread pool.
+so the protocol runs them in its thread pool. A handler that needs the
+live connection (push subscriptions, authentication) says so when it
+registers, and the protocol hands it the connection instead; no table
+of its own, no test of the action's name.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -33,12 +37,30 @@ from zaqar.transport.websocket import render
 Result = tuple[int, Any]
 Handler = Callable[[Any, Any, dict], Result]
 
-HANDLERS: dict[str, Handler] = {}
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """How the protocol runs one action."""
+
+    # Blocking ``func(svc, ctx, body)`` run in the thread pool; or, with
+    # ``needs_connection``, ``await func(connection, ctx, body, binary)``
+    # on the event loop (it hops to threads itself).
+    func: Callable
+    needs_connection: bool = False
+    # False only for the action that authenticates: the authentication
+    # gate does not apply to it; ``await func(connection, headers)``.
+    gated: bool = True
 
 
-def handler(name: str):
-    def register(func: Handler) -> Handler:
-        HANDLERS[name] = func
+HANDLERS: dict[str, Entry] = {}
+
+
+def handler(name: str, *, needs_connection: bool = False,
+            gated: bool = True):
+    def register(func: Callable) -> Callable:
+        if name in HANDLERS:
+            raise ValueError(f'{name} has two WebSocket handlers')
+        HANDLERS[name] = Entry(func, needs_connection, gated)
         return func
     return register
 

@@ -10,13 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Push through the notification pipeline: a connection's subscription is a webhook to us.
+"""Push through the notification pipeline: a connection's subscription is stored, pushed to us.
 
 A connection that subscribes gets a stored subscription like any other,
 whose subscriber is this server's push listener,
-``http://<notification_bind>:<notification_port>/push/<token>``. The
-notifier (in any API process or a ``zaqar-notifier``) delivers every
-message posted to the queue there as a signed webhook; the listener checks
+``zaqar-push://<notification_bind>:<notification_port>/push/<token>``
+(the ``zaqar-push`` scheme, zaqar.notification.tasks.push). The notifier
+(in any API process or a ``zaqar-notifier``) delivers every message posted
+to the queue there as a signed webhook to ``http://`` the same host, port
+and path; the scheme needs no confirmation. The listener checks
 the signature with the subscription's secret, drops repeated deliveries by
 their ``X-Zaqar-Delivery`` id, and hands the message to the socket. When
 the socket closes the subscription is deleted; while it lives its ttl is
@@ -25,12 +27,18 @@ renewed, so a crashed server's subscriptions expire on their own.
 The listener answers 404 for a token it does not know (the notifier gives
 up on that delivery at once) and 503 while a subscription is being set up
 (the notifier retries).
+
+This server creates its subscriptions with ``zaqar-push`` added to the
+``[transport] subscriber_types`` it validates them with (``_own_service``),
+so operators need not list the scheme; clients may use it only where they
+list it. The destination checks apply to the http URL as to any webhook.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import copy
 import http.server
 import json
 import logging
@@ -42,19 +50,18 @@ import time
 from zaqar.api import actions
 from zaqar.api.payload import Payload
 from zaqar.common import errors
+from zaqar.notification.tasks import push as push_scheme
 from zaqar.transport.websocket.push import PushSource, PushTarget
 
 LOG = logging.getLogger(__name__)
 
-PREFIX = '/push/'
+PREFIX = push_scheme.PATH
 # Seconds a webhook's timestamp may be off (replayed or skewed requests).
 MAX_CLOCK_SKEW = 300
 # Delivery ids remembered per subscription to drop repeats.
 _SEEN = 1024
 # Seconds between two looks for subscriptions whose ttl needs renewing.
 _RENEW_CHECK = 10.0
-# Webhook formatting options that would change what we receive.
-_DROPPED_OPTIONS = ('post_data', 'post_headers')
 # The Message_Type of a message delivery (not a confirmation request).
 _NOTIFICATION = 'Notification'
 
@@ -133,6 +140,20 @@ def _advertised(host: str) -> str:
     return f'[{host}]' if ':' in host else host
 
 
+def _own_service(svc):
+    """``svc`` as the listener's own requests see it: ``zaqar-push`` is
+    a subscriber type even when ``[transport] subscriber_types`` lacks it
+    (client requests keep the operator's list)."""
+    if push_scheme.NAME in svc.limits.subscriber_types:
+        return svc
+    limits = copy.copy(svc.limits)
+    limits.subscriber_types = [*svc.limits.subscriber_types,
+                               push_scheme.NAME]
+    own = copy.copy(svc)
+    own.limits = limits
+    return own
+
+
 class PipelinePushSource(PushSource):
     """Connection subscriptions stored and fed by the notification pipeline."""
 
@@ -141,6 +162,7 @@ class PipelinePushSource(PushSource):
     def __init__(self, svc, executor, host: str, port: int = 0,
                  max_body: int = 1024 * 1024):
         self.svc = svc
+        self._own_svc = None
         self.executor = executor
         self.host = host
         self.port = port
@@ -154,9 +176,11 @@ class PipelinePushSource(PushSource):
         self.base_url = ''
 
     async def _call(self, ctx, action: str, **params):
+        if self._own_svc is None:
+            self._own_svc = _own_service(self.svc)
         return await asyncio.get_running_loop().run_in_executor(
-            self.executor, lambda: actions.dispatch(self.svc, ctx, action,
-                                                    **params))
+            self.executor, lambda: actions.dispatch(self._own_svc, ctx,
+                                                    action, **params))
 
     # -- PushSource -------------------------------------------------------
 
@@ -165,7 +189,8 @@ class PipelinePushSource(PushSource):
         self._server = _HTTPServer((self.host, self.port), self,
                                    self.max_body)
         port = self._server.server_address[1]
-        self.base_url = f'http://{_advertised(self.host)}:{port}{PREFIX}'
+        self.base_url = push_scheme.listener_uri(_advertised(self.host),
+                                                  port)
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         name='zaqar-ws-push', daemon=True)
         self._thread.start()
@@ -195,19 +220,12 @@ class PipelinePushSource(PushSource):
         token = secrets.token_urlsafe(18)
         route = _Route(ctx, queue, target, ttl, self.base_url + token)
         self._routes[token] = route
-        document = {'subscriber': route.url, 'ttl': ttl, 'options': {
-            k: v for k, v in options.items() if k not in _DROPPED_OPTIONS}}
+        # The scheme ignores webhook formatting options; nothing to confirm.
+        document = {'subscriber': route.url, 'ttl': ttl, 'options': options}
         try:
             created = await self._call(ctx, 'subscription_create',
                                        queue_name=queue,
                                        payload=Payload.from_document(document))
-            if self.svc.conf.notification.require_confirmation:
-                # We are the subscriber: confirm at once.
-                await self._call(ctx, 'subscription_confirm',
-                                 queue_name=queue,
-                                 subscription_id=created.subscription_id,
-                                 payload=Payload.from_document(
-                                     {'confirmed': True}))
         except BaseException:
             self._routes.pop(token, None)
             raise
@@ -253,8 +271,8 @@ class PipelinePushSource(PushSource):
         if not isinstance(document, dict):
             return 400
         # Every delivery carries a Message_Type (the reference's marking);
-        # only a notification is a message, the rest are (un)subscribe
-        # confirmation requests, and we confirmed already.
+        # only a notification is a message (zaqar-push is not confirmable,
+        # so nothing else is expected).
         if document.pop('Message_Type', _NOTIFICATION) != _NOTIFICATION:
             return 204
         if route.first_time(headers.get(webhook.DELIVERY)):

@@ -156,8 +156,9 @@ class Connection:
             return request, 400, {'error': 'Schema validation failed.'}
         headers = request['headers']
         body = request.get('body') or {}
-        if action == 'authenticate':
-            return (request, *await self._authenticate(headers))
+        entry = handlers.HANDLERS[action]
+        if not entry.gated:
+            return (request, *await entry.func(self, headers))
         signed_roles = None
         if (self.server.authenticator is not None and self.identity is None
                 and 'URL-Signature' in headers):
@@ -169,15 +170,14 @@ class Connection:
                 return request, 403, {'error': denied}
         ctx = auth.context(headers, self.identity, signed_roles)
         try:
-            if action in subscribe.ACTIONS:
-                status, result = await subscribe.ACTIONS[action](
-                    self, ctx, body, binary)
+            if entry.needs_connection:
+                status, result = await entry.func(self, ctx, body, binary)
             else:
                 # A long poll (wait) awaits on the loop, not in a thread,
                 # and ends when the connection closes.
                 answer = await parking.run(
-                    self.server.executor, handlers.HANDLERS[action],
-                    self.server.svc, ctx, body, gone=self.ws.wait_closed)
+                    self.server.executor, entry.func, self.server.svc, ctx,
+                    body, gone=self.ws.wait_closed)
                 if answer is parking.GONE:
                     # Never sent: the connection is closed.
                     return request, 503, {'error': 'Connection closed.'}
@@ -212,6 +212,7 @@ class Connection:
         return None
 
     async def _authenticate(self, headers: dict) -> tuple[int, dict]:
+        """Check the Keystone token; the identity later requests use."""
         authenticator = self.server.authenticator
         if authenticator is None:
             # Auth off (development mode): nothing to check.
@@ -233,3 +234,8 @@ class Connection:
         self.identity = None
         asyncio.ensure_future(self.ws.close(AUTH_EXPIRED,
                                             'Authentication expired.'))
+
+
+@handlers.handler('authenticate', needs_connection=True, gated=False)
+async def authenticate(conn: Connection, headers: dict) -> tuple[int, dict]:
+    return await conn._authenticate(headers)

@@ -126,9 +126,10 @@ class Server:
             return connection.respond(http.HTTPStatus.OK, 'OK\n')
         return None
 
-    def _after_action(self, action: str, ctx, params: dict, result) -> None:
+    def _after_action(self, action: str, ctx, params: dict, result,
+                      spec) -> None:
         """A post through this server: push it without waiting for a poll."""
-        if action == 'message_post':
+        if spec.posts and params.get('queue_name') is not None:
             self._loop.call_soon_threadsafe(
                 self.push.nudge, ctx.project_id, params['queue_name'])
 

@@ -23,17 +23,16 @@ from __future__ import annotations
 
 from zaqar.common import signing
 
-# Message action -> the HTTP method it stands for.
+# Message action -> the HTTP method it stands for, and whether it acts
+# on one message (its id is part of the path).
 _METHODS = {
-    'message_list': 'GET',
-    'message_get_many': 'GET',
-    'message_get': 'GET',
-    'message_post': 'POST',
-    'message_delete': 'DELETE',
-    'message_delete_many': 'DELETE',
+    'message_list': ('GET', False),
+    'message_get_many': ('GET', False),
+    'message_get': ('GET', True),
+    'message_post': ('POST', False),
+    'message_delete': ('DELETE', True),
+    'message_delete_many': ('DELETE', False),
 }
-# Actions on one message (its id is part of the path).
-_ONE_MESSAGE = ('message_get', 'message_delete')
 # Methods that only read; a URL signed for nothing else acts as a reader.
 _READ_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 
@@ -45,7 +44,7 @@ def _split(value: str | None) -> list[str]:
 def path(action: str, body: dict) -> str:
     """The HTTP path the action would have."""
     result = f'/v2/queues/{body["queue_name"]}/messages'
-    if action in _ONE_MESSAGE:
+    if _METHODS[action][1]:
         result += f'/{body["message_id"]}'
     return result
 
@@ -53,7 +52,7 @@ def path(action: str, body: dict) -> str:
 def roles(key: str | None, action: str, headers: dict,
           body: dict) -> list[str] | None:
     """The roles a validly signed request acts with, or None (refused)."""
-    method = _METHODS.get(action)
+    method, _ = _METHODS.get(action, (None, False))
     if not key or method is None or 'queue_name' not in body:
         return None
     paths = _split(headers.get('URL-Paths'))

@@ -34,7 +34,7 @@ from websockets.exceptions import ConnectionClosed
 
 from zaqar.api import actions
 from zaqar.api.payload import Payload
-from zaqar.transport.websocket import codec, render
+from zaqar.transport.websocket import codec, handlers, render
 from zaqar.transport.websocket.push import PushSource
 
 LOG = logging.getLogger(__name__)
@@ -255,6 +255,7 @@ def _local(conn) -> bool:
     return not conn.subs.source.stored
 
 
+@handlers.handler('subscription_create', needs_connection=True)
 async def subscription_create(conn, ctx, body: dict, binary: bool):
     queue = body['queue_name']
     if 'subscriber' in body:
@@ -273,6 +274,7 @@ async def subscription_create(conn, ctx, body: dict, binary: bool):
     return 201, result
 
 
+@handlers.handler('subscription_list', needs_connection=True)
 async def subscription_list(conn, ctx, body: dict, binary: bool):
     queue = body['queue_name']
     limit = _int(body.get('limit', 10))
@@ -289,6 +291,7 @@ async def subscription_list(conn, ctx, body: dict, binary: bool):
     return 200, {'subscriptions': docs}
 
 
+@handlers.handler('subscription_get', needs_connection=True)
 async def subscription_get(conn, ctx, body: dict, binary: bool):
     queue = body['queue_name']
     sub_id = body['subscription_id']
@@ -301,6 +304,7 @@ async def subscription_get(conn, ctx, body: dict, binary: bool):
     return 200, stored_document(stored, state)
 
 
+@handlers.handler('subscription_delete', needs_connection=True)
 async def subscription_delete(conn, ctx, body: dict, binary: bool):
     queue = body['queue_name']
     sub_id = body['subscription_id']
@@ -311,11 +315,3 @@ async def subscription_delete(conn, ctx, body: dict, binary: bool):
         await _call(conn, ctx, 'subscription_delete', queue_name=queue,
                     subscription_id=sub_id)
     return 204, f'Subscription {sub_id} removed.'
-
-
-ACTIONS = {
-    'subscription_create': subscription_create,
-    'subscription_list': subscription_list,
-    'subscription_get': subscription_get,
-    'subscription_delete': subscription_delete,
-}

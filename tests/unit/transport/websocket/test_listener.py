@@ -21,7 +21,7 @@ import unittest
 
 import requests
 
-from zaqar.notification.tasks import webhook
+from zaqar.notification.tasks import push, webhook
 from zaqar.transport.websocket import listener
 
 
@@ -49,7 +49,10 @@ class ListenerTest(unittest.TestCase):
                                 self.source.base_url + 'tok')
         route.secret = 'sekrit'
         self.source._routes['tok'] = route
-        self.url = self.source.base_url + 'tok'
+        # Stored as zaqar-push://..., delivered to http://...
+        self.assertTrue(self.source.base_url.startswith('zaqar-push://'))
+        self.base = push.http_url(self.source.base_url)
+        self.url = self.base + 'tok'
 
     async def _start(self):
         await self.source.start()
@@ -80,8 +83,8 @@ class ListenerTest(unittest.TestCase):
         doc = {'id': 'm1', 'body': 1}
         self.assertEqual(401, self.post(doc, secret='wrong'))
         self.assertEqual(401, self.post(doc, stamp=int(time.time()) - 3600))
-        self.assertEqual(404, self.post(doc, url=self.source.base_url + 'x'))
-        self.assertEqual(404, self.post(doc, url=self.source.base_url[:-6]))
+        self.assertEqual(404, self.post(doc, url=self.base + 'x'))
+        self.assertEqual(404, self.post(doc, url=self.base[:-6]))
         self.assertEqual(400, self.post([1, 2]))
         self.assertEqual([], self.target.got)
 

@@ -30,10 +30,20 @@ class SchemasTest(unittest.TestCase):
                 jsonschema.Draft202012Validator.check_schema(schema)
 
     def test_every_action_has_exactly_one_handler(self):
-        served = set(handlers.HANDLERS) | set(subscribe.ACTIONS) | {
-            'authenticate'}
-        self.assertEqual(set(schemas.REQUESTS), served)
-        self.assertFalse(set(handlers.HANDLERS) & set(subscribe.ACTIONS))
+        # Registering one twice raises (handlers.handler).
+        self.assertEqual(set(schemas.REQUESTS), set(handlers.HANDLERS))
+
+    def test_connection_bound_actions_are_declared(self):
+        bound = {name for name, entry in handlers.HANDLERS.items()
+                 if entry.needs_connection}
+        self.assertEqual({'authenticate', 'subscription_create',
+                          'subscription_list', 'subscription_get',
+                          'subscription_delete'}, bound)
+        ungated = {name for name, entry in handlers.HANDLERS.items()
+                   if not entry.gated}
+        self.assertEqual({'authenticate'}, ungated)
+        self.assertIs(subscribe.subscription_create,
+                      handlers.HANDLERS['subscription_create'].func)
 
     def test_section_14_actions_are_all_served(self):
         section_14 = {
