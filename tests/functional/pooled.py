@@ -96,11 +96,15 @@ def register(client: fserver.Client, name: str, uri: str, weight: int = 100,
         raise AssertionError(f'pool {name}: {resp.status_code} {resp.text}')
 
 
-class TwoPoolServerCase(unittest.TestCase):
-    """One pooled server with pools ``redis-a`` (Redis) and ``sqlite``;
-    ``redis_servers`` private Redis servers are started for the class."""
+class PooledServerBase(unittest.TestCase):
+    """One pooled server for the class, with ``redis_servers`` private
+    Redis servers and the pools ``pools(env)`` names registered."""
 
-    redis_servers = 1
+    redis_servers = 0
+
+    @classmethod
+    def pools(cls, env) -> list[tuple[str, str]]:
+        return []
 
     @classmethod
     def setUpClass(cls):
@@ -109,8 +113,8 @@ class TwoPoolServerCase(unittest.TestCase):
         try:
             cls.server = cls.env.start_server()
             admin_client = admin(cls.server.url)
-            register(admin_client, 'redis-a', cls.env.redis[0].url)
-            register(admin_client, 'sqlite', cls.env.sqlite_uri('pool'))
+            for name, uri in cls.pools(cls.env):
+                register(admin_client, name, uri)
         except BaseException:
             cls.env.stop()
             raise
@@ -119,3 +123,14 @@ class TwoPoolServerCase(unittest.TestCase):
     def tearDownClass(cls):
         cls.env.stop()
         super().tearDownClass()
+
+
+class TwoPoolServerCase(PooledServerBase):
+    """Pools ``redis-a`` (Redis) and ``sqlite``."""
+
+    redis_servers = 1
+
+    @classmethod
+    def pools(cls, env) -> list[tuple[str, str]]:
+        return [('redis-a', env.redis[0].url),
+                ('sqlite', env.sqlite_uri('pool'))]

@@ -372,23 +372,8 @@ class HealthAndHomeTest(PooledServerCase):
             self.assertIn(rel, resources)
 
 
-class NoPoolsTest(unittest.TestCase):
+class NoPoolsTest(pooled.PooledServerBase):
     """Pooling on, nothing registered: clear 503s, never a 500."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = pooled.PooledServers(cls, redis=0)
-        try:
-            cls.server = cls.env.start_server()
-        except BaseException:
-            cls.env.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.env.stop()
-        super().tearDownClass()
 
     def test_writes_answer_503_saying_no_pool_is_registered(self):
         http = fserver.Client(self.server.url)

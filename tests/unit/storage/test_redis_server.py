@@ -103,17 +103,23 @@ class PrivateRedis:
                 self.kill()
 
 
+def start_private_redis(testcase) -> PrivateRedis:
+    """A private redis-server for one test, stopped at its cleanup."""
+    if shutil.which('redis-server') is None:
+        backends.unavailable(testcase, 'redis', 'redis-server not installed')
+    directory = tempfile.mkdtemp(prefix='zaqar-redis-')
+    testcase.addCleanup(shutil.rmtree, directory, ignore_errors=True)
+    server = PrivateRedis(directory)
+    server.start()
+    testcase.addCleanup(server.stop)
+    return server
+
+
 class PrivateServerTest(testtools.TestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        if shutil.which('redis-server') is None:
-            backends.unavailable(self, 'redis', 'redis-server not installed')
-        directory = tempfile.mkdtemp(prefix='zaqar-redis-')
-        self.addCleanup(shutil.rmtree, directory, ignore_errors=True)
-        self.server = PrivateRedis(directory)
-        self.server.start()
-        self.addCleanup(self.server.stop)
+        self.server = start_private_redis(self)
         self.project = 'p-' + uuid.uuid4().hex
         self.driver = self.make_driver(self.server.url)
 

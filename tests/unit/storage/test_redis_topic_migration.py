@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 
 import redis
 import testtools
 
-from tests import backends
-from tests.unit.storage.test_redis_server import PrivateRedis
+from tests.unit.storage.test_redis_server import start_private_redis
 from zaqar.storage import scope
 from zaqar.storage.redis import driver as redis_driver
 from zaqar.storage.redis import keys, migration, records
@@ -74,13 +71,7 @@ class LegacyTopicMigrationTest(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        if shutil.which('redis-server') is None:
-            backends.unavailable(self, 'redis', 'redis-server not installed')
-        directory = tempfile.mkdtemp(prefix='zaqar-redis-')
-        self.addCleanup(shutil.rmtree, directory, ignore_errors=True)
-        self.server = PrivateRedis(directory)
-        self.server.start()
-        self.addCleanup(self.server.stop)
+        self.server = start_private_redis(self)
         self.client = redis.Redis(host='127.0.0.1', port=self.server.port)
         self.addCleanup(self.client.close)
         _write(self.client, _old_keys())
