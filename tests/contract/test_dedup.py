@@ -66,6 +66,31 @@ class _Posting:
         return driver.message_controller.post(
             queue, items, project=self.project, client_uuid=self.client_uuid)
 
+    def post_at_once(self, queue, posters: int, dedup_id: str) -> list:
+        """``posters`` threads, each with its own driver, post one message
+        of ``dedup_id`` at the same moment; their answers."""
+        drivers = [self.new_driver() for _ in range(posters)]
+        answers: list = [None] * posters
+        failures: list = []
+        start = threading.Barrier(posters)
+
+        def poster(index):
+            try:
+                start.wait(timeout=60)
+                answers[index] = self.post_items(
+                    queue, [item(index, dedup_id)], driver=drivers[index])
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=poster, args=(i,), daemon=True)
+                   for i in range(posters)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual([], failures)
+        return answers
+
 
 class DedupContract(_Posting):
     """A dedup_id is stored once per window; retries get the first id."""
@@ -142,26 +167,7 @@ class DedupContract(_Posting):
     def test_concurrent_posts_of_one_dedup_id_store_one_message(self):
         name = self.qname()
         self.make_queue(name)
-        drivers = [self.new_driver() for _ in range(POSTERS)]
-        answers: list = [None] * POSTERS
-        failures: list = []
-        start = threading.Barrier(POSTERS)
-
-        def poster(index):
-            try:
-                start.wait(timeout=60)
-                answers[index] = self.post_items(
-                    name, [item(index, 'same')], driver=drivers[index])
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                failures.append(exc)
-
-        threads = [threading.Thread(target=poster, args=(i,), daemon=True)
-                   for i in range(POSTERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        self.assertEqual([], failures)
+        answers = self.post_at_once(name, POSTERS, 'same')
         self.assertEqual(1, len({tuple(a) for a in answers}), answers)
         listed = self.all_messages(name)
         self.assertEqual([answers[0][0]], [m.id for m in listed])
@@ -261,26 +267,7 @@ class MongoDBDedupFaults(_Posting):
     def test_concurrent_retries_after_a_dead_poster_store_one(self):
         name = self.make_queue()
         self.dead_poster(name, 'k')
-        drivers = [self.new_driver() for _ in range(2)]
-        answers: list = [None, None]
-        failures: list = []
-        start = threading.Barrier(2)
-
-        def retry(index):
-            try:
-                start.wait(timeout=60)
-                answers[index] = self.post_items(
-                    name, [item(index, 'k')], driver=drivers[index])
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                failures.append(exc)
-
-        threads = [threading.Thread(target=retry, args=(i,), daemon=True)
-                   for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        self.assertEqual([], failures)
+        answers = self.post_at_once(name, 2, 'k')
         self.assertEqual(answers[0], answers[1])
         self.assertEqual(answers[0], self.listed_ids(name))
 

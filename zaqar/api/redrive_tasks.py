@@ -254,19 +254,19 @@ class TaskStore:
                                       'delay': 0}],
                            project=TASKS_PROJECT, client_uuid=CLIENT)
 
-    def cancel_requested(self, task_id: str) -> bool:
+    def _holds(self, task_id: str, body) -> bool:
+        """Whether the task's queue holds a message with ``body``."""
         page, _ = self.messages.list(task_id, project=TASKS_PROJECT,
                                      limit=10, echo=True,
                                      include_claimed=True,
                                      include_delayed=True)
-        return any(m.body == CANCEL_MARK for m in page)
+        return any(m.body == body for m in page)
+
+    def cancel_requested(self, task_id: str) -> bool:
+        return self._holds(task_id, CANCEL_MARK)
 
     def has_token(self, task_id: str) -> bool:
-        page, _ = self.messages.list(task_id, project=TASKS_PROJECT,
-                                     limit=10, echo=True,
-                                     include_claimed=True,
-                                     include_delayed=True)
-        return any(m.body == TOKEN for m in page)
+        return self._holds(task_id, TOKEN)
 
     def lease(self, task_id: str) -> str | None:
         """Claim the task's token: the lease id, or None when another
