@@ -28,6 +28,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, IndexModel
 
 from tests import backends
+from tests.unit.storage import topic_migration
 from zaqar.storage import scope
 from zaqar.storage.mongodb import driver as mongo_driver
 from zaqar.storage.mongodb import indexes
@@ -80,24 +81,9 @@ class OldLayoutMigrationTest(testtools.TestCase):
         self._old_layout()
         driver = mongo_driver.DataDriver(self.uri, self.options)
         self.addCleanup(driver.close)
-        queues = driver.queue_controller
-        subs = driver.subscription_controller
-        outbox = driver.delivery_controller
-        T = scope.TOPIC
-        self.assertEqual({'of': 'topic'},
-                         queues.get_metadata('t', project='p', scope=T))
-        self.assertEqual({'of': 'queue'},
-                         queues.get_metadata('t', project='p'))
-        self.assertEqual([], queues.list(project='\np')[0])
-        self.assertEqual([str(self.topic_sub)], [s.id for s in subs.list(
-            't', project='p', scope=T)[0]])
-        self.assertEqual([str(self.queue_sub)], [s.id for s in subs.list(
-            't', project='p')[0]])
-        self.assertEqual('topic-secret', outbox.state(
-            't', str(self.topic_sub), project='p', scope=T).secret)
-        [leased] = outbox.lease(10, 30, project='p')
-        self.assertEqual(('p', T), (leased.project, leased.scope))
-        outbox.complete([leased])
+        topic_migration.assert_topic_scope(
+            self, driver, str(self.topic_sub), str(self.queue_sub))
+        queues, T = driver.queue_controller, scope.TOPIC
         # Done once: the old indexes are gone, the new ones in place, and
         # a second driver finds nothing left to move.
         self.assertNotIn('queue_name', self.db.queues.index_information())

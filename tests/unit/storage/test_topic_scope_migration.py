@@ -25,6 +25,7 @@ import time
 import sqlalchemy as sa
 
 from tests.unit.storage import test_sqlalchemy_base as sql_base
+from tests.unit.storage import topic_migration
 from zaqar.storage import scope
 from zaqar.storage.sqlalchemy import driver as sql_driver
 from zaqar.storage.sqlalchemy import engine as sql_engine
@@ -83,28 +84,12 @@ class TopicMigrationMixin:
         self.assertEqual(migration.head(), migration.version(engine))
         driver = sql_driver.DataDriver(uri)
         self.addCleanup(driver.close)
-        queues = driver.queue_controller
-        subs = driver.subscription_controller
-        outbox = driver.delivery_controller
-        T = scope.TOPIC
-        self.assertEqual({'of': 'topic'},
-                         queues.get_metadata('t', project='p', scope=T))
-        self.assertEqual({'of': 'queue'},
-                         queues.get_metadata('t', project='p'))
+        self.assertEqual(1, driver.delivery_controller.pending(
+            't', project='p', scope=scope.TOPIC))
+        topic_migration.assert_topic_scope(self, driver, 's-topic', 's-queue')
+        queues, T = driver.queue_controller, scope.TOPIC
         self.assertEqual(['t'], [q.name for q in queues.list(
             project='p', scope=T)[0]])
-        self.assertEqual([], queues.list(project='\np')[0])
-        self.assertEqual(['s-topic'], [s.id for s in subs.list(
-            't', project='p', scope=T)[0]])
-        self.assertEqual(['s-queue'], [s.id for s in subs.list(
-            't', project='p')[0]])
-        self.assertEqual('topic-secret', outbox.state(
-            't', 's-topic', project='p', scope=T).secret)
-        self.assertEqual(1, outbox.pending('t', project='p', scope=T))
-        [leased] = outbox.lease(10, 30, project='p')
-        self.assertEqual(('p', T, 's-topic'), (
-            leased.project, leased.scope, leased.subscription_id))
-        outbox.complete([leased])
         # The queue's message survived the table rebuilds.
         self.assertEqual(1, queues.stats('t', project='p').free)
         # New topics and queues of the same name coexist after the sync.
