@@ -424,26 +424,11 @@ class PoolingOffTest(unittest.TestCase):
             self.assertEqual({'title': '404 Not Found'}, resp.json())
 
 
-class PoolSamplesTest(unittest.TestCase):
+class PoolSamplesTest(pooled.PooledServerBase):
     """The API reference's pool and flavor samples are what a pooled server
     answers (the main sample scenario runs without pooling)."""
 
     SAMPLE_POOL_URI = 'redis://127.0.0.1:6379'
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = pooled.PooledServers(cls, redis=0)
-        try:
-            cls.server = cls.env.start_server()
-        except BaseException:
-            cls.env.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.env.stop()
-        super().tearDownClass()
 
     def test_pool_and_flavor_samples_match_the_server(self):
         from tests import backends
