@@ -64,7 +64,10 @@ def build(redis_url: str, work_dir: str):
                           os.path.join(work_dir, 'management.db'))
     os.environ['ZAQAR_DATA_DIR'] = os.path.join(work_dir, 'data')
     from zaqar.cmd import common
-    from zaqar.transport.wsgi import stack as wsgi_app
+    try:
+        from zaqar.transport.wsgi import stack as wsgi_app
+    except ImportError:  # a tree from before the stack had its own module
+        from zaqar.transport.wsgi import app as wsgi_app
     captured = {}
     make_app = wsgi_app.make_app
 
