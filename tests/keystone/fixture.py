@@ -198,7 +198,8 @@ def _bootstrap(run_dir: str, port: int, password: str) -> str:
     manage = [venv_bin('keystone-manage'), '--config-file', conf]
     _schema(manage, os.path.join(run_dir, 'keystone.db'))
     url = f'http://127.0.0.1:{port}/v3'
-    _run(manage + ['bootstrap', '--bootstrap-password', password,
+    # "--opt=value": a random password may start with "-".
+    _run(manage + ['bootstrap', f'--bootstrap-password={password}',
                    '--bootstrap-admin-url', url,
                    '--bootstrap-internal-url', url,
                    '--bootstrap-public-url', url,
