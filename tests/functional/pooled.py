@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import unittest
 
 from tests import backends, pooled_backend
@@ -69,6 +70,12 @@ class PooledServers:
                     f'[pooling:catalog]\ncache_ttl = {self.cache_ttl}\n')
         self.servers.append(srv)
         return srv.start()
+
+    def settle(self) -> None:
+        """Wait until every worker's catalog cache has seen the pools
+        registered so far (a worker that looked before keeps its answer
+        for ``cache_ttl`` seconds)."""
+        time.sleep(self.cache_ttl + 0.2)
 
     def store(self):
         """A management store client on the servers' store."""

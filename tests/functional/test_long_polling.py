@@ -256,6 +256,7 @@ class LongPollingPooled(unittest.TestCase):
         admin = pooled.admin(self.server.url)
         for i, name in enumerate(('one', 'two')):
             pooled.register(admin, name, self.env.redis[i].url)
+        self.env.settle()
         self.http = fserver.Client(self.server.url)
         self.poster = fserver.Client(self.server.url,
                                      project=self.http.project)

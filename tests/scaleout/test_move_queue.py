@@ -110,6 +110,7 @@ class MoveQueueTest(unittest.TestCase):
                         'sqlite': cls.pools.sqlite_uri('sqlite-pool')}
             for name, uri in cls.uris.items():
                 pooled.register(cls.admin, name, uri, weight=1)
+            cls.pools.settle()
         except Exception:
             cls.tearDownClass()
             raise
