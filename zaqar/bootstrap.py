@@ -112,9 +112,11 @@ def service_from_conf(conf, *, background: bool = True
         metrics_setup.install(service)
     if background:
         gc.Collector(service.storage, conf.storage.gc_interval).start()
-        from zaqar.api import redrive_worker
-        service.redrive_runner = redrive_worker.Runner(
-            service.storage).start()
+        if conf.redrive.run_tasks:
+            from zaqar.api import redrive_worker
+            service.redrive_runner = redrive_worker.Runner(
+                service.storage,
+                redrive_worker.Settings.from_conf(conf)).start()
         if conf.notification.notifier_in_api:
             from zaqar.notification import pipeline
             service.notifier = pipeline.Notifier(service).start()

@@ -141,6 +141,32 @@ class RedriveContract(_Tasks):
         self.assertIsNone(self.store.load(old.id))
         self.assertIsNotNone(self.store.load(recent.id))
 
+    def test_the_sweep_keeps_tasks_for_the_configured_retention(self):
+        dlq, dest = self.make_queue(), self.make_queue()
+        kept, gone = self.new_task(dlq, dest), None
+        self.store.finish(kept, tasks.DONE, 0)
+        gone = self.new_task(dlq, dest)
+        self.store.finish(gone, tasks.DONE, 0)
+        kept.finished, gone.finished = time.time() - 60, time.time() - 121
+        self.store.save(kept)
+        self.store.save(gone)
+        redrive_worker.Runner(self.driver, redrive_worker.Settings(
+            task_retention=120)).sweep()
+        self.assertIsNotNone(self.store.load(kept.id))
+        self.assertIsNone(self.store.load(gone.id))
+
+    def test_a_batch_moves_at_most_the_configured_batch_size(self):
+        dlq, dest = self.make_queue(), self.make_queue()
+        self.post(dlq, 7)
+        task = self.new_task(dlq, dest)
+        moved = []
+        for _ in range(3):
+            state, now = redrive_worker._step(self.store, self.driver,
+                                              self.store.load(task.id), 3)
+            moved.append(now)
+        self.assertEqual(([3, 3, 1], None), (moved, state))
+        self.assertEqual(7, len(self.listed_ids(dest)))
+
     def test_tasks_are_not_queues_of_any_client_project(self):
         dlq, dest = self.make_queue(), self.make_queue()
         task = self.new_task(dlq, dest)

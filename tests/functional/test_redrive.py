@@ -239,6 +239,42 @@ class TwoWorkersRedriveTest(unittest.TestCase):
         self.assertEqual([], bodies(http, 'dead'))
 
 
+class RunTasksOptionTest(unittest.TestCase):
+    """``[redrive] run_tasks = false``: the process accepts tasks and
+    leaves them to the processes that run them."""
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.mkdtemp(prefix='zaqar-redrive-')
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.uri = 'sqlite:///' + os.path.join(self.tmp, 'z.db')
+
+    def server(self, redrive_section: str) -> fserver.Server:
+        srv = fserver.Server(self.uri, 'sqlalchemy')
+        with open(srv.config, 'a') as f:
+            f.write(f'\n[redrive]\n{redrive_section}\n')
+        self.addCleanup(srv.stop)
+        return srv.start()
+
+    def test_only_processes_that_run_tasks_move_messages(self):
+        idle = self.server('run_tasks = false')
+        http = fserver.Client(idle.url)
+        post(http, 'dead', list(range(12)))
+        resp = http.post('/v2/queues/dead/redrive',
+                         json={'destination': 'live'})
+        self.assertEqual(202, resp.status_code, resp.text)
+        location = resp.headers['Location']
+        time.sleep(2.5)  # two scans' worth, had it been running them
+        task = http.get(location).json()
+        self.assertEqual(('pending', 0), (task['state'], task['moved']))
+
+        self.server('run_tasks = true\nscan_interval = 0.2\n'
+                    'batch_size = 5')
+        done = wait_for(http, location)
+        self.assertEqual((12, 0), (done['moved'], done['failures']))
+        self.assertEqual(list(range(12)), sorted(bodies(http, 'live')))
+
+
 class PooledRedriveTest(pooled.TwoPoolServerCase):
     """Source and destination on different pools of a pooled server."""
 

@@ -12,18 +12,20 @@
 
 """The redrive runner: a daemon thread in each API process.
 
-It scans the unfinished tasks every ``POLL`` seconds (and at once when a
-task is created here), leases each one it does not run yet (see
-``redrive_tasks``: a claim on the task's token, so one process at a time
-works on a task) and runs it in a thread of its own, at most ``PARALLEL``
-at a time. A run renews its lease before every batch and while it waits
-for the rate; when the lease is lost it stops without writing. Every
-``SWEEP`` seconds it also removes tasks finished more than
-``redrive_tasks.RETENTION`` seconds ago.
+It scans the unfinished tasks every ``scan_interval`` seconds (and at
+once when a task is created here), leases each one it does not run yet
+(see ``redrive_tasks``: a claim on the task's token, so one process at a
+time works on a task) and runs it in a thread of its own, at most
+``tasks_per_process`` at a time. A run renews its lease before every batch
+and while it waits for the rate; when the lease is lost it stops without
+writing. Every ``SWEEP`` seconds (or ``task_retention``, when shorter) it
+also removes tasks finished more than ``task_retention`` seconds ago. The
+``Settings`` come from ``[redrive]`` (``zaqar.conf.redrive``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -33,23 +35,41 @@ from zaqar.storage import errors as storage_errors
 
 LOG = logging.getLogger(__name__)
 
-# Seconds between scans of the stored tasks.
-POLL = 1.0
-# Tasks one process runs at once.
-PARALLEL = 4
-# Most messages moved in one batch.
-BATCH = 50
-# Storage errors in a row after which a task is failed.
-MAX_ERRORS = 10
-# Seconds between sweeps of long-finished tasks.
+# Seconds between sweeps of long-finished tasks (at most).
 SWEEP = 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """A runner's tunables; the defaults are ``[redrive]``'s."""
+
+    # Seconds between scans of the stored tasks.
+    scan_interval: float = 1.0
+    # Tasks one process runs at once.
+    tasks_per_process: int = 4
+    # Most messages moved in one batch.
+    batch_size: int = 50
+    # Storage errors in a row after which a task is failed.
+    max_storage_errors: int = 10
+    # Seconds a finished task is kept.
+    task_retention: float = tasks.RETENTION
+
+    @classmethod
+    def from_conf(cls, conf) -> Settings:
+        group = conf.redrive
+        return cls(**{field.name: getattr(group, field.name)
+                      for field in dataclasses.fields(cls)})
+
+
+DEFAULTS = Settings()
 
 
 class Runner:
     """Leases and runs redrive tasks (start once per process)."""
 
-    def __init__(self, storage):
+    def __init__(self, storage, settings: Settings = DEFAULTS):
         self.storage = storage
+        self.settings = settings
         self.store = tasks.TaskStore(storage)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -75,9 +95,10 @@ class Runner:
     def _scan_loop(self) -> None:
         swept = 0.0
         failing = False
+        sweep_every = min(SWEEP, self.settings.task_retention)
         while not self._stop.is_set():
             try:
-                if time.monotonic() - swept > SWEEP:
+                if not swept or time.monotonic() - swept > sweep_every:
                     self.sweep()
                     swept = time.monotonic()
                 self.scan()
@@ -91,15 +112,17 @@ class Runner:
                 failing = True
             except Exception:
                 LOG.exception('Redrive scan failed')
-            self._wake.wait(POLL)
+            self._wake.wait(self.settings.scan_interval)
             self._wake.clear()
 
     def sweep(self) -> None:
-        """Remove the tasks finished more than RETENTION seconds ago."""
+        """Remove the tasks finished more than ``task_retention``
+        seconds ago."""
         now = time.time()
+        keep = self.settings.task_retention
         for task in list(self.store.all()):
             if (task.state in tasks.TERMINAL
-                    and (task.finished or now) + tasks.RETENTION < now):
+                    and (task.finished or now) + keep < now):
                 self.store.remove(task.id)
 
     def scan(self) -> None:
@@ -107,7 +130,7 @@ class Runner:
         for task in list(self.store.unfinished()):
             with self._lock:
                 if task.id in self._running or len(
-                        self._running) >= PARALLEL:
+                        self._running) >= self.settings.tasks_per_process:
                     continue
             lease = self.store.lease(task.id)
             if lease is None:
@@ -124,7 +147,8 @@ class Runner:
 
     def _run(self, task_id: str, lease: str) -> None:
         try:
-            run(self.store, self.storage, task_id, lease, self._stop)
+            run(self.store, self.storage, task_id, lease, self._stop,
+                self.settings)
         except Exception:
             LOG.exception('Redrive task %s stopped', task_id)
         finally:
@@ -133,7 +157,8 @@ class Runner:
 
 
 def run(store: tasks.TaskStore, storage, task_id: str, lease: str,
-        stop: threading.Event | None = None) -> str | None:
+        stop: threading.Event | None = None,
+        settings: Settings = DEFAULTS) -> str | None:
     """Work on one leased task until it ends, the lease is lost or
     ``stop`` is set; return the final state (None: not finished here)."""
     stop = stop or threading.Event()
@@ -146,7 +171,8 @@ def run(store: tasks.TaskStore, storage, task_id: str, lease: str,
         if task is None or task.state in tasks.TERMINAL:
             return task.state if task else None
         try:
-            state, moved_now = _step(store, storage, task)
+            state, moved_now = _step(store, storage, task,
+                                     settings.batch_size)
             errors_in_row = 0
         except storage_errors.StorageError as exc:
             errors_in_row += 1
@@ -154,7 +180,7 @@ def run(store: tasks.TaskStore, storage, task_id: str, lease: str,
             task = store.load(task_id) or task
             task.failures += 1
             task.last_error = str(exc) or type(exc).__name__
-            if errors_in_row >= MAX_ERRORS:
+            if errors_in_row >= settings.max_storage_errors:
                 store.finish(task, tasks.FAILED,
                              _left_or_zero(storage, task))
                 return tasks.FAILED
@@ -171,8 +197,8 @@ def run(store: tasks.TaskStore, storage, task_id: str, lease: str,
     return None
 
 
-def _step(store: tasks.TaskStore, storage,
-          task: tasks.Task) -> tuple[str | None, int]:
+def _step(store: tasks.TaskStore, storage, task: tasks.Task,
+          batch_size: int) -> tuple[str | None, int]:
     """One batch: (the terminal state when the task ended, how many
     messages moved)."""
     before = task.moved
@@ -182,7 +208,7 @@ def _step(store: tasks.TaskStore, storage,
     if store.cancel_requested(task.id):
         store.finish(task, tasks.CANCELLED, tasks.remaining(storage, task))
         return tasks.CANCELLED, task.moved - before
-    limit = BATCH
+    limit = batch_size
     if task.rate:
         limit = max(1, min(limit, int(task.rate)))
     cap = task.cap_left
