@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess  # nosec B404 - runs this interpreter on a test script
 import sys
+import tempfile
 import threading
 import time
 
@@ -49,7 +51,8 @@ driver.close()
 '''
 
 
-class WaitContract:
+class _Waiting:
+    """Helpers: look, post and notify, do something a bit later."""
 
     def _look(self, queue: str) -> list:
         return self.messages.list(queue, project=self.project)[0]
@@ -78,6 +81,9 @@ class WaitContract:
         thread.start()
         self.addCleanup(check)
         return thread
+
+
+class WaitContract(_Waiting):
 
     def test_a_post_from_another_thread_wakes_the_waiter(self):
         queue = self.make_queue()
@@ -198,4 +204,40 @@ class WaitContract:
         self.assertFalse(waiter.fired)
 
 
+class CrossHostWaitContract(_Waiting):
+    """Stores whose signals travel through the store itself (Redis and
+    Redis Cluster pub/sub, PostgreSQL LISTEN/NOTIFY) wake a waiter on
+    another host: here a driver whose host-local socket directory is its
+    own, so only the store can carry the signal."""
+
+    def _driver_on_another_host(self):
+        saved = os.environ.get('XDG_RUNTIME_DIR')
+        elsewhere = tempfile.mkdtemp(prefix='zaqar-other-host-')
+        self.addCleanup(shutil.rmtree, elsewhere, True)
+        os.environ['XDG_RUNTIME_DIR'] = elsewhere
+        try:
+            return self.new_driver()
+        finally:
+            if saved is None:
+                del os.environ['XDG_RUNTIME_DIR']
+            else:
+                os.environ['XDG_RUNTIME_DIR'] = saved
+
+    def test_a_post_on_another_host_wakes_the_waiter(self):
+        queue = self.make_queue()
+        other = self._driver_on_another_host()
+        with self.driver.signals.subscribe(queue,
+                                           project=self.project) as waiter:
+            self.assertEqual([], self._look(queue))
+            self._later(0.2, self._post_and_notify, other, queue)
+            started = time.monotonic()
+            self.assertTrue(waiter.wait(WAKE_BOUND + 5))
+            self.assertLess(time.monotonic() - started, WAKE_BOUND)
+        self.assertEqual(1, len(self._look(queue)))
+
+
+# The stores whose signals reach other hosts.
+CROSS_HOST = ('redis', 'postgresql')
+
 base.for_each_backend(globals(), WaitContract)
+base.for_each_backend(globals(), CrossHostWaitContract, names=CROSS_HOST)

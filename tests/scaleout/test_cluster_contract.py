@@ -31,6 +31,7 @@ from tests.contract import (
     test_queues,
     test_scopes,
     test_subscriptions,
+    test_wait,
 )
 from tests.scaleout import cluster
 
@@ -46,6 +47,7 @@ MIXINS = (
     test_queues.QueueContract, test_queues.DriverContract,
     test_subscriptions.SubscriptionContract,
     test_scopes.ScopeContract,
+    test_wait.WaitContract, test_wait.CrossHostWaitContract,
 )
 
 # Registered after the contract modules made their classes, so only this

@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Redis Cluster failover under load: nothing acknowledged is lost.
+"""Redis Cluster failover: nothing acknowledged is lost, long polling
+goes on.
 
 A private 6-node cluster (3 masters, 3 replicas, ``appendfsync always``,
 node timeout 1 s) and one zaqar-server whose store URI is
@@ -28,6 +29,10 @@ acknowledge what only one copy holds).
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import threading
 import time
 import unittest
 import uuid
@@ -38,6 +43,7 @@ from redis import cluster as redis_cluster
 from tests import backends
 from tests.functional import server as fserver
 from tests.scaleout import load, processes
+from zaqar.storage import loader
 
 
 def _owner_port(ports: list[int], key: str) -> int:
@@ -129,3 +135,90 @@ class ClusterFailoverTest(unittest.TestCase):
               f'{poster.failure_window():.1f} s, replica promoted after '
               f'{promoted_after:.1f} s, no write acknowledged for '
               f'{outage:.1f} s, 0 lost')
+
+
+class ClusterSignalsFailoverTest(unittest.TestCase):
+    """Long-polling signals ride the cluster's pub/sub on the master of the
+    channel's slot: when that master fails, listeners and publishers move
+    to the promoted replica and a waiter on one host is still woken by a
+    post made on another."""
+
+    WAKE_BOUND = 3.0
+
+    def setUp(self):
+        super().setUp()
+        try:
+            processes.binary('redis-server')
+            processes.binary('redis-cli')
+        except processes.ToolMissing as exc:
+            backends.unavailable(self, 'redis-cluster', str(exc))
+        self.topology = processes.Topology('zaqar-cluster-signals-')
+        self.addCleanup(self.topology.close)
+        self.nodes = self.topology.redis_cluster()
+        self.ports = [port for _, port in self.nodes]
+        self.uri = 'redis+cluster://' + ','.join(
+            f'127.0.0.1:{p}' for p in self.ports[:3])
+        self.project = 'signals-' + uuid.uuid4().hex[:8]
+        self.waiting = self._driver()
+        # Another host: its own directory of host-local sockets, so only
+        # the cluster can carry its signals.
+        elsewhere = tempfile.mkdtemp(prefix='zaqar-other-host-')
+        self.addCleanup(shutil.rmtree, elsewhere, True)
+        saved = os.environ.get('XDG_RUNTIME_DIR')
+        os.environ['XDG_RUNTIME_DIR'] = elsewhere
+        try:
+            self.posting = self._driver()
+        finally:
+            if saved is None:
+                del os.environ['XDG_RUNTIME_DIR']
+            else:
+                os.environ['XDG_RUNTIME_DIR'] = saved
+
+    def _driver(self):
+        driver = loader.load_data_driver('redis', self.uri, {})
+        self.addCleanup(driver.close)
+        return driver
+
+    def _post(self, queue: str) -> None:
+        self.posting.message_controller.post(
+            queue, [{'body': 'x', 'ttl': 300, 'delay': 0}],
+            project=self.project, client_uuid=str(uuid.uuid4()))
+        self.posting.signals.notify(queue, project=self.project)
+
+    def _round(self, queue: str) -> float:
+        """Seconds from a post on the other host to a waiter here seeing
+        it, waiting as the API does (subscribe, look, wait, and again
+        after a wake that found nothing: a listener that lost its channel
+        wakes everyone to look again)."""
+        self.waiting.queue_controller.create(queue, project=self.project)
+        posted: list[float] = []
+
+        def post():
+            self._post(queue)
+            posted.append(time.monotonic())
+        poster = threading.Timer(0.5, post)
+        poster.start()
+        self.addCleanup(poster.join)
+        deadline = time.monotonic() + self.WAKE_BOUND + 10
+        while time.monotonic() < deadline:
+            with self.waiting.signals.subscribe(
+                    queue, project=self.project) as waiter:
+                if self.waiting.message_controller.list(
+                        queue, project=self.project)[0]:
+                    return time.monotonic() - posted[0]
+                waiter.wait(deadline - time.monotonic())
+        self.fail('the post was never seen')
+
+    def test_waiters_are_woken_after_the_channel_master_fails_over(self):
+        self.assertLess(self._round('before'), self.WAKE_BOUND)
+
+        owner = _owner_port(self.ports, self.waiting.signals.channel)
+        victim = next(p for p, port in self.nodes if port == owner)
+        survivor = next(port for port in self.ports if port != owner)
+        victim.kill()
+        _wait_promoted(survivor, owner)
+
+        took = self._round('after')
+        self.assertLess(took, self.WAKE_BOUND)
+        print(f'cluster signals: a post seen {took * 1000:.0f} ms after it '
+              f'was made, once the channel master ({owner}) failed over')

@@ -22,7 +22,6 @@ from redis import exceptions as redis_errors
 
 from zaqar.storage import base
 from zaqar.storage import scope as scopes
-from zaqar.storage import signals as shared_signals
 from zaqar.storage.redis import (
     claims,
     cluster,
@@ -120,9 +119,7 @@ class DataDriver(base.DataDriver):
         self._delivery = delivery.DeliveryController(self)
         self._transfer = transfer.TransferController(self)
         if self.client is None:
-            # Cluster: pub/sub of a cluster client is not used (yet); the
-            # processes of one host still wake each other.
-            self._signals: base.Signals = shared_signals.HostSignals(uri)
+            self._signals: base.Signals = signals.ClusterSignals(self.wire)
         else:
             self._signals = signals.RedisSignals(self.client,
                                                  self.settings.db)
