@@ -27,6 +27,7 @@ from pymongo import errors as mongo_errors
 from tests import backends
 from tests.contract import base
 from zaqar.storage import errors, loader
+from zaqar.storage import transfer as dedup_records
 from zaqar.storage.mongodb import indexes
 
 POSTERS = 8
@@ -126,6 +127,39 @@ class DedupContract(_Posting):
                                    project=self.other_project,
                                    client_uuid=self.client_uuid)
         self.assertNotIn(a, other)
+
+    def test_dedup_records_are_exported_and_imported(self):
+        # What a pool move carries: another queue stands for the other
+        # store (dedup is per queue).
+        source, target = self.qname(), self.qname()
+        [k1, k2] = self.post_items(source, [item('a', 'k1'),
+                                            item('b', 'k2', window=60)])
+        self.post_items(source, [item('plain')])
+        transfer = self.driver.transfer_controller
+        exported = transfer.export_dedup(source, project=self.project)
+        self.assertEqual([('k1', k1), ('k2', k2)],
+                         [(d.dedup_id, d.message_id) for d in exported])
+        self.assertAlmostEqual(time.time() + 300, exported[0].expires,
+                               delta=5)
+        self.assertAlmostEqual(time.time() + 60, exported[1].expires,
+                               delta=5)
+        self.assertEqual(['k2'], [d.dedup_id for d in transfer.export_dedup(
+            source, project=self.project, dedup_ids=['k2', 'unknown'])])
+        self.assertEqual([], transfer.export_dedup(
+            self.qname(), project=self.project))
+
+        [mine] = self.post_items(target, [item('t', 'k2')])
+        stale = dedup_records.DedupRecord('k3', k1, time.time() - 1)
+        transfer.import_dedup(target, [*exported, stale],
+                              project=self.project)
+        # Imported: a retry answers with the source's message.
+        self.assertEqual([k1], self.post_items(target, [item('x', 'k1')]))
+        # The target's own live record wins; an expired one is skipped.
+        self.assertEqual([mine], self.post_items(target, [item('y', 'k2')]))
+        [k3] = self.post_items(target, [item('z', 'k3')])
+        self.assertNotEqual(k1, k3)
+        self.assertEqual(['t', 'z'],
+                         [m.body for m in self.all_messages(target)])
 
     def test_window_zero_stores_every_post(self):
         name = self.qname()
@@ -285,6 +319,19 @@ class MongoDBDedupFaults(_Posting):
                           driver=controller._driver)
         [stored] = self.listed_ids(name)
         return stored
+
+    def test_pending_records_are_exported_once_their_message_is_stored(self):
+        # What a pool move carries: never a dedup_id whose message a dead
+        # poster did not store (a retry on the other pool must store it).
+        lost_name, stored_name = self.make_queue(), self.make_queue()
+        self.dead_poster(lost_name, 'k')
+        stored = self.stored_by_dead_poster(stored_name, 'k')
+        transfer = self.driver.transfer_controller
+        self.assertEqual([], transfer.export_dedup(lost_name,
+                                                   project=self.project))
+        self.assertEqual([('k', stored)], [
+            (d.dedup_id, d.message_id) for d in transfer.export_dedup(
+                stored_name, project=self.project, dedup_ids=['k'])])
 
     def test_retry_settles_for_a_poster_that_died_after_its_insert(self):
         # The retry answers that message, once.

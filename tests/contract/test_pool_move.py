@@ -116,6 +116,34 @@ class PoolMoveContract:
         self.assertIsNone(self.driver.store.catalogue_controller.get(
             catalog_mod.move_key(self.project), name))
 
+    def dedup_post(self, name: str, body, key: str) -> list[str]:
+        return self.messages.post(
+            name, [{'body': body, 'ttl': base.TTL, 'delay': 0,
+                    'dedup_id': key, 'dedup_window': 300}],
+            project=self.project, client_uuid=self.client_uuid)
+
+    def test_retried_posts_are_not_stored_twice_across_a_move(self):
+        name = self.make_queue()
+        [consumed] = self.dedup_post(name, 'consumed', 'k-consumed')
+        self.messages.delete(name, consumed, project=self.project)
+        [before] = self.dedup_post(name, 'before', 'k-before')
+        [late] = self.dedup_post(name, 'late', 'k-late')
+        source, target = self.placed(name)
+        self.catalog.begin_move(self.project, name, source, target)
+        # During the move posts go to the destination: a retry of a post
+        # the source took answers with the original, not a new copy.
+        self.assertEqual([before], self.dedup_post(name, 'retry', 'k-before'))
+        [during] = self.dedup_post(name, 'during', 'k-during')
+        self.mover.move(self.project, name, target)
+        # After it, every dedup_id the queue remembered still answers,
+        # that of a message consumed before the move included.
+        for key, original in (('k-consumed', consumed), ('k-before', before),
+                              ('k-late', late), ('k-during', during)):
+            self.assertEqual([original], self.dedup_post(name, 'again', key))
+        self.assertEqual(['before', 'late', 'during'],
+                         [m.body for m in self.messages.list(
+                             name, project=self.project, echo=True)[0]])
+
     def test_an_unsubscribe_during_a_move_is_not_undone(self):
         name = self.make_queue()
         self.subscriptions.create(name, 'mailto:a@example.com', 600, {},

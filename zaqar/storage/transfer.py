@@ -15,7 +15,9 @@
 A move (``zaqar.storage.pooling.mover``) takes a queue's messages from the
 tail of the source, writes them at the *head* of the destination (where
 new posts already arrive) and then removes them from the source, so that
-"source, then destination" stays in FIFO order at every step.
+"source, then destination" stays in FIFO order at every step. The queue's
+dedup records go with it (``DedupRecord``), so that a retried post is not
+stored twice because the queue changed pools in between.
 
 Every driver keeps message and claim ids as they are: ids are opaque
 strings of at most 36 characters (UUIDs on SQL and Redis, 24-hex ObjectIds
@@ -76,6 +78,16 @@ class ClaimRecord:
     renewed: float
     expires: float
     grace: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DedupRecord:
+    """A queue's memory of a ``dedup_id``: the message first posted with
+    it, until ``expires`` (epoch seconds)."""
+
+    dedup_id: str
+    message_id: str
+    expires: float
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -147,3 +159,18 @@ class TransferController(abc.ABC):
                       project: str) -> None:
         """Upsert claim records by id (the queue record is created if
         missing); messages are attached by ``import_messages``."""
+
+    @abc.abstractmethod
+    def export_dedup(self, queue: str, *, project: str,
+                     dedup_ids: Iterable[str] | None = None
+                     ) -> list[DedupRecord]:
+        """The queue's live dedup records: every one, or those of
+        ``dedup_ids``."""
+
+    @abc.abstractmethod
+    def import_dedup(self, queue: str, records: Sequence[DedupRecord], *,
+                     project: str) -> None:
+        """Remember each record's ``dedup_id`` unless the queue already
+        remembers it (a live record, or one a concurrent post is
+        writing, wins); expired records are skipped. The queue record is
+        created if missing."""

@@ -18,6 +18,11 @@ lowers atomically by the batch size, so imports and posts never share a
 marker. Ids from engines that make UUIDs are stored as string ``_id``s
 (``codec.to_id``). Deletes are compare-and-delete on the exact stored
 state, one document at a time.
+
+Dedup records are exported once settled (``done``), or while ``pending``
+if their message is already stored (the poster is about to settle them);
+a pending record whose message is not stored is left out, since its
+poster may yet fail and a retry must then store the message.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import time
 from typing import TYPE_CHECKING
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
+from pymongo import errors as mongo_errors
 
 from zaqar.storage import base, transfer
 from zaqar.storage.mongodb import codec, indexes, messages
@@ -80,6 +86,7 @@ class TransferController(transfer.TransferController):
         self._messages = driver.collection(indexes.MESSAGES)
         self._claims = driver.collection(indexes.CLAIMS)
         self._queues = driver.collection(indexes.QUEUES)
+        self._dedup = driver.collection(indexes.DEDUP)
 
     @retried
     def export_tail(self, queue, *, project, limit):
@@ -174,18 +181,65 @@ class TransferController(transfer.TransferController):
             expires=codec.from_date(doc['expires'])) for doc in docs),
             key=lambda c: c.id)
 
-    @retried
-    def import_claims(self, queue, claims, *, project):
-        if not claims:
-            return
+    def _ensure_queue(self, queue: str, project: str) -> None:
         self._queues.update_one(
             {'project': project, 'scope': base.QUEUE, 'name': queue},
             {'$setOnInsert': {'metadata': codec.dump_json({}),
                               'counter': 0, 'created': time.time()}},
             upsert=True)
+
+    @retried
+    def import_claims(self, queue, claims, *, project):
+        if not claims:
+            return
+        self._ensure_queue(queue, project)
         self._claims.bulk_write([UpdateOne(
             {'_id': codec.to_id(c.id)},
             {'$set': {'project': project, 'queue': queue, 'ttl': c.ttl,
                       'created': c.renewed,
                       'expires': _date(c.expires)}},
             upsert=True) for c in claims], ordered=False)
+
+    @retried
+    def export_dedup(self, queue, *, project, dedup_ids=None):
+        prefix = indexes.dedup_key(project, queue, '')
+        now = codec.to_date(time.time())
+        query = {'project': project, 'queue': queue, 'expires': {'$gt': now}}
+        if dedup_ids is not None:
+            keys = [prefix + k for k in dict.fromkeys(dedup_ids)]
+            if not keys:
+                return []
+            query['_id'] = {'$in': keys}
+        docs = list(self._dedup.find(query))
+        pending = codec.to_ids(d['message'] for d in docs
+                               if d.get('state') != messages.DEDUP_DONE)
+        stored = {str(d['_id']) for d in self._messages.find(
+            {'project': project, 'queue': queue, '_id': {'$in': pending}},
+            projection={'_id': True})} if pending else set()
+        return sorted((transfer.DedupRecord(
+            d['_id'][len(prefix):], d['message'],
+            codec.from_date(d['expires'])) for d in docs
+            if d.get('state') == messages.DEDUP_DONE
+            or d['message'] in stored), key=lambda d: d.dedup_id)
+
+    @retried
+    def import_dedup(self, queue, records, *, project):
+        now = time.time()
+        live = [r for r in records if r.expires > now]
+        if not live:
+            return
+        self._ensure_queue(queue, project)
+        now_date = codec.to_date(now)
+        for record in live:
+            doc_id = indexes.dedup_key(project, queue, record.dedup_id)
+            settled = {'message': record.message_id,
+                       'state': messages.DEDUP_DONE,
+                       'expires': _date(record.expires)}
+            try:
+                self._dedup.insert_one(dict(settled, _id=doc_id,
+                                            project=project, queue=queue))
+            except mongo_errors.DuplicateKeyError:
+                # Kept unless it is past its window (as a post does).
+                self._dedup.update_one(
+                    {'_id': doc_id, 'expires': {'$lte': now_date}},
+                    {'$set': settled, '$unset': {'lease': ''}})

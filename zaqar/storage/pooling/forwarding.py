@@ -118,6 +118,8 @@ RULES: dict[str, dict[str, Any]] = {
         'remove_unchanged': _returns_ids,
         'export_claims': _EMPTY_LIST,
         'import_claims': PLACE,
+        'export_dedup': _EMPTY_LIST,
+        'import_dedup': PLACE,
     },
     'delivery_controller': {
         'enqueue': PLACE,

@@ -14,9 +14,13 @@
 
 The protocol, in the order the mover runs it:
 
-1. **Copy the queue record and subscriptions** to the destination
-   (metadata as is; each subscription re-created with its remaining ttl,
-   confirmation, signing secret and trust; its id changes).
+1. **Copy the queue record, subscriptions and dedup records** to the
+   destination (metadata as is; each subscription re-created with its
+   remaining ttl, confirmation, signing secret and trust, its id changes;
+   each remembered ``dedup_id`` with its message id and expiry). While the
+   move is on, a post carrying a ``dedup_id`` brings the source's record
+   of it over first (``moving``), and the records are copied again after
+   each drain, so a retried post is never stored twice.
 2. **Mark the move** in the catalogue (``Catalog.begin_move``): the queue
    is placed on the destination and a second entry names the source. From
    then on posts go to the destination; reads, claims and deletes see
@@ -150,6 +154,8 @@ class Mover:
         report.moved += self._drain(src, dst, project, queue)
         self._wait('no API process still sees the queue unmoved')
         report.moved += self._drain(src, dst, project, queue)
+        # Posts a process made to the source before it saw the move.
+        self._copy_dedup(src, dst, project, queue)
         self._settle_outbox(src, project, queue)
         src.queue_controller.delete(queue, project=project)
         self.catalog.end_move(project, queue)
@@ -192,7 +198,17 @@ class Mover:
                 queue, project=project, metadata=metadata):
             dst.queue_controller.set_metadata(queue, metadata,
                                               project=project)
+        self._copy_dedup(src, dst, project, queue)
         return self._copy_subscriptions(src, dst, project, queue)
+
+    @staticmethod
+    def _copy_dedup(src: base.DataDriver, dst: base.DataDriver,
+                    project: str, queue: str) -> None:
+        remembered = src.transfer_controller.export_dedup(queue,
+                                                          project=project)
+        if remembered:
+            dst.transfer_controller.import_dedup(queue, remembered,
+                                                 project=project)
 
     def _copy_subscriptions(self, src: base.DataDriver, dst: base.DataDriver,
                             project: str, queue: str) -> int:

@@ -16,8 +16,12 @@ During a move the queue lives in two pools: the *source* holds its oldest
 messages (being drained from the tail) and the *destination* everything
 else, new posts included. Read as "source, then destination", the two
 form the queue in FIFO order at every instant (see ``mover``). Calls that
-forward to the destination as usual (posts, metadata, subscriptions,
+forward to the destination as usual (metadata, subscriptions,
 deliveries) have no entry here; the others:
+
+* a post whose messages carry ``dedup_id`` first copies the source's
+  records of those ids to the destination (the mover copies the rest), so
+  that a retry of a post the source took answers with the original;
 
 * reads look in the source first, then the destination; a page of
   messages that continues in the destination carries a marker prefixed
@@ -77,6 +81,19 @@ def _list(src, dst, a):
         found += [m for m in more if m.id not in seen]
         return found, DEST_MARKER + dst_marker
     return (found, src_marker) if found else ([], None)
+
+
+def _post(src, dst, a):
+    keys = {m['dedup_id'] for m in a['messages']
+            if m.get('dedup_id') is not None and m.get('dedup_window')}
+    if keys:
+        queue, project = a['queue'], a['project']
+        remembered = src.transfer_controller.export_dedup(
+            queue, project=project, dedup_ids=sorted(keys))
+        if remembered:
+            dst.transfer_controller.import_dedup(queue, remembered,
+                                                 project=project)
+    return dst.message_controller.post(**a)
 
 
 def _get(src, dst, a):
@@ -195,6 +212,7 @@ def _pending(src, dst, a):
 HANDLERS: dict[tuple[str, str], Handler] = {
     ('queue_controller', 'exists'): _exists,
     ('queue_controller', 'stats'): _stats,
+    ('message_controller', 'post'): _post,
     ('message_controller', 'list'): _list,
     ('message_controller', 'get'): _get,
     ('message_controller', 'bulk_get'): _bulk_get,

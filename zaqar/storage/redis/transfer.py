@@ -14,8 +14,8 @@
 
 Reads are plain commands (a record that vanishes between the index read
 and the hash read is simply not returned); writes are the scripts
-``transfer_import``, ``transfer_remove`` and ``transfer_claims_import``,
-each atomic. Message ids are hash fields, so any engine's ids are kept.
+``transfer_import``, ``transfer_remove``, ``transfer_claims_import`` and
+``transfer_dedup_import``, each atomic. Message ids are hash fields, so any engine's ids are kept.
 """
 
 from __future__ import annotations
@@ -176,3 +176,52 @@ class TransferController(transfer.TransferController):
                      _number(c.expires), int(c.grace))
         self._run(lambda w, r: w.script('transfer_claims_import', qkeys,
                                         args))
+
+    def _dedup_keys(self, project: str, queue: str) -> tuple[str, str]:
+        """(dd, ddx) of a queue: beside its ``rec`` key (lib.lua)."""
+        rec = self._keys.queue_keys(project, queue)[0]
+        return rec[:-3] + 'dd', rec[:-3] + 'ddx'
+
+    def export_dedup(self, queue: str, *, project: str,
+                     dedup_ids: Iterable[str] | None = None
+                     ) -> list[transfer.DedupRecord]:
+        dd, ddx = self._dedup_keys(project, queue)
+        at = records.now()
+        if dedup_ids is None:
+            reply = self._run(lambda w, r: w.call(
+                'ZRANGEBYSCORE', ddx, f'({at!r}', '+inf', 'WITHSCORES'))
+            # [member, score] pairs from a RESP3 connection, a flat list
+            # from RESP2.
+            flat = (reply if not reply or not isinstance(reply[0], list)
+                    else [x for pair in reply for x in pair])
+            pairs = [(records.text(k), float(v))
+                     for k, v in zip(flat[::2], flat[1::2])]
+        else:
+            keys = list(dict.fromkeys(dedup_ids))
+            if not keys:
+                return []
+            scores = self._run(lambda w, r: w.batch(
+                [('ZSCORE', ddx, k) for k in keys]))
+            pairs = [(k, float(v)) for k, v in zip(keys, scores, strict=True)
+                     if v is not None and float(v) > at]
+        if not pairs:
+            return []
+        ids = self._run(lambda w, r: w.call('HMGET', dd,
+                                            *[k for k, _ in pairs]))
+        return sorted((transfer.DedupRecord(k, records.text(i), expires)
+                       for (k, expires), i in zip(pairs, ids, strict=True)
+                       if i is not None), key=lambda d: d.dedup_id)
+
+    def import_dedup(self, queue: str,
+                     records_: Sequence[transfer.DedupRecord], *,
+                     project: str) -> None:
+        if not records_:
+            return
+        qkeys = self._keys.queue_keys(project, queue)
+        for i in range(0, len(records_), CHUNK):
+            chunk = records_[i:i + CHUNK]
+            args: list = [records.now(), queue, project, len(chunk)]
+            for d in chunk:
+                args += (d.dedup_id, d.message_id, _number(d.expires))
+            self._run(lambda w, r, a=args: w.script(
+                'transfer_dedup_import', qkeys, a))

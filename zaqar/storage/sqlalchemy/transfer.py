@@ -31,6 +31,7 @@ from zaqar.storage.sqlalchemy import engine, sql, tables
 
 M = tables.messages
 C = tables.claims
+D = tables.message_dedup
 
 _COLUMNS = (M.c.seq, M.c.id, M.c.body, M.c.created, M.c.expires,
             M.c.delay_until, M.c.client_uuid, M.c.checksum, M.c.claim_id,
@@ -73,6 +74,15 @@ _CLAIM_IDS = sa.select(C.c.id).where(
 _CLAIM_UPDATE = C.update().where(C.c.id == sa.bindparam('b_id')).values(
     queue_id=sa.bindparam('b_queue_id'), ttl=sa.bindparam('b_ttl'),
     created=sa.bindparam('b_created'), expires=sa.bindparam('b_expires'))
+
+_DEDUP = sa.select(D.c.dedup_id, D.c.message_id, D.c.expires).where(
+    D.c.queue_id == sa.bindparam('queue_id'),
+    D.c.expires > sa.bindparam('now')).order_by(D.c.dedup_id)
+
+_DEDUP_EXPIRED = D.delete().where(
+    D.c.queue_id == sa.bindparam('queue_id'),
+    D.c.dedup_id == sa.bindparam('dedup_id'),
+    D.c.expires <= sa.bindparam('now'))
 
 # Attempts at a prepend that lost its seq values to a concurrent one.
 _ATTEMPTS = 5
@@ -256,5 +266,50 @@ class TransferController(transfer.TransferController):
                     conn.execute(C.insert(), {
                         'id': claim.id, 'queue_id': qid, 'ttl': claim.ttl,
                         'created': claim.renewed, 'expires': claim.expires})
+
+        self._db.write(run)
+
+    def export_dedup(self, queue: str, *, project: str,
+                     dedup_ids: Iterable[str] | None = None
+                     ) -> list[transfer.DedupRecord]:
+        wanted = None if dedup_ids is None else list(dict.fromkeys(dedup_ids))
+        if wanted == []:
+            return []
+        when = sql.now()
+
+        def run(conn: sa.Connection) -> list:
+            qid = sql.queue_id(conn, sql.project_key(project), queue)
+            if qid is None:
+                return []
+            stmt = _DEDUP
+            if wanted is not None:
+                stmt = stmt.where(D.c.dedup_id.in_(wanted))
+            return conn.execute(stmt, {'queue_id': qid, 'now': when}).all()
+
+        return [transfer.DedupRecord(row.dedup_id, row.message_id,
+                                     row.expires)
+                for row in self._db.read(run)]
+
+    def import_dedup(self, queue: str,
+                     records: Sequence[transfer.DedupRecord], *,
+                     project: str) -> None:
+        when = sql.now()
+        live = [r for r in records if r.expires > when]
+        if not live:
+            return
+        project = sql.project_key(project)
+
+        def run(conn: sa.Connection) -> None:
+            qid = sql.ensure_queue(conn, project, queue, when)
+            for record in live:
+                # As a post does: forget an expired record, then insert
+                # unless a live one (or a concurrent post's) holds the key.
+                conn.execute(_DEDUP_EXPIRED, {'queue_id': qid,
+                                              'dedup_id': record.dedup_id,
+                                              'now': when})
+                sql.insert_ignoring_conflict(conn, D, {
+                    'queue_id': qid, 'dedup_id': record.dedup_id,
+                    'message_id': record.message_id,
+                    'expires': record.expires})
 
         self._db.write(run)
