@@ -40,7 +40,8 @@ class TestGuest(base.AgentTestCase):
             ([f'/v2/queues/{q}/claims'], ['DELETE', 'PATCH', 'POST'])
             for q in (server_q, topic_q)] + [
             ([f'/v2/queues/{q}/messages'], ['DELETE'])
-            for q in (server_q, topic_q, reply_q)] + [
+            for q in (server_q, topic_q)] + [
+            ([f'/v2/queues/{reply_q}/messages'], ['DELETE', 'GET']),
             ([f'/v2/queues/{fanout_q}/messages'], ['GET'])]),
             sorted((u['paths'], u['methods']) for u in urls))
         self.assertIn('#cloud-config', answer['user_data'])

@@ -24,7 +24,14 @@ import unittest
 import oslo_messaging
 from oslo_config import cfg
 
-from zaqar.agent import credentials, errors, naming, options, provision
+from zaqar.agent import (
+    credentials,
+    errors,
+    http,
+    naming,
+    options,
+    provision,
+)
 
 AGENT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'zaqar', 'agent')
@@ -140,10 +147,35 @@ class TestProvisionGrants(unittest.TestCase):
             ('om-t.openstack.t', 'claims', ('DELETE', 'PATCH', 'POST')),
             ('om-t.openstack.t', 'messages', ('DELETE',)),
             ('om-f.openstack.t', 'messages', ('GET',)),
-            ('om-r.guest.openstack.t.s', 'messages', ('DELETE',)),
+            ('om-r.guest.openstack.t.s', 'messages', ('DELETE', 'GET')),
             ('om-t.openstack.conductor', 'messages', ('POST',)),
             ('om-n.openstack.notifications.info', 'messages', ('POST',)),
         ], guest.grants())
+
+
+class TestReplyReading(unittest.TestCase):
+    """Guests provisioned before reply reads were granted pop instead."""
+
+    def client(self, methods):
+        urlset = credentials.SignedURLSet({'project': 'p', 'urls': [{
+            'paths': ['/v2/queues/om-r.g/messages'], 'methods': methods,
+            'project': 'p', 'signature': 'x', 'expires': '2100-01-01T00:00'}]})
+        return http.Client('http://127.0.0.1:1',
+                           credentials.SignedAuth(urlset))
+
+    def test_a_reply_queue_is_read_only_where_granted(self):
+        self.assertTrue(self.client(['DELETE', 'GET']).can_read('om-r.g'))
+        self.assertFalse(self.client(['DELETE']).can_read('om-r.g'))
+        self.assertTrue(http.Client('http://127.0.0.1:1',
+                                    credentials.NoAuth('p')).can_read('q'))
+
+    def test_long_poll_is_bounded_by_the_server_maximum(self):
+        for given, used in (('0', 0), ('7', 7), ('99', 20), ('-3', 0)):
+            opts = options.from_url(
+                cfg.CONF, _url(f'zaqar://h:1/?project_id=p&long_poll={given}'))
+            self.assertEqual(used, opts.long_poll, given)
+        self.assertEqual(10, options.from_url(
+            cfg.CONF, _url('zaqar://h:1/?project_id=p')).long_poll)
 
 
 class TestNoEventlet(unittest.TestCase):

@@ -99,7 +99,8 @@ class ZaqarDriver(base.BaseDriver):
                 else:
                     queue = naming.reply_queue(uuid.uuid4().hex)
                     self._own_reply_queue = True
-                self._replies = ReplyWaiter(self.http, queue)
+                self._replies = ReplyWaiter(self.http, queue,
+                                            self.options.long_poll)
             return self._replies
 
     def _reply_grant(self, queue: str) -> dict | None:

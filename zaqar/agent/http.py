@@ -33,7 +33,8 @@ from zaqar.agent import errors
 
 LOG = logging.getLogger(__name__)
 
-# Seconds for one HTTP exchange; polls are short requests.
+# Seconds for one HTTP exchange, on top of the time a long poll (``wait``)
+# may be held by the server.
 REQUEST_TIMEOUT = 30.0
 # Back-off between retries of an unreachable server (seconds).
 RETRY_FIRST = 0.1
@@ -82,13 +83,14 @@ class Client:
 
     def request(self, method: str, path: str, *, params=None, body=None,
                 grant: dict | None = None, retry: int | None = None,
-                deadline: float | None = None, ok=(200, 201, 204)
-                ) -> requests.Response:
+                deadline: float | None = None, ok=(200, 201, 204),
+                held: float = 0.0) -> requests.Response:
         """One API call; returns the response whose status is in ``ok``.
 
         Raises NotGranted (no signed URL covers it), SignedURLRefused (the
         server refused our signed URL), RequestRefused (another 4xx) or
-        ServerUnavailable (retries or deadline exhausted).
+        ServerUnavailable (retries or deadline exhausted). ``held``: the
+        seconds the server may hold the request before answering.
         """
         attempt = 0
         delay = RETRY_FIRST
@@ -101,7 +103,7 @@ class Client:
                     headers['Content-Type'] = 'application/json'
                 resp = self._session().request(
                     method, self.endpoint + path, params=params, data=data,
-                    headers=headers, timeout=REQUEST_TIMEOUT)
+                    headers=headers, timeout=REQUEST_TIMEOUT + held)
             except (requests.RequestException, errors.AuthUnavailable) as exc:
                 problem = f'{type(exc).__name__}: {exc}'
             else:
@@ -152,6 +154,14 @@ class Client:
             f'{method} {path}: HTTP {resp.status_code} '
             f'{doc.get("title", "")}: {doc.get("description", resp.text)}')
 
+    def can_read(self, queue: str) -> bool:
+        """Whether these credentials may read ``queue``'s messages (a
+        guest only if a signed URL grants it)."""
+        if not self.credentials.signed:
+            return True
+        return self.credentials.find(
+            'GET', queue_path(queue, 'messages')) is not None
+
     # -- queue operations ---------------------------------------------------
 
     def post(self, queue: str, bodies: list, ttl: int, *,
@@ -164,11 +174,15 @@ class Client:
                      grant=grant, retry=retry, deadline=deadline, ok=(201,))
 
     def claim(self, queue: str, limit: int, ttl: int, grace: int,
-              **kw) -> list[Message]:
-        """Claim up to ``limit`` messages; [] when the queue has none."""
+              wait: int = 0, **kw) -> list[Message]:
+        """Claim up to ``limit`` messages; [] when the queue has none
+        (after waiting up to ``wait`` seconds for one)."""
+        params = {'limit': limit}
+        if wait:
+            params['wait'] = wait
         resp = self.request('POST', queue_path(queue, 'claims'),
-                            params={'limit': limit},
-                            body={'ttl': ttl, 'grace': grace}, **kw)
+                            params=params, body={'ttl': ttl, 'grace': grace},
+                            held=wait, **kw)
         if resp.status_code == 204:
             return []
         claim_id = resp.headers['Location'].rsplit('/', 1)[-1]
@@ -197,15 +211,34 @@ class Client:
             return []
         return [Message(m) for m in resp.json().get('messages', [])]
 
+    def release(self, queue: str, claim_id: str, **kw) -> None:
+        """Give a claim's messages back to the queue at once."""
+        self.request('DELETE', queue_path(queue, 'claims', claim_id),
+                     ok=(204, 404), **kw)
+
+    def take(self, queue: str, count: int, wait: int = 0,
+             **kw) -> list[Message]:
+        """Read up to ``count`` messages (after waiting up to ``wait``
+        seconds for one) and delete them: for a queue with one reader."""
+        page, _ = self.read(queue, None, count, wait=wait, **kw)
+        if page:
+            self.request('DELETE', queue_path(queue, 'messages'),
+                         params={'ids': ','.join(m.id for m in page)},
+                         ok=(204,), **kw)
+        return page
+
     def read(self, queue: str, marker: str | None, limit: int,
-             **kw) -> tuple[list[Message], str | None]:
-        """A page of messages after ``marker`` (not claimed ones); and the
-        marker to continue from (unchanged when the page is empty)."""
+             wait: int = 0, **kw) -> tuple[list[Message], str | None]:
+        """A page of messages after ``marker`` (not claimed ones), after
+        waiting up to ``wait`` seconds for one; and the marker to continue
+        from (unchanged when the page is empty)."""
         params = {'limit': limit, 'echo': 'true'}
         if marker:
             params['marker'] = marker
+        if wait:
+            params['wait'] = wait
         resp = self.request('GET', queue_path(queue, 'messages'),
-                            params=params, ok=(200, 204), **kw)
+                            params=params, ok=(200, 204), held=wait, **kw)
         if resp.status_code == 204 or not resp.content:
             return [], marker
         doc = resp.json()

@@ -25,8 +25,11 @@ TLS. Identity, first match wins:
 
 Tuning (all optional): ``claim_ttl`` (seconds a server holds a request
 before another may take it, 60..), ``prefetch`` (messages per claim),
-``poll_max`` (longest pause between polls of an idle queue, seconds),
-``notification_ttl`` and ``cacert``/``insecure`` for TLS.
+``long_poll`` (seconds a read or claim may wait on the server for a
+message, 0..20, default 10; 0 polls instead, for servers that hold a
+worker per waiting request), ``poll_max`` (longest pause between polls of
+an idle queue when not long polling, seconds), ``notification_ttl`` and
+``cacert``/``insecure`` for TLS.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from zaqar.agent import credentials
 
 # The server's smallest claim and message TTL (seconds).
 MIN_TTL = 60
+# The server's longest ``wait`` (seconds).
+MAX_LONG_POLL = 20
 
 
 @dataclasses.dataclass
@@ -48,6 +53,7 @@ class Options:
     auth: object
     claim_ttl: int = MIN_TTL
     prefetch: int = 4
+    long_poll: int = 10
     poll_max: float = 0.5
     notification_ttl: int = 3600
     verify: bool | str = True
@@ -135,6 +141,8 @@ def from_url(conf, url) -> Options:
     opts.claim_ttl = max(MIN_TTL, int(_query_value(query, 'claim_ttl',
                                                    MIN_TTL)))
     opts.prefetch = max(1, int(_query_value(query, 'prefetch', 4)))
+    opts.long_poll = min(MAX_LONG_POLL, max(0, int(_query_value(
+        query, 'long_poll', 10))))
     opts.poll_max = float(_query_value(query, 'poll_max', 0.5))
     opts.notification_ttl = max(MIN_TTL, int(_query_value(
         query, 'notification_ttl', 3600)))

@@ -67,7 +67,8 @@ class Guest:
         grants.append((naming.fanout_queue(self.exchange, self.topic),
                        'messages', ('GET',)))
         if self.calls:
-            grants.append((self.reply_queue(), 'messages', ('DELETE',)))
+            # GET: the reply reader long polls, then deletes what it read.
+            grants.append((self.reply_queue(), 'messages', ('DELETE', 'GET')))
         for topic in self.send_topics:
             grants.append((naming.topic_queue(self.exchange, topic),
                            'messages', ('POST',)))

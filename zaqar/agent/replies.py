@@ -10,13 +10,16 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Where RPC answers come back: one reply queue per driver, one poller.
+"""Where RPC answers come back: one reply queue per driver, one reader.
 
-Callers register the ``msg_id`` they wait for; a single thread pops the
-reply queue (take-and-delete, one request per poll) while anyone waits and
-hands each reply to its caller. A reply nobody waits for any more (a
-duplicate after a redelivery, or a caller that timed out) is dropped, so
-each call returns at most one answer.
+Callers register the ``msg_id`` they wait for; while anyone waits, a single
+thread reads the reply queue and hands each reply to its caller. It long
+polls (``wait``): the server answers the read as soon as a reply lands,
+then the thread deletes what it read (it is the queue's only reader). A
+guest whose signed URLs allow only DELETE on its reply queue (provisioned
+before reads were granted) pops it instead, polling. A reply nobody waits
+for any more (a duplicate after a redelivery, or a caller that timed out)
+is dropped, so each call returns at most one answer.
 """
 
 from __future__ import annotations
@@ -55,11 +58,15 @@ class _Slot:
 
 
 class ReplyWaiter:
-    """Demultiplex the replies of ``queue`` to the calls waiting for them."""
+    """Demultiplex the replies of ``queue`` to the calls waiting for them.
 
-    def __init__(self, http, queue: str):
+    ``long_poll``: seconds a read may wait on the server (0: poll).
+    """
+
+    def __init__(self, http, queue: str, long_poll: int = 0):
         self._http = http
         self.queue = queue
+        self._long_poll = long_poll if http.can_read(queue) else 0
         self._pending: dict[str, _Slot] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -144,10 +151,15 @@ class ReplyWaiter:
                 self._wake.clear()
                 delay = POLL_MIN
                 continue
-            if first > 0:
+            if first > 0 and not self._long_poll:
                 self._stopped.wait(first)
+            started = time.monotonic()
             try:
-                replies = self._http.pop(self.queue, POP_COUNT, retry=0)
+                if self._long_poll:
+                    replies = self._http.take(self.queue, POP_COUNT,
+                                              wait=self._long_poll, retry=0)
+                else:
+                    replies = self._http.pop(self.queue, POP_COUNT, retry=0)
             except (oslo_messaging.MessagingException,
                     errors.ServerUnavailable) as exc:
                 now = time.monotonic()
@@ -162,10 +174,14 @@ class ReplyWaiter:
             if replies:
                 delay = POLL_MIN
                 continue
+            if (self._long_poll and time.monotonic() - started
+                    >= self._long_poll / 2):
+                continue  # the server held the read: ask again at once
             self._stopped.wait(delay)
             delay = min(delay * 1.5, POLL_MAX)
 
     def stop(self) -> None:
+        """Stop reading; a read the server still holds ends by itself."""
         self._stopped.set()
         self._wake.set()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=1)
