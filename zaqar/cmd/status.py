@@ -203,6 +203,41 @@ class Checks(upgradecheck.UpgradeCommands):
                           'oslopolicy-convert-json-to-yaml.')
         return Result(Code.SUCCESS, f'{path} parses ({len(rules)} rules).')
 
+    def _redis_cluster_topics(self) -> Result:
+        conf = self.conf
+        uri = (conf['drivers:message_store:redis'].uri
+               if conf.drivers.message_store == 'redis' else None)
+        if not uri or '+cluster://' not in uri:
+            return Result(Code.SUCCESS, 'The message store is not a Redis '
+                                        'Cluster (older topics are moved by '
+                                        'the driver).')
+        from zaqar.storage.redis import driver as redis_driver
+        from zaqar.storage.redis import migration
+        try:
+            storage = redis_driver.DataDriver(uri)
+        except Exception as exc:
+            return Result(Code.FAILURE, f'The Redis Cluster cannot be read: '
+                                        f'{exc}')
+        try:
+            found = migration.unmigrated_topics(storage)
+        except Exception as exc:
+            return Result(Code.FAILURE, f'The Redis Cluster cannot be read: '
+                                        f'{exc}')
+        finally:
+            storage.close()
+        if not found:
+            return Result(Code.SUCCESS, 'No topic is stored in the layout '
+                                        'before topic scopes.')
+        projects = {project for project, _ in found}
+        shown = ', '.join(f'{project}/{topic}' for project, topic in
+                          found[:10]) + (', ...' if len(found) > 10 else '')
+        return Result(Code.FAILURE,
+                      f'{len(found)} topics of {len(projects)} projects are '
+                      f'stored in the layout before topic scopes, which a '
+                      f'Redis Cluster store does not convert: they are not '
+                      f'served. Recreate them with their subscriptions '
+                      f'({shown}).')
+
     def _authentication(self) -> Result:
         strategy = self.conf.auth_strategy
         if strategy == 'keystone':
@@ -222,6 +257,7 @@ class Checks(upgradecheck.UpgradeCommands):
         ('Signed-URL key', _signed_url_key),
         ('Policy file', _policy_file),
         ('Authentication', _authentication),
+        ('Redis Cluster topics', _redis_cluster_topics),
     )
 
 

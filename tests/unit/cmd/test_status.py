@@ -234,8 +234,9 @@ class StatusCommandTest(unittest.TestCase):
         self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
         report = json.loads(proc.stdout)
         self.assertEqual(
-            ['Stores chosen', 'Storage reachable', 'SQL schema at head', 'Signed-URL key',
-             'Policy file', 'Authentication'],
+            ['Stores chosen', 'Storage reachable', 'SQL schema at head',
+             'Signed-URL key', 'Policy file', 'Authentication',
+             'Redis Cluster topics'],
             [c['check'] for c in report['checks']])
 
     def test_failure_exits_2(self):

@@ -22,6 +22,7 @@ resumes where it stopped and a finished one finds nothing to do.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from zaqar.storage import scope as scopes
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from zaqar.storage.redis.driver import DataDriver
 
 LOG = logging.getLogger(__name__)
+
+# A hidden project's queue index (its project may hold a line feed).
+_INDEX_KEY = re.compile(r'^zq:\{#(.*)\}:queues$', re.DOTALL)
 
 
 def _legacy_projects(driver: DataDriver) -> list[str]:
@@ -79,3 +83,27 @@ def migrate_topics(driver: DataDriver) -> int:
     if moved:
         LOG.info('Moved %d topics out of hidden projects', moved)
     return moved
+
+
+def unmigrated_topics(driver: DataDriver) -> list[tuple[str, str]]:
+    """(project, topic) of every topic still stored under a hidden
+    project: on Redis Cluster, which ``migrate_topics`` leaves alone
+    (elsewhere the driver moves them when it is first used)."""
+    if driver.keys.cluster:
+        hidden = set()
+        pattern = 'zq:{#' + scopes.LEGACY_TOPIC_MARKER + '*}:queues'
+        for client in driver.wire.primaries():
+            for key in client.scan_iter(match=pattern, count=1000):
+                found = _INDEX_KEY.match(records.text(key))
+                if found:
+                    hidden.add(keys.unescape(found.group(1)))
+    else:
+        hidden = set(_legacy_projects(driver))
+    topics = []
+    for project in sorted(hidden):
+        index = driver.keys.queue_index(project)
+        names = driver.executor.call(
+            lambda w, r, i=index: w.call('ZRANGE', i, 0, -1))
+        topics += [(scopes.legacy_split(project)[0], records.text(n))
+                   for n in names]
+    return topics
