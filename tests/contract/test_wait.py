@@ -24,14 +24,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess  # nosec B404 - runs this interpreter on a test script
 import sys
-import tempfile
 import threading
 import time
 
-from tests import backends
+from tests import backends, hosts
 from tests.contract import base
 
 # Seconds within which a signal must wake a waiter (generous: the machine
@@ -82,23 +80,9 @@ class _Waiting:
         self.addCleanup(check)
         return thread
 
-
-class WaitContract(_Waiting):
-
-    def test_a_post_from_another_thread_wakes_the_waiter(self):
+    def assert_woken_by(self, other) -> None:
+        """A waiter of this driver is woken by a post through ``other``."""
         queue = self.make_queue()
-        with self.driver.signals.subscribe(queue,
-                                           project=self.project) as waiter:
-            self.assertEqual([], self._look(queue))
-            self._later(0.2, self._post_and_notify, self.driver, queue)
-            started = time.monotonic()
-            self.assertTrue(waiter.wait(WAKE_BOUND + 5))
-            self.assertLess(time.monotonic() - started, WAKE_BOUND)
-        self.assertEqual(1, len(self._look(queue)))
-
-    def test_a_post_through_another_worker_wakes_the_waiter(self):
-        queue = self.make_queue()
-        other = self.new_driver()
         with self.driver.signals.subscribe(queue,
                                            project=self.project) as waiter:
             self.assertEqual([], self._look(queue))
@@ -107,6 +91,15 @@ class WaitContract(_Waiting):
             self.assertTrue(waiter.wait(WAKE_BOUND + 5))
             self.assertLess(time.monotonic() - started, WAKE_BOUND)
         self.assertEqual(1, len(self._look(queue)))
+
+
+class WaitContract(_Waiting):
+
+    def test_a_post_from_another_thread_wakes_the_waiter(self):
+        self.assert_woken_by(self.driver)
+
+    def test_a_post_through_another_worker_wakes_the_waiter(self):
+        self.assert_woken_by(self.new_driver())
 
     def test_a_post_from_another_process_wakes_the_waiter(self):
         queue = self.make_queue()
@@ -210,30 +203,10 @@ class CrossHostWaitContract(_Waiting):
     another host: here a driver whose host-local socket directory is its
     own, so only the store can carry the signal."""
 
-    def _driver_on_another_host(self):
-        saved = os.environ.get('XDG_RUNTIME_DIR')
-        elsewhere = tempfile.mkdtemp(prefix='zaqar-other-host-')
-        self.addCleanup(shutil.rmtree, elsewhere, True)
-        os.environ['XDG_RUNTIME_DIR'] = elsewhere
-        try:
-            return self.new_driver()
-        finally:
-            if saved is None:
-                del os.environ['XDG_RUNTIME_DIR']
-            else:
-                os.environ['XDG_RUNTIME_DIR'] = saved
-
     def test_a_post_on_another_host_wakes_the_waiter(self):
-        queue = self.make_queue()
-        other = self._driver_on_another_host()
-        with self.driver.signals.subscribe(queue,
-                                           project=self.project) as waiter:
-            self.assertEqual([], self._look(queue))
-            self._later(0.2, self._post_and_notify, other, queue)
-            started = time.monotonic()
-            self.assertTrue(waiter.wait(WAKE_BOUND + 5))
-            self.assertLess(time.monotonic() - started, WAKE_BOUND)
-        self.assertEqual(1, len(self._look(queue)))
+        with hosts.another_host(self):
+            other = self.new_driver()
+        self.assert_woken_by(other)
 
 
 # The stores whose signals reach other hosts.

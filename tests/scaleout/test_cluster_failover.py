@@ -29,9 +29,6 @@ acknowledge what only one copy holds).
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import threading
 import time
 import unittest
@@ -40,7 +37,7 @@ import uuid
 import redis
 from redis import cluster as redis_cluster
 
-from tests import backends
+from tests import backends, hosts
 from tests.functional import server as fserver
 from tests.scaleout import load, processes
 from zaqar.storage import loader
@@ -73,7 +70,10 @@ def _wait_promoted(port: int, old_master: int,
     raise RuntimeError('the cluster did not fail over')
 
 
-class ClusterFailoverTest(unittest.TestCase):
+class _PrivateCluster(unittest.TestCase):
+    """A 6-node cluster of the test's own (``nodes``, ``ports``, ``uri``)."""
+
+    prefix = 'zaqar-cluster-'
 
     def setUp(self):
         super().setUp()
@@ -82,13 +82,21 @@ class ClusterFailoverTest(unittest.TestCase):
             processes.binary('redis-cli')
         except processes.ToolMissing as exc:
             backends.unavailable(self, 'redis-cluster', str(exc))
-        self.topology = processes.Topology('zaqar-cluster-failover-')
+        self.topology = processes.Topology(self.prefix)
         self.addCleanup(self.topology.close)
         self.nodes = self.topology.redis_cluster()
         self.ports = [port for _, port in self.nodes]
-        hosts = ','.join(f'127.0.0.1:{p}' for p in self.ports[:3])
-        uri = (f'redis+cluster://{hosts}'
-               '?wait_replicas=1&wait_timeout=500')
+        self.uri = 'redis+cluster://' + ','.join(
+            f'127.0.0.1:{p}' for p in self.ports[:3])
+
+
+class ClusterFailoverTest(_PrivateCluster):
+
+    prefix = 'zaqar-cluster-failover-'
+
+    def setUp(self):
+        super().setUp()
+        uri = self.uri + '?wait_replicas=1&wait_timeout=500'
         self.server = fserver.Server(uri, 'redis', workers=2)
         self.server.start()
         self.addCleanup(self.server.stop)
@@ -137,42 +145,21 @@ class ClusterFailoverTest(unittest.TestCase):
               f'{outage:.1f} s, 0 lost')
 
 
-class ClusterSignalsFailoverTest(unittest.TestCase):
+class ClusterSignalsFailoverTest(_PrivateCluster):
     """Long-polling signals ride the cluster's pub/sub on the master of the
     channel's slot: when that master fails, listeners and publishers move
     to the promoted replica and a waiter on one host is still woken by a
     post made on another."""
 
+    prefix = 'zaqar-cluster-signals-'
     WAKE_BOUND = 3.0
 
     def setUp(self):
         super().setUp()
-        try:
-            processes.binary('redis-server')
-            processes.binary('redis-cli')
-        except processes.ToolMissing as exc:
-            backends.unavailable(self, 'redis-cluster', str(exc))
-        self.topology = processes.Topology('zaqar-cluster-signals-')
-        self.addCleanup(self.topology.close)
-        self.nodes = self.topology.redis_cluster()
-        self.ports = [port for _, port in self.nodes]
-        self.uri = 'redis+cluster://' + ','.join(
-            f'127.0.0.1:{p}' for p in self.ports[:3])
         self.project = 'signals-' + uuid.uuid4().hex[:8]
         self.waiting = self._driver()
-        # Another host: its own directory of host-local sockets, so only
-        # the cluster can carry its signals.
-        elsewhere = tempfile.mkdtemp(prefix='zaqar-other-host-')
-        self.addCleanup(shutil.rmtree, elsewhere, True)
-        saved = os.environ.get('XDG_RUNTIME_DIR')
-        os.environ['XDG_RUNTIME_DIR'] = elsewhere
-        try:
+        with hosts.another_host(self):
             self.posting = self._driver()
-        finally:
-            if saved is None:
-                del os.environ['XDG_RUNTIME_DIR']
-            else:
-                os.environ['XDG_RUNTIME_DIR'] = saved
 
     def _driver(self):
         driver = loader.load_data_driver('redis', self.uri, {})

@@ -118,18 +118,25 @@ class TransferController(transfer.TransferController):
     def __init__(self, db: engine.Database):
         self._db = db
 
-    def export_tail(self, queue: str, *, project: str,
-                    limit: int) -> list[transfer.MessageRecord]:
-        when = sql.now()
-
+    def _read(self, queue: str, project: str, statement,
+              params: dict) -> list:
+        """The rows of ``statement`` for the queue's row id (bound as
+        ``queue_id``); none when the queue does not exist."""
         def run(conn: sa.Connection) -> list:
             qid = sql.queue_id(conn, sql.project_key(project), queue)
             if qid is None:
                 return []
-            return conn.execute(_TAIL, {'queue_id': qid, 'now': when,
-                                        'limit': limit}).all()
+            return conn.execute(statement, {**params,
+                                            'queue_id': qid}).all()
 
-        return [_record(row, when) for row in reversed(self._db.read(run))]
+        return self._db.read(run)
+
+    def export_tail(self, queue: str, *, project: str,
+                    limit: int) -> list[transfer.MessageRecord]:
+        when = sql.now()
+        rows = self._read(queue, project, _TAIL, {'now': when,
+                                                  'limit': limit})
+        return [_record(row, when) for row in reversed(rows)]
 
     def fetch(self, queue: str, message_ids: Iterable[str], *,
               project: str) -> list[transfer.MessageRecord]:
@@ -137,15 +144,8 @@ class TransferController(transfer.TransferController):
         if not ids:
             return []
         when = sql.now()
-
-        def run(conn: sa.Connection) -> list:
-            qid = sql.queue_id(conn, sql.project_key(project), queue)
-            if qid is None:
-                return []
-            return conn.execute(_BY_IDS, {'queue_id': qid, 'ids': ids}).all()
-
-        return [_record(row, when) for row in self._db.read(run)
-                if row.expires > when]
+        return [_record(row, when) for row in self._read(
+            queue, project, _BY_IDS, {'ids': ids}) if row.expires > when]
 
     def import_messages(self, queue: str,
                         records: Sequence[transfer.MessageRecord], *,
@@ -231,19 +231,10 @@ class TransferController(transfer.TransferController):
 
     def export_claims(self, queue: str, *,
                       project: str) -> list[transfer.ClaimRecord]:
-        when = sql.now()
-
-        def run(conn: sa.Connection) -> list:
-            qid = sql.queue_id(conn, sql.project_key(project), queue)
-            if qid is None:
-                return []
-            return conn.execute(_CLAIMS, {'queue_id': qid,
-                                          'now': when}).all()
-
+        rows = self._read(queue, project, _CLAIMS, {'now': sql.now()})
         return [transfer.ClaimRecord(id=row.id, ttl=row.ttl,
                                      renewed=row.created,
-                                     expires=row.expires)
-                for row in self._db.read(run)]
+                                     expires=row.expires) for row in rows]
 
     def import_claims(self, queue: str,
                       claims: Sequence[transfer.ClaimRecord], *,
@@ -275,20 +266,13 @@ class TransferController(transfer.TransferController):
         wanted = None if dedup_ids is None else list(dict.fromkeys(dedup_ids))
         if wanted == []:
             return []
-        when = sql.now()
-
-        def run(conn: sa.Connection) -> list:
-            qid = sql.queue_id(conn, sql.project_key(project), queue)
-            if qid is None:
-                return []
-            stmt = _DEDUP
-            if wanted is not None:
-                stmt = stmt.where(D.c.dedup_id.in_(wanted))
-            return conn.execute(stmt, {'queue_id': qid, 'now': when}).all()
-
+        stmt = _DEDUP
+        if wanted is not None:
+            stmt = stmt.where(D.c.dedup_id.in_(wanted))
         return [transfer.DedupRecord(row.dedup_id, row.message_id,
                                      row.expires)
-                for row in self._db.read(run)]
+                for row in self._read(queue, project, stmt,
+                                      {'now': sql.now()})]
 
     def import_dedup(self, queue: str,
                      records: Sequence[transfer.DedupRecord], *,
