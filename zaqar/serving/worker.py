@@ -20,6 +20,7 @@ gunicorn loads for us is a :class:`zaqar.serving.bridge.WSGIBridge`.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 
 import uvicorn
@@ -36,6 +37,11 @@ def _event_loop_factory():
     except ImportError:
         return asyncio.new_event_loop
     return uvloop.new_event_loop
+
+
+# Seconds between two heartbeats to the arbiter (and looks at whether it
+# is still there).
+NOTIFY_EVERY = 1.0
 
 
 class UvicornWorker(base.Worker):
@@ -61,7 +67,7 @@ class UvicornWorker(base.Worker):
             proxy_headers=False,
             timeout_keep_alive=limits.keepalive_timeout,
             timeout_graceful_shutdown=self.cfg.graceful_timeout,
-            timeout_notify=self.timeout,
+            timeout_notify=min(self.timeout, NOTIFY_EVERY),
             callback_notify=self._notify,
             backlog=self.cfg.backlog,
         )
@@ -69,10 +75,16 @@ class UvicornWorker(base.Worker):
         return config
 
     async def _notify(self) -> None:
+        if self.ppid != os.getppid():
+            # The arbiter is gone (killed): a worker left behind would keep
+            # the port and serve on its own. Stop as gunicorn's workers do.
+            self.log.info('Parent changed, shutting down: %s', self)
+            self._server.should_exit = True
+            return
         self.notify()
 
     async def _serve(self) -> None:
-        server = uvicorn.Server(self._config())
+        server = self._server = uvicorn.Server(self._config())
         await server.serve(sockets=self.sockets)
         if not server.started:
             raise SystemExit(Arbiter.WORKER_BOOT_ERROR)
