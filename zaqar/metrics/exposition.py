@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 
 import prometheus_client as prom
@@ -22,11 +23,29 @@ from prometheus_client import multiprocess
 ENV = 'PROMETHEUS_MULTIPROC_DIR'
 
 
+class _WorkerFiles(multiprocess.MultiProcessCollector):
+    """Every worker's metric files, less those a starting worker has just
+    created: prometheus_client opens such a file before sizing it, and
+    reading it in that instant fails the whole scrape."""
+
+    def collect(self):
+        files = [path for path in glob.glob(os.path.join(self._path, '*.db'))
+                 if _sized(path)]
+        return self.merge(files, accumulate=True)
+
+
+def _sized(path: str) -> bool:
+    try:
+        return os.path.getsize(path) > 0
+    except OSError:
+        return False  # removed meanwhile
+
+
 def collector_registry(extra=()) -> prom.CollectorRegistry:
     """The registry a scrape reads: all workers' files in multiprocess mode."""
     if os.environ.get(ENV):
         registry = prom.CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        _WorkerFiles(registry)
     else:
         registry = prom.REGISTRY
     for collector in extra:
