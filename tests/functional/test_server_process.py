@@ -22,22 +22,7 @@ import time
 import unittest
 
 from tests.functional import server as fserver
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f'/proc/{entry}/stat') as f:
-                # The command may hold spaces; the ppid follows its ')'.
-                fields = f.read().rsplit(')', 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
+from tests.functional.test_notifications_acceptance import children
 
 
 def _alive(pid: int) -> bool:
@@ -56,7 +41,7 @@ class OrphanWorkersTest(unittest.TestCase):
         srv = fserver.Server(f'sqlite:///{tmp}/z.db', 'sqlalchemy',
                              workers=2).start()
         self.addCleanup(srv.stop)
-        workers = _children(srv.process.pid)
+        workers = children(srv.process.pid)
         self.assertEqual(2, len(workers))
         self.addCleanup(lambda: [os.kill(p, signal.SIGKILL)
                                  for p in workers if _alive(p)])
