@@ -18,9 +18,9 @@ every server sees each of them once and none removes them (they expire by
 their TTL). Each queue has a reader thread that long polls it (``wait``,
 ``long_poll`` seconds): the server answers as soon as a message lands, so
 a request is picked up in milliseconds and an idle listener sends one
-request per queue every ``long_poll`` seconds. A reader stops claiming
-while ``prefetch`` messages wait in the listener, so servers share the
-load. With ``long_poll = 0`` (or a server that answers at once) readers
+request per queue every ``long_poll`` seconds. A reader claims again
+only once the listener has handed out what it holds, so servers share
+the load. With ``long_poll = 0`` (or a server that answers at once) readers
 poll, less and less often while idle, up to ``poll_max`` seconds apart.
 """
 
@@ -159,9 +159,7 @@ class QueueListener(base.PollStyleListener):
         if not messages:
             return False
         claim_id = messages[0].claim_id
-        with self._cond:
-            late = self._stopped.is_set()
-        if late:
+        if self._stopped.is_set():
             # Claimed after stop: give them back at once, in order.
             self._http.release(queue, claim_id, retry=2)
             return True
